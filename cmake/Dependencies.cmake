@@ -1,0 +1,56 @@
+# Every dependency comes from Debian. A missing one stops the configure step with the name of the
+# package that provides it, so `tools/setup.sh` (or apt) is the whole fix.
+
+function(dqprep_require found debian_package what)
+  if(NOT ${found})
+    message(FATAL_ERROR "dqprep needs ${what}: install the Debian package '${debian_package}' "
+                        "(or run tools/setup.sh as root).")
+  endif()
+endfunction()
+
+find_package(PkgConfig QUIET)
+dqprep_require(PKG_CONFIG_FOUND pkg-config "pkg-config")
+
+find_package(CLI11 CONFIG QUIET)
+dqprep_require(CLI11_FOUND libcli11-dev "CLI11")
+find_package(nlohmann_json CONFIG QUIET)
+dqprep_require(nlohmann_json_FOUND nlohmann-json3-dev "nlohmann/json")
+find_package(simdjson CONFIG QUIET)
+dqprep_require(simdjson_FOUND libsimdjson-dev "simdjson")
+find_package(spdlog CONFIG QUIET)
+dqprep_require(spdlog_FOUND libspdlog-dev "spdlog")
+find_package(ZLIB QUIET)
+dqprep_require(ZLIB_FOUND zlib1g-dev "zlib")
+
+pkg_check_modules(XXHASH QUIET IMPORTED_TARGET libxxhash)
+dqprep_require(XXHASH_FOUND libxxhash-dev "xxHash")
+pkg_check_modules(UTF8PROC QUIET IMPORTED_TARGET libutf8proc)
+dqprep_require(UTF8PROC_FOUND libutf8proc-dev "utf8proc")
+pkg_check_modules(ZSTD QUIET IMPORTED_TARGET libzstd)
+dqprep_require(ZSTD_FOUND libzstd-dev "zstd")
+pkg_check_modules(RE2 QUIET IMPORTED_TARGET re2)
+dqprep_require(RE2_FOUND libre2-dev "RE2")
+
+find_path(CLD2_INCLUDE_DIR cld2/public/compact_lang_det.h)
+find_library(CLD2_LIBRARY cld2)
+if(CLD2_INCLUDE_DIR AND CLD2_LIBRARY)
+  set(CLD2_FOUND TRUE)
+endif()
+dqprep_require(CLD2_FOUND libcld2-dev "CLD2")
+add_library(dqprep_cld2 INTERFACE)
+target_include_directories(dqprep_cld2 SYSTEM INTERFACE ${CLD2_INCLUDE_DIR})
+target_link_libraries(dqprep_cld2 INTERFACE ${CLD2_LIBRARY})
+
+set(DQPREP_WORDNET_DIR "/usr/share/wordnet" CACHE PATH "WordNet database directory (Debian: wordnet-base)")
+if(NOT EXISTS "${DQPREP_WORDNET_DIR}/index.noun")
+  message(FATAL_ERROR "dqprep needs WordNet's database: install the Debian package 'wordnet-base' "
+                      "(or run tools/setup.sh as root).")
+endif()
+
+if(DQPREP_BUILD_TESTS)
+  find_package(GTest CONFIG QUIET)
+  if(NOT GTest_FOUND)
+    find_package(GTest QUIET)
+  endif()
+  dqprep_require(GTest_FOUND libgtest-dev "GoogleTest")
+endif()

@@ -1,0 +1,70 @@
+#pragma once
+// The error type of the core library. The core never exits and never prints; it returns a Status
+// (or a Result<T>) and src/main.cpp alone turns it into a message and an exit code.
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace dqprep {
+
+// The values are the process exit codes of CLI.md.
+enum class StatusCode {
+  ok = 0,
+  check_failed = 1,  // a quality gate failed
+  usage = 2,         // a bad flag value, an impossible combination
+  bad_input = 3,     // malformed input data under --on-error fail
+  io = 4,            // cannot open / read / write, disk full
+  pipe_closed = 5,   // downstream closed its end: not an error, the run ends quietly with 0
+};
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
+
+  static Status usage(std::string m) { return {StatusCode::usage, std::move(m)}; }
+  static Status bad_input(std::string m) { return {StatusCode::bad_input, std::move(m)}; }
+  static Status io(std::string m) { return {StatusCode::io, std::move(m)}; }
+  static Status check_failed(std::string m) { return {StatusCode::check_failed, std::move(m)}; }
+  static Status pipe_closed() { return {StatusCode::pipe_closed, "downstream pipe closed"}; }
+
+  bool ok() const { return code_ == StatusCode::ok; }
+  StatusCode code() const { return code_; }
+  const std::string& message() const { return message_; }
+
+ private:
+  StatusCode code_ = StatusCode::ok;
+  std::string message_;
+};
+
+// A value or the Status that explains why there is none.
+template <class T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : value_(std::move(value)) {}
+  Result(Status status) : status_(std::move(status)) {}
+
+  bool ok() const { return value_.has_value(); }
+  const Status& status() const { return status_; }
+  T& value() { return *value_; }
+  const T& value() const { return *value_; }
+  T& operator*() { return *value_; }
+  const T& operator*() const { return *value_; }
+  T* operator->() { return &*value_; }
+  const T* operator->() const { return &*value_; }
+
+ private:
+  std::optional<T> value_;
+  Status status_;
+};
+
+}  // namespace dqprep
+
+// Returns the Status of an expression from the enclosing function when it is not ok.
+#define DQPREP_RETURN_IF_ERROR(expr)          \
+  do {                                        \
+    ::dqprep::Status dqprep_status_ = (expr); \
+    if (!dqprep_status_.ok()) return dqprep_status_; \
+  } while (0)
