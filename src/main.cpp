@@ -1,2 +1,94 @@
-// Placeholder until the CLI lands in the foundation commit.
-int main() { return 2; }
+// dqprep: registers the stages with CLI11 and maps their Status to messages and exit codes.
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <map>
+
+#include "stages/stages.hpp"
+
+namespace {
+
+using dqprep::Status;
+using dqprep::StatusCode;
+using dqprep::stages::StageRunner;
+
+struct StageEntry {
+  const char* name;
+  const char* summary;
+  StageRunner (*setup)(CLI::App&);  // nullptr: not built yet
+};
+
+const StageEntry kStages[] = {
+    {"normalize", "Unicode and white-space clean-up of the text fields and labels", dqprep::stages::setup_normalize},
+    {"dedup", "Remove or mark exact and near duplicates; decontaminate against other files", nullptr},
+    {"filter", "Drop records that fail quality rules (length, Gopher, C4, FineWeb, language, regex)", nullptr},
+    {"label-check", "Label validity, conflicts, annotator agreement, consensus, likely label errors", nullptr},
+    {"augment", "Add records by EDA text operations, class balancing, numeric noise, external programs", nullptr},
+    {"split", "Random, stratified, group, time and k-fold splits with a leakage check", nullptr},
+    {"metrics", "The dataset quality report and CI gate", nullptr},
+    {"select", "Active learning: the records most worth annotating", nullptr},
+    {"weak-label", "Label records with keyword and regex rules, combined by vote or Dawid-Skene", nullptr},
+};
+
+int exit_code(const Status& s) {
+  if (s.ok() || s.code() == StatusCode::pipe_closed) return 0;
+  return static_cast<int>(s.code());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A closed downstream pipe must end the run quietly: see EPIPE from write(), not a signal.
+  std::signal(SIGPIPE, SIG_IGN);
+  auto logger = spdlog::stderr_logger_mt("dqprep");
+  logger->set_pattern("%v");
+  spdlog::set_default_logger(logger);
+
+  CLI::App app{"dqprep: turns raw JSON Lines datasets into clean fine-tuning data.\n"
+               "Each command is a stage over JSONL streams; chain them with pipes.",
+               "dqprep"};
+  app.set_version_flag("--version", DQPREP_VERSION);
+  app.require_subcommand(1);
+  app.footer(
+      "Example:\n"
+      "  dqprep normalize raw.jsonl.zst | dqprep filter --gopher | dqprep dedup --mode near > clean.jsonl\n"
+      "Exit codes: 0 success, 1 quality check failed, 2 usage error, 3 bad input data, 4 I/O error.\n"
+      "Run 'dqprep COMMAND --help' for the flags of a command.");
+
+  std::map<std::string, StageRunner> runners;
+  for (const StageEntry& stage : kStages) {
+    if (stage.setup) {
+      runners[stage.name] = stage.setup(app);
+    } else {
+      CLI::App* sub = app.add_subcommand(stage.name, std::string(stage.summary) + " (not built yet)");
+      sub->allow_extras();
+      std::string name = stage.name;
+      runners[stage.name] = [name] {
+        return Status::usage("'" + name + "' is not built yet in this version of dqprep");
+      };
+    }
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  for (CLI::App* sub : app.get_subcommands()) {
+    Status status = runners.at(sub->get_name())();
+    if (!status.ok() && status.code() != StatusCode::pipe_closed) {
+      if (status.code() == StatusCode::bad_input) {
+        std::fprintf(stderr, "%s\n", status.message().c_str());
+      } else {
+        std::fprintf(stderr, "dqprep %s: %s\n", sub->get_name().c_str(), status.message().c_str());
+      }
+    }
+    return exit_code(status);
+  }
+  return 2;
+}

@@ -1,0 +1,122 @@
+#include "stages/common.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <thread>
+
+namespace dqprep::stages {
+
+void add_common_options(CLI::App& app, CommonOptions& o, bool with_output) {
+  app.add_option("inputs", o.inputs, "Input files (.jsonl, gzip or zstd by magic bytes) or - for stdin")
+      ->type_name("INPUT ...");
+  if (with_output) {
+    app.add_option("-o,--output", o.output, "Where records go (- = stdout); .gz/.zst compresses; atomic")
+        ->default_str("-");
+  }
+  app.add_option("--format", o.format,
+                 "Which fields form the text: text, alpaca, chat, sharegpt, pair, prompt-completion")
+      ->capture_default_str();
+  app.add_option("--text-field", o.text_fields, "Text field path, overrides the format (repeatable)")
+      ->type_name("PATH");
+  app.add_option("--label-field", o.label_field, "The class label")->type_name("PATH")->capture_default_str();
+  app.add_option("--id-field", o.id_field, "The record id (FILE:LINE when missing)")
+      ->type_name("PATH")
+      ->capture_default_str();
+  app.add_option("--on-error", o.on_error, "What a malformed line gets: fail (exit 3), skip, quarantine")
+      ->check(CLI::IsMember({"fail", "skip", "quarantine"}))
+      ->capture_default_str();
+  app.add_option("--quarantine", o.quarantine, "With --on-error quarantine: each bad line, with _error")
+      ->type_name("FILE");
+  app.add_option("--stats", o.stats, "The stage summary as JSON")->type_name("FILE");
+  app.add_option("-j,--threads", o.threads, "Worker threads (0 = all cores); output is the same for any N")
+      ->capture_default_str();
+  app.add_option("--seed", o.seed, "Seed of every random choice")->capture_default_str();
+  app.add_flag("-q,--quiet", o.quiet, "Only errors on stderr");
+  app.add_flag("-v,--verbose", o.verbose, "More log on stderr");
+}
+
+Result<Fields> resolve_fields(const CommonOptions& o) {
+  Result<format::Format> fmt = format::preset(o.format);
+  if (!fmt.ok()) return fmt.status();
+  Fields fields;
+  fields.format = *fmt;
+  const std::vector<std::string>& text_paths = o.text_fields.empty() ? fmt->text_paths : o.text_fields;
+  for (const std::string& p : text_paths) {
+    Result<record::Path> path = record::parse_path(p);
+    if (!path.ok()) return path.status();
+    fields.text.push_back(*path);
+  }
+  Result<record::Path> label = record::parse_path(o.label_field);
+  if (!label.ok()) return label.status();
+  fields.label = *label;
+  Result<record::Path> id = record::parse_path(o.id_field);
+  if (!id.ok()) return id.status();
+  fields.id = *id;
+  return fields;
+}
+
+Result<stream::ErrorPolicy> error_policy(const CommonOptions& o) {
+  if (o.on_error == "skip") return stream::ErrorPolicy::skip;
+  if (o.on_error == "quarantine") {
+    if (o.quarantine.empty()) return Status::usage("--on-error quarantine needs --quarantine FILE");
+    return stream::ErrorPolicy::quarantine;
+  }
+  if (!o.quarantine.empty()) return Status::usage("--quarantine FILE needs --on-error quarantine");
+  return stream::ErrorPolicy::fail;
+}
+
+unsigned thread_count(const CommonOptions& o) {
+  if (o.threads > 0) return o.threads;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+Result<stream::Options> stream_options(const CommonOptions& o) {
+  Result<stream::ErrorPolicy> policy = error_policy(o);
+  if (!policy.ok()) return policy.status();
+  stream::Options so;
+  so.inputs = o.inputs;
+  so.output = o.output;
+  so.quarantine = o.quarantine;
+  so.on_error = *policy;
+  so.threads = thread_count(o);
+  if (!o.quiet && ::isatty(2)) {
+    so.progress = [](uint64_t records, uint64_t bytes) {
+      std::fprintf(stderr, "\r%llu records, %.1f MB", static_cast<unsigned long long>(records), bytes / 1e6);
+    };
+  }
+  return so;
+}
+
+Status finish(const CommonOptions& o, const report::Summary& summary) {
+  if (!o.quiet && ::isatty(2)) std::fprintf(stderr, "\r\033[K");
+  if (!o.quiet) spdlog::info("{}", report::to_line(summary));
+  if (!o.stats.empty()) return report::write_json(o.stats, report::to_json(summary));
+  return {};
+}
+
+Status joined_text(record::Parser& parser, const std::vector<record::Path>& paths,
+                   std::vector<record::StringValue>& scratch, std::string& joined) {
+  joined.clear();
+  bool first = true;
+  for (const record::Path& path : paths) {
+    scratch.clear();
+    bool found = false;
+    DQPREP_RETURN_IF_ERROR(parser.strings(path, scratch, found));
+    if (!found) return Status::bad_input("missing text field '" + path.text + "'");
+    for (const record::StringValue& v : scratch) {
+      if (!first) joined.push_back('\n');
+      joined.append(v.text);
+      first = false;
+    }
+  }
+  return {};
+}
+
+std::string record_name(record::Parser& parser, const record::Path& id_path, const stream::Line& line) {
+  std::optional<std::string_view> id;
+  if (parser.scalar_text(id_path, id).ok() && id) return std::string(*id);
+  return std::string(line.source) + ":" + std::to_string(line.number);
+}
+
+}  // namespace dqprep::stages

@@ -1,0 +1,69 @@
+#pragma once
+// What every subcommand shares: the common flags of CLI.md, the record fields they name, and the
+// end of a run (summary line, --stats file).
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dqprep/format.hpp"
+#include "dqprep/record.hpp"
+#include "dqprep/report.hpp"
+#include "dqprep/status.hpp"
+#include "dqprep/stream.hpp"
+
+namespace dqprep::stages {
+
+// What main() runs once CLI11 has parsed the command line.
+using StageRunner = std::function<Status()>;
+
+struct CommonOptions {
+  std::vector<std::string> inputs;
+  std::string output;
+  std::string format = "text";
+  std::vector<std::string> text_fields;
+  std::string label_field = "label";
+  std::string id_field = "id";
+  std::string on_error = "fail";
+  std::string quarantine;
+  std::string stats;
+  unsigned threads = 0;  // 0: all cores
+  uint64_t seed = 0;
+  bool quiet = false;
+  bool verbose = false;
+};
+
+// The fields the common options name, parsed.
+struct Fields {
+  format::Format format;
+  std::vector<record::Path> text;
+  record::Path label;
+  record::Path id;
+};
+
+// Adds the flags of CLI.md's "Common to every subcommand" to `app`. `with_output` is false for
+// stages that write no record stream (metrics).
+void add_common_options(CLI::App& app, CommonOptions& options, bool with_output = true);
+
+Result<Fields> resolve_fields(const CommonOptions& options);
+Result<stream::ErrorPolicy> error_policy(const CommonOptions& options);
+unsigned thread_count(const CommonOptions& options);
+
+// The driver options of a streaming stage, from the common options.
+Result<stream::Options> stream_options(const CommonOptions& options);
+
+// Prints the summary line (unless -q) and writes --stats.
+Status finish(const CommonOptions& options, const report::Summary& summary);
+
+// The texts of the record at the text paths, joined with '\n' into `joined` (cleared first).
+// A text path that matches nothing is a bad_input error.
+Status joined_text(record::Parser& parser, const std::vector<record::Path>& paths,
+                   std::vector<record::StringValue>& scratch, std::string& joined);
+
+// The record's name for messages and provenance: its id, or FILE:LINE when it has none.
+std::string record_name(record::Parser& parser, const record::Path& id_path, const stream::Line& line);
+
+}  // namespace dqprep::stages

@@ -1,0 +1,187 @@
+// dqprep normalize: Unicode and white-space clean-up of the text fields and labels.
+#include <simdjson.h>
+
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "dqprep/io.hpp"
+#include "dqprep/json_text.hpp"
+#include "dqprep/normalize_text.hpp"
+#include "stages/stages.hpp"
+
+namespace dqprep::stages {
+
+namespace {
+
+struct NormalizeOptions {
+  CommonOptions common;
+  std::string form = "nfkc";
+  bool keep_whitespace = false;
+  bool keep_control = false;
+  bool lowercase = false;
+  bool strip_html = false;
+  bool unify_punct = false;
+  std::string label_map;
+  std::string label_case = "keep";
+};
+
+using LabelMap = std::unordered_map<std::string, std::string>;
+
+struct Setup {
+  Fields fields;
+  text::NormalizeOptions text;
+  LabelMap label_map;
+  bool label_lower = false;
+  bool touch_labels = false;
+};
+
+class NormalizeProcessor : public stream::RecordProcessor {
+ public:
+  explicit NormalizeProcessor(const Setup& setup) : setup_(setup) {}
+
+  Status process(const stream::Line& line, stream::Emitter& out) override {
+    std::string_view raw = line.text;
+    if (!text::is_valid_utf8(raw)) {
+      size_t replaced = text::repair_utf8(raw, repaired_);
+      out.count("invalid_utf8", replaced);
+      repaired_.append(io::kPadding, '\0');
+      raw = std::string_view(repaired_.data(), repaired_.size() - io::kPadding);
+    }
+    DQPREP_RETURN_IF_ERROR(parser_.parse(raw));
+    edits_.clear();
+    for (const record::Path& path : setup_.fields.text) {
+      values_.clear();
+      bool found = false;
+      DQPREP_RETURN_IF_ERROR(parser_.strings(path, values_, found));
+      if (!found) return Status::bad_input("missing text field '" + path.text + "'");
+      for (const record::StringValue& v : values_) {
+        if (!text::normalize(v.text, setup_.text, normalized_, counts_)) continue;
+        record::Edit edit{v.offset, v.length, {}};
+        json_text::append_string(edit.text, normalized_);
+        edits_.push_back(std::move(edit));
+        out.count("changed_fields");
+      }
+    }
+    if (setup_.touch_labels) DQPREP_RETURN_IF_ERROR(normalize_label(out));
+    if (edits_.empty() && raw.data() == line.text.data()) {
+      out.keep(raw);
+      return {};
+    }
+    record::apply_edits(raw, edits_, edited_);
+    out.count("changed_records");
+    out.keep(edited_);
+    return {};
+  }
+
+ private:
+  // Label text: normalized like the texts, lowercased with --label-case lower, then mapped.
+  Status normalize_label(stream::Emitter& out) {
+    std::optional<std::string_view> label, raw_label;
+    DQPREP_RETURN_IF_ERROR(parser_.scalar_text(setup_.fields.label, label));
+    if (!label) return {};
+    DQPREP_RETURN_IF_ERROR(parser_.raw_value(setup_.fields.label, raw_label));
+    std::string value(*label);
+    text::normalize(value, setup_.text, normalized_, counts_);
+    value = setup_.label_lower ? text::lowercase(normalized_) : normalized_;
+    if (!setup_.label_map.empty()) {
+      auto it = setup_.label_map.find(value);
+      if (it == setup_.label_map.end()) it = setup_.label_map.find(std::string(*label));
+      if (it != setup_.label_map.end()) {
+        value = it->second;
+        out.count("labels_mapped");
+      } else {
+        out.count("labels_unmapped");
+      }
+    }
+    bool was_string = raw_label->front() == '"';
+    if (was_string && value == *label) return {};
+    if (!was_string && value == *label && setup_.label_map.empty()) return {};
+    record::Edit edit{static_cast<size_t>(raw_label->data() - parser_.line().data()), raw_label->size(), {}};
+    json_text::append_string(edit.text, value);
+    edits_.push_back(std::move(edit));
+    out.count("changed_labels");
+    return {};
+  }
+
+  const Setup& setup_;
+  record::Parser parser_;
+  std::vector<record::StringValue> values_;
+  std::vector<record::Edit> edits_;
+  std::string repaired_, normalized_, edited_;
+  text::NormalizeCounts counts_;
+};
+
+Result<LabelMap> load_label_map(const std::string& path) {
+  Result<std::string> text = io::read_file(path);
+  if (!text.ok()) return text.status();
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Status::usage("--label-map " + path + ": expected a JSON object {\"raw label\": \"canonical label\", ...}");
+  }
+  LabelMap map;
+  for (const auto& [raw, canonical] : j.items()) {
+    if (!canonical.is_string()) {
+      return Status::usage("--label-map " + path + ": the value of '" + raw + "' is not a string");
+    }
+    map[raw] = canonical.get<std::string>();
+  }
+  return map;
+}
+
+Status run_normalize(const NormalizeOptions& o) {
+  Result<Fields> fields = resolve_fields(o.common);
+  if (!fields.ok()) return fields.status();
+  Setup setup;
+  setup.fields = *fields;
+  setup.text.form = o.form == "nfc" ? text::UnicodeForm::nfc
+                    : o.form == "none" ? text::UnicodeForm::none
+                                       : text::UnicodeForm::nfkc;
+  setup.text.fold_whitespace = !o.keep_whitespace;
+  setup.text.remove_control = !o.keep_control;
+  setup.text.lowercase = o.lowercase;
+  setup.text.strip_html = o.strip_html;
+  setup.text.unify_punct = o.unify_punct;
+  if (!o.label_map.empty()) {
+    Result<LabelMap> map = load_label_map(o.label_map);
+    if (!map.ok()) return map.status();
+    setup.label_map = std::move(*map);
+  }
+  setup.label_lower = o.label_case == "lower";
+  setup.touch_labels = setup.label_lower || !setup.label_map.empty();
+
+  Result<stream::Options> so = stream_options(o.common);
+  if (!so.ok()) return so.status();
+  Result<report::Summary> summary = stream::run(
+      *so, [&] { return std::make_unique<NormalizeProcessor>(setup); }, "normalize");
+  if (!summary.ok()) return summary.status();
+  return finish(o.common, *summary);
+}
+
+}  // namespace
+
+StageRunner setup_normalize(CLI::App& app) {
+  auto o = std::make_shared<NormalizeOptions>();
+  CLI::App* sub = app.add_subcommand("normalize", "Unicode and white-space clean-up of the text fields and labels");
+  sub->footer(
+      "Fields other than the text fields (and the label, with --label-map or --label-case) pass through\n"
+      "byte for byte. Invalid UTF-8 is replaced by U+FFFD and counted (invalid_utf8).\n"
+      "Example:\n"
+      "  dqprep normalize --format chat --unify-punct --label-case lower raw.jsonl.gz -o clean.jsonl");
+  add_common_options(*sub, o->common);
+  sub->add_option("--form", o->form, "Unicode normalization form: nfc, nfkc or none")
+      ->check(CLI::IsMember({"nfc", "nfkc", "none"}))
+      ->capture_default_str();
+  sub->add_flag("--keep-whitespace", o->keep_whitespace, "Do not fold runs of white space or trim");
+  sub->add_flag("--keep-control", o->keep_control, "Keep control and zero-width characters");
+  sub->add_flag("--lowercase", o->lowercase, "Lowercase the texts (full Unicode)");
+  sub->add_flag("--strip-html", o->strip_html, "Remove HTML tags and decode character references");
+  sub->add_flag("--unify-punct", o->unify_punct, "Curly quotes, dashes and ellipsis to ASCII");
+  sub->add_option("--label-map", o->label_map, "JSON object mapping raw labels to canonical ones")
+      ->type_name("FILE");
+  sub->add_option("--label-case", o->label_case, "keep or lower: the case of labels")
+      ->check(CLI::IsMember({"keep", "lower"}))
+      ->capture_default_str();
+  return [o] { return run_normalize(*o); };
+}
+
+}  // namespace dqprep::stages
