@@ -1,0 +1,258 @@
+#!/usr/bin/env bash
+# The bench harness: runs each case over the same JSONL corpus (output to /dev/null) and prints
+# seconds, MB/s, ratios against jq and Miller, the share of the bare simdjson bound, peak RSS, and
+# PASS/FAIL against the targets of the issues. See docs/performance.md.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+usage: tools/bench.sh [options] [CASE ...]
+
+  CASE ...        case names or globs ('filter-*'); default: every case whose program is built.
+                  bare, jq and mlr always run (the ratios need them), and so does the base of
+                  each selected case's target.
+  --size-mb N     corpus size in MB (10^6 bytes), made by tools/gen_corpus.py    (200)
+  --seed N        corpus seed                                                    (1)
+  --corpus FILE   use this JSONL file instead of a generated corpus
+  --build DIR     the CMake build directory holding dqprep and bare_parse        (build)
+  --no-build      do not (re)build the binaries, take them as they are
+  --runs N        timed runs per case (hyperfine)                                (3)
+  --warmup N      untimed runs before them; jq and mlr get none: the file is
+                  already in the page cache by then                             (1)
+  --skip-slow     reuse the last figures of jq and mlr (the reference tools) for
+                  the same corpus and command, when there are some
+  --quick         smoke run: a 20 MB corpus, 2 runs, no warm-up
+  --rss-check     make (or take) a 1000 MB corpus and run `dqprep normalize` once
+                  under /usr/bin/time: peak RSS must stay under 100 MB
+  -h, --help      this text
+
+Corpus and results go to bench-data/ (or $DQPREP_BENCH_DATA), which git ignores.
+EOF
+}
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DATA=${DQPREP_BENCH_DATA:-$ROOT/bench-data}
+SIZE_MB=200
+SEED=1
+CORPUS=""
+BUILD=$ROOT/build
+DO_BUILD=1
+RUNS=3
+WARMUP=1
+SKIP_SLOW=0
+RSS_CHECK=0
+PATTERNS=()
+
+while (($#)); do
+  case $1 in
+    --size-mb) SIZE_MB=$2; shift ;;
+    --seed) SEED=$2; shift ;;
+    --corpus) CORPUS=$2; shift ;;
+    --build) BUILD=$2; shift ;;
+    --no-build) DO_BUILD=0 ;;
+    --runs) RUNS=$2; shift ;;
+    --warmup) WARMUP=$2; shift ;;
+    --skip-slow) SKIP_SLOW=1 ;;
+    --quick) SIZE_MB=20; RUNS=2; WARMUP=0 ;;
+    --rss-check) RSS_CHECK=1; SIZE_MB=1000 ;;
+    -h|--help) usage; exit 0 ;;
+    -*) echo "bench.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+    *) PATTERNS+=("$1") ;;
+  esac
+  shift
+done
+BUILD=$(cd "$BUILD" 2>/dev/null && pwd || echo "$BUILD")
+
+# ---------------------------------------------------------------------------------------------
+# The cases: one line each.
+#   bench_case NAME 'COMMAND' ['TARGET']    a program under test
+#   ref_case   NAME 'COMMAND' ['TARGET']    a reference tool (jq, mlr): --skip-slow may reuse it
+# COMMAND runs under sh with stdout to /dev/null; in it $IN is the corpus, $DQ the dqprep binary,
+# $BARE the bound (tools/bare_parse.cpp), $DATA the bench-data directory (weak-rules.json is
+# there). Keep COMMAND in single quotes so those expand at run time.
+# TARGET is BASE>=MIN: this case's throughput over BASE's is at least MIN, where BASE is another
+# case; or MB/s>=MIN for an absolute throughput. It is checked and printed PASS/FAIL.
+# A dqprep case whose subcommand is not built yet (it exits 2 on --help) is listed as "not built".
+# Output must go to stdout, never `-o /dev/null`: an atomic output renames a temp file onto it.
+declare -a ORDER=()
+declare -A CMD=() TARGET=() IS_REF=()
+bench_case() { ORDER+=("$1"); CMD[$1]=$2; TARGET[$1]=${3:-}; }
+ref_case() { bench_case "$@"; IS_REF[$1]=1; }
+
+bench_case bare               '$BARE $IN'
+bench_case bare-hash          '$BARE $IN --hash'
+ref_case   jq                 'jq -c . $IN'
+ref_case   mlr                'mlr --ijsonl --ojsonl cat $IN'
+bench_case dqprep-passthrough '$DQ normalize -j1 --form none --keep-whitespace --keep-control $IN' 'bare>=0.5'
+bench_case normalize-j1       '$DQ normalize -j1 $IN'                                              'jq>=8'
+bench_case normalize-j2       '$DQ normalize -j2 $IN'                                              'normalize-j1>=1.6'
+# Later stages (issues 3-9), with flags as CLI.md names them: the stage's engineer checks the line
+# once the stage is built (until then it is skipped) and keeps the target of the issue.
+bench_case dedup-exact        '$DQ dedup -j1 $IN'                                                  'bare-hash>=0.6'
+bench_case dedup-near         '$DQ dedup -j1 --mode near $IN'                                      'MB/s>=60'
+ref_case   jq-length          'jq -c "select((.text|length) >= 1000)" $IN'
+bench_case filter-length      '$DQ filter -j1 --min-chars 1000 $IN'                                'jq-length>=10'
+bench_case filter-gopher      '$DQ filter -j1 --gopher $IN'                                        'MB/s>=50'
+bench_case filter-lang        '$DQ filter -j1 --lang en $IN'                                       'MB/s>=30'
+bench_case split-stratified   '$DQ split -j1 --by stratified --assign-field split $IN'             'bare>=0.4'
+bench_case augment-eda        '$DQ augment -j1 --ops synonym,insert,swap,delete --num-aug 4 $IN'   'MB/s>=40'
+bench_case metrics            '$DQ metrics -j1 $IN'                                                'bare-hash>=0.6'
+bench_case label-check        '$DQ label-check -j1 --annotations-field annotations $IN'
+bench_case select             '$DQ select -j1 --probs-field probs --k 1000 $IN'                    'MB/s>=100'
+bench_case weak-label         '$DQ weak-label -j1 --rules $DATA/weak-rules.json $IN'               'MB/s>=50'
+# ---------------------------------------------------------------------------------------------
+
+RSS_LIMIT_MB=100
+
+log() { echo "bench: $*" >&2; }
+die() { echo "bench: $*" >&2; exit 4; }
+
+declare -A PACKAGE=([hyperfine]=hyperfine [jq]=jq [mlr]=miller [python3]=python3)
+for tool in "${!PACKAGE[@]}"; do
+  command -v "$tool" >/dev/null || die "$tool is not installed (Debian: apt-get install ${PACKAGE[$tool]})"
+done
+[[ -x /usr/bin/time ]] || die "/usr/bin/time is missing (Debian: apt-get install time)"
+
+# --- binaries ---------------------------------------------------------------------------------
+if ((DO_BUILD)); then
+  if [[ ! -f $BUILD/CMakeCache.txt ]]; then
+    cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null || die "cmake configure failed"
+  fi
+  cmake --build "$BUILD" -j2 --target bare_parse >/dev/null || die "cannot build bare_parse"
+  if ! cmake --build "$BUILD" -j2 --target dqprep >"$BUILD/bench-build.log" 2>&1; then
+    log "dqprep does not build (see $BUILD/bench-build.log): its cases are skipped"
+  fi
+fi
+BARE=$BUILD/bare_parse
+DQ=$BUILD/dqprep
+[[ -x $BARE ]] || die "no $BARE (build the target bare_parse, or give --build DIR)"
+
+# --- corpus -----------------------------------------------------------------------------------
+mkdir -p "$DATA"
+if [[ -z $CORPUS ]]; then
+  CORPUS=$DATA/corpus-${SIZE_MB}mb-s${SEED}.jsonl
+  if [[ ! -s $CORPUS ]]; then
+    log "making $CORPUS"
+    python3 "$ROOT/tools/gen_corpus.py" --size-mb "$SIZE_MB" --seed "$SEED" --out "$CORPUS" \
+      --weak-rules "$DATA/weak-rules.json"
+  fi
+fi
+[[ -s $CORPUS ]] || die "no corpus $CORPUS"
+[[ -s $DATA/weak-rules.json ]] ||
+  python3 "$ROOT/tools/gen_corpus.py" --size-mb 0 --weak-rules "$DATA/weak-rules.json" 2>/dev/null >/dev/null
+IN=$(cd "$(dirname "$CORPUS")" && pwd)/$(basename "$CORPUS")
+export IN DQ BARE DATA
+
+machine_line() {
+  printf 'machine: %s, %s cores; load average %s\n' \
+    "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')" "$(nproc)" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# --- peak RSS on a 1 GB input -----------------------------------------------------------------
+if ((RSS_CHECK)); then
+  [[ -x $DQ ]] || die "no $DQ: --rss-check needs dqprep normalize"
+  bytes=$(stat -c %s "$IN")
+  machine_line
+  log "dqprep normalize -j$(nproc) over $IN ($bytes bytes), once, under /usr/bin/time"
+  out=$(mktemp)
+  /usr/bin/time -f '%e %M' -o "$out" "$DQ" normalize -q -j"$(nproc)" "$IN" >/dev/null
+  read -r secs rss_kb <"$out"
+  rm -f "$out"
+  mkdir -p "$DATA/results"
+  python3 - "$DATA/results/rss-check.json" "$bytes" "$secs" "$rss_kb" "$RSS_LIMIT_MB" "$(nproc)" <<'EOF'
+import json, sys, time
+path, size, secs, kb, limit, threads = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
+mb = kb * 1024 / 1e6
+ok = mb < limit
+rec = {"command": "dqprep normalize -j%s" % threads, "bytes": size, "seconds": secs, "peak_rss_kb": kb,
+       "peak_rss_mb": round(mb, 1), "limit_mb": limit, "pass": ok, "date": time.strftime("%Y-%m-%d %H:%M")}
+json.dump(rec, open(path, "w"), indent=1)
+print("normalize -j%s over %.0f MB: %.1f s, %.1f MB/s, peak RSS %.1f MB (limit %.0f MB): %s"
+      % (threads, size / 1e6, secs, size / 1e6 / secs, mb, limit, "PASS" if ok else "FAIL"))
+EOF
+  exit 0
+fi
+
+# --- which cases -----------------------------------------------------------------------------
+declare -A WANT=()
+select_case() {
+  local name=$1 t base
+  [[ -n ${WANT[$name]:-} ]] && return
+  WANT[$name]=1
+  t=${TARGET[$name]}
+  if [[ -n $t ]]; then
+    base=${t%%>=*}
+    [[ $base != MB/s && -n ${CMD[$base]:-} ]] && select_case "$base"
+  fi
+  return 0
+}
+for name in "${ORDER[@]}"; do
+  if ((${#PATTERNS[@]} == 0)); then
+    select_case "$name"
+    continue
+  fi
+  for p in "${PATTERNS[@]}"; do
+    # shellcheck disable=SC2053
+    [[ $name == $p ]] && select_case "$name"
+  done
+done
+((${#WANT[@]})) || die "no case matches: ${PATTERNS[*]} (cases: ${ORDER[*]})"
+for name in bare jq mlr; do select_case "$name"; done
+
+# --- run ------------------------------------------------------------------------------------
+tag=$(basename "$IN")
+tag=${tag%.jsonl}
+RES=$DATA/results/$tag
+mkdir -p "$RES"
+MANIFEST=$RES/manifest.tsv
+: >"$MANIFEST"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+
+dq_stage_built() {
+  [[ -x $DQ ]] && "$DQ" "$1" --help >/dev/null 2>&1
+}
+
+for name in "${ORDER[@]}"; do
+  [[ -n ${WANT[$name]:-} ]] || continue
+  cmd=${CMD[$name]}
+  status=ok
+  if [[ $cmd == '$DQ '* ]]; then
+    sub=${cmd#\$DQ }
+    sub=${sub%% *}
+    if [[ ! -x $DQ ]]; then
+      status="skipped: dqprep not built"
+    elif ! dq_stage_built "$sub"; then
+      status="skipped: dqprep $sub not built"
+    fi
+  fi
+  if [[ $status == ok && -n ${IS_REF[$name]:-} ]] && ((SKIP_SLOW)) &&
+     [[ -s $RES/$name.json && -s $RES/$name.rss && "$(cat "$RES/$name.cmd" 2>/dev/null)" == "$cmd" ]]; then
+    status=cached
+    log "$name: reusing $RES/$name.json"
+  fi
+  if [[ $status == ok ]]; then
+    warm=$WARMUP
+    [[ -n ${IS_REF[$name]:-} ]] && warm=0
+    log "$name: $cmd"
+    rm -f "$RES/$name.rss" "$RES/$name.json"
+    # /usr/bin/time around each timed run gives the peak RSS without an extra run; its own cost
+    # (one fork and wait) is far below the spread of the timings.
+    export CASE_CMD=$cmd RSS_FILE=$RES/$name.rss
+    if hyperfine --style basic --runs "$RUNS" --warmup "$warm" --command-name "$name" \
+         --export-json "$RES/$name.json" \
+         '/usr/bin/time -f %M -a -o "$RSS_FILE" sh -c "$CASE_CMD"' >"$RES/$name.log" 2>&1; then
+      printf '%s\n' "$cmd" >"$RES/$name.cmd"
+    else
+      why=$(sh -c "$cmd" 2>&1 >/dev/null | tail -n 2 | tr '\n\t' '  ' || true)
+      status="failed: ${why:-see $RES/$name.log}"
+      rm -f "$RES/$name.json"
+    fi
+  fi
+  printf '%s\t%s\t%s\t%s\n' "$name" "$status" "${TARGET[$name]}" "$cmd" >>"$MANIFEST"
+done
+
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+python3 "$ROOT/tools/bench_report.py" --results "$RES" --corpus "$IN" --runs "$RUNS" --warmup "$WARMUP" \
+  --load "$LOAD_BEFORE" "$LOAD_AFTER" --rss-check "$DATA/results/rss-check.json" \
+  --commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""The table of tools/bench.sh: reads its results directory (manifest.tsv, hyperfine JSON, peak RSS
+files), prints seconds, MB/s, ratios, the share of the bound, peak RSS and the targets, and writes
+summary.json beside them. MB is 10^6 bytes, for throughput and memory alike."""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import time
+
+
+def count_lines(path):
+    n = 0
+    with open(path, "rb") as f:
+        while True:
+            block = f.read(1 << 24)
+            if not block:
+                return n
+            n += block.count(b"\n")
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def load_case(res, name, status):
+    with open(os.path.join(res, name + ".json")) as f:
+        times = json.load(f)["results"][0]["times"]
+    rss_kb = 0
+    rss_path = os.path.join(res, name + ".rss")
+    if os.path.exists(rss_path):
+        with open(rss_path) as f:
+            rss_kb = max((int(x) for x in f.read().split() if x.isdigit()), default=0)
+    med = statistics.median(times)
+    return {"seconds": med, "min": min(times), "max": max(times), "runs": len(times),
+            "spread": (max(times) - min(times)) / 2 / med if med else 0.0,
+            "peak_rss_mb": rss_kb * 1024 / 1e6, "cached": status == "cached"}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--runs", type=int)
+    ap.add_argument("--warmup", type=int)
+    ap.add_argument("--load", nargs=2, default=["?", "?"])
+    ap.add_argument("--rss-check")
+    ap.add_argument("--commit", default="unknown")
+    a = ap.parse_args()
+
+    size = os.path.getsize(a.corpus)
+    mb = size / 1e6
+    records = count_lines(a.corpus)
+    cases = []
+    with open(os.path.join(a.results, "manifest.tsv"), encoding="utf-8") as f:
+        for line in f:
+            name, status, target, cmd = line.rstrip("\n").split("\t", 3)
+            c = {"name": name, "status": status, "target": target, "command": cmd}
+            if status in ("ok", "cached"):
+                c.update(load_case(a.results, name, status))
+                c["mb_per_s"] = mb / c["seconds"]
+            cases.append(c)
+    by_name = {c["name"]: c for c in cases if "seconds" in c}
+
+    def ratio(name, base):
+        if name in by_name and base in by_name:
+            return by_name[base]["seconds"] / by_name[name]["seconds"]
+        return None
+
+    def check(c):
+        t = c["target"]
+        if not t or "seconds" not in c:
+            return None
+        base, minimum = t.split(">=")
+        minimum = float(minimum)
+        value = c["mb_per_s"] if base == "MB/s" else ratio(c["name"], base)
+        if value is None:
+            return {"target": t, "value": None, "pass": None}
+        return {"target": t, "value": value, "pass": value >= minimum}
+
+    print("corpus:  %s: %.1f MB, %d records (mean %.0f bytes)" % (os.path.basename(a.corpus), mb, records,
+                                                                  size / max(records, 1)))
+    print("machine: %s, %d cores (nproc); load average %s before, %s after"
+          % (cpu_model(), os.cpu_count(), " ".join(a.load[0].split()), " ".join(a.load[1].split())))
+    print("runs:    %s timed (+%s warm-up; none for jq/mlr), median shown; commit %s; %s"
+          % (a.runs, a.warmup, a.commit, time.strftime("%Y-%m-%d %H:%M")))
+    print()
+    head = ("case", "seconds", "+-%", "MB/s", "x jq", "x mlr", "% bound", "RSS MB", "target")
+    rows = []
+    for c in cases:
+        if "seconds" not in c:
+            rows.append((c["name"], c["status"]))
+            continue
+        r = check(c)
+        c["check"] = r
+        if r is None:
+            tcol = ""
+        elif r["value"] is None:
+            tcol = "%s: base not run" % r["target"]
+        else:
+            tcol = "%s: %.2f %s" % (r["target"], r["value"], "PASS" if r["pass"] else "FAIL")
+        jq, mlr, bound = ratio(c["name"], "jq"), ratio(c["name"], "mlr"), ratio(c["name"], "bare")
+        rows.append((c["name"] + ("*" if c["cached"] else ""), "%.3f" % c["seconds"], "%.1f" % (100 * c["spread"]),
+                     "%.1f" % c["mb_per_s"], "%.2f" % jq if jq else "-", "%.2f" % mlr if mlr else "-",
+                     "%.1f" % (100 * bound) if bound else "-", "%.1f" % c["peak_rss_mb"], tcol))
+    widths = [max(len(head[i]), *(len(r[i]) for r in rows if len(r) > 2)) for i in range(len(head))]
+    left = {0, 8}
+    fmt = lambda r: "  ".join(r[i].ljust(widths[i]) if i in left else r[i].rjust(widths[i])
+                              for i in range(len(r))).rstrip()
+    print(fmt(head))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print(fmt(r) if len(r) > 2 else "%s  (%s)" % (r[0].ljust(widths[0]), r[1]))
+    if any(c.get("cached") for c in cases):
+        print("* reused from an earlier run over the same corpus (--skip-slow)")
+    print("\nx jq, x mlr: throughput over that tool's; % bound: throughput over bare's; +-%: half the"
+          " range of the runs over the median; RSS: the peak of all runs.")
+
+    print("\ntargets:")
+    for c in cases:
+        r = c.get("check")
+        if r and r["value"] is not None:
+            print("  %-20s %-20s %8.2f  %s" % (c["name"], r["target"], r["value"], "PASS" if r["pass"] else "FAIL"))
+    rss = None
+    if a.rss_check and os.path.exists(a.rss_check):
+        with open(a.rss_check) as f:
+            rss = json.load(f)
+        print("  %-20s %-20s %8.1f  %s   (tools/bench.sh --rss-check, %s, %.0f MB input)"
+              % ("normalize 1 GB RSS", "peak MB<%.0f" % rss["limit_mb"], rss["peak_rss_mb"],
+                 "PASS" if rss["pass"] else "FAIL", rss["date"], rss["bytes"] / 1e6))
+    else:
+        print("  peak RSS on a 1 GB input: not measured yet (tools/bench.sh --rss-check)")
+
+    summary = {"corpus": os.path.basename(a.corpus), "bytes": size, "records": records, "cpu": cpu_model(),
+               "cores": os.cpu_count(), "load_before": a.load[0], "load_after": a.load[1], "commit": a.commit,
+               "runs": a.runs, "warmup": a.warmup, "cases": cases, "rss_check": rss}
+    with open(os.path.join(a.results, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
