@@ -36,11 +36,15 @@ class Emitter {
   void reject(std::string_view record, std::string_view rule);
   // Adds to a figure of the stage's own (summed over the run into Summary::figures).
   void count(const std::string& figure, uint64_t n = 1) { counters_[figure] += n; }
+  // Bytes for the stage's own consumer (Options::consume_state), handed over in input order: how
+  // the first pass of a two-pass stage collects compact per-record state on worker threads.
+  std::string& state() { return state_; }
 
  private:
   friend class Driver;
   std::string out_;
   std::string rejects_;
+  std::string state_;
   uint64_t kept_ = 0;
   uint64_t rejected_ = 0;
   std::map<std::string, uint64_t, std::less<>> rules_;
@@ -59,6 +63,8 @@ using ProcessorFactory = std::function<std::unique_ptr<RecordProcessor>()>;
 
 struct Options {
   std::vector<std::string> inputs;  // files or "-"; empty means standard input
+  std::vector<std::string> names;   // names for messages when not the paths (a spilled stdin)
+  bool write_records = true;        // false: a first pass that only collects state
   std::string output;               // "" or "-": standard output
   std::string rejects;              // "": dropped records are only counted
   std::string quarantine;           // with ErrorPolicy::quarantine
@@ -66,6 +72,8 @@ struct Options {
   unsigned threads = 1;
   // Called on the writing thread after each batch: records and input bytes so far.
   std::function<void(uint64_t records, uint64_t bytes)> progress;
+  // Called on the writing thread, in input order, with each batch's Emitter::state() bytes.
+  std::function<Status(std::string_view state)> consume_state;
 };
 
 // Runs the stage over the inputs. The outputs are committed only when the run succeeds. A

@@ -83,6 +83,7 @@ class Driver {
       : options_(options), make_processor_(make_processor) {
     for (const std::string& in : options.inputs) names_.push_back(in == "-" ? "<stdin>" : in);
     if (names_.empty()) names_.push_back("<stdin>");
+    for (size_t i = 0; i < options.names.size() && i < names_.size(); ++i) names_[i] = options.names[i];
     max_in_flight_ = 2 * options.threads + 2;
   }
 
@@ -91,9 +92,12 @@ class Driver {
     report::Summary summary;
     summary.stage = stage;
 
-    Result<std::unique_ptr<io::OutputFile>> out = io::OutputFile::open(options_.output);
-    if (!out.ok()) return out.status();
-    std::unique_ptr<io::OutputFile> rejects, quarantine;
+    std::unique_ptr<io::OutputFile> out, rejects, quarantine;
+    if (options_.write_records) {
+      auto o = io::OutputFile::open(options_.output);
+      if (!o.ok()) return o.status();
+      out = std::move(*o);
+    }
     if (!options_.rejects.empty()) {
       auto r = io::OutputFile::open(options_.rejects);
       if (!r.ok()) return r.status();
@@ -109,12 +113,12 @@ class Driver {
     std::thread reader([this] { read_all(); });
     for (unsigned i = 0; i < std::max(1u, options_.threads); ++i) workers.emplace_back([this] { work(); });
 
-    Status status = write_all(**out, rejects.get(), quarantine.get(), summary);
+    Status status = write_all(out.get(), rejects.get(), quarantine.get(), summary);
     cancel();
     reader.join();
     for (std::thread& w : workers) w.join();
 
-    if (status.ok()) status = (*out)->commit();
+    if (status.ok() && out) status = out->commit();
     if (status.ok() && rejects) status = rejects->commit();
     if (status.ok() && quarantine) status = quarantine->commit();
     if (!status.ok()) return status;
@@ -234,7 +238,7 @@ class Driver {
     }
   }
 
-  Status write_all(io::OutputFile& out, io::OutputFile* rejects, io::OutputFile* quarantine, report::Summary& summary) {
+  Status write_all(io::OutputFile* out, io::OutputFile* rejects, io::OutputFile* quarantine, report::Summary& summary) {
     uint64_t bytes = 0;
     while (true) {
       std::unique_ptr<Batch> batch;
@@ -249,7 +253,8 @@ class Driver {
         changed_.notify_all();
       }
       const Emitter& e = batch->emitter;
-      DQPREP_RETURN_IF_ERROR(out.write(e.out_));
+      if (out) DQPREP_RETURN_IF_ERROR(out->write(e.out_));
+      if (options_.consume_state) DQPREP_RETURN_IF_ERROR(options_.consume_state(e.state_));
       if (rejects) DQPREP_RETURN_IF_ERROR(rejects->write(e.rejects_));
       if (quarantine) DQPREP_RETURN_IF_ERROR(quarantine->write(batch->quarantine));
       summary.out += e.kept_;

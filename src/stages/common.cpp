@@ -88,6 +88,25 @@ Result<stream::Options> stream_options(const CommonOptions& o) {
   return so;
 }
 
+Result<ReplayableInputs> replayable_inputs(const std::vector<std::string>& inputs) {
+  ReplayableInputs r;
+  std::vector<std::string> given = inputs.empty() ? std::vector<std::string>{"-"} : inputs;
+  for (const std::string& in : given) {
+    if (in != "-") {
+      r.paths.push_back(in);
+      r.names.push_back(in);
+      continue;
+    }
+    if (r.spilled) return Status::usage("standard input (-) can be given only once");
+    Result<std::unique_ptr<io::SpilledInput>> spilled = io::SpilledInput::from_stdin();
+    if (!spilled.ok()) return spilled.status();
+    r.spilled = std::move(*spilled);
+    r.paths.push_back(r.spilled->path());
+    r.names.push_back("<stdin>");
+  }
+  return r;
+}
+
 Status finish(const CommonOptions& o, const report::Summary& summary) {
   if (!o.quiet && ::isatty(2)) std::fprintf(stderr, "\r\033[K");
   if (!o.quiet) spdlog::info("{}", report::to_line(summary));

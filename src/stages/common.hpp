@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dqprep/format.hpp"
+#include "dqprep/io.hpp"
 #include "dqprep/record.hpp"
 #include "dqprep/report.hpp"
 #include "dqprep/status.hpp"
@@ -54,6 +55,15 @@ unsigned thread_count(const CommonOptions& options);
 
 // The driver options of a streaming stage, from the common options.
 Result<stream::Options> stream_options(const CommonOptions& options);
+
+// Inputs that can be read twice (two-pass stages): standard input is spilled to a temporary file,
+// removed when this is destroyed; messages still name it <stdin>.
+struct ReplayableInputs {
+  std::unique_ptr<io::SpilledInput> spilled;
+  std::vector<std::string> paths;
+  std::vector<std::string> names;
+};
+Result<ReplayableInputs> replayable_inputs(const std::vector<std::string>& inputs);
 
 // Prints the summary line (unless -q) and writes --stats.
 Status finish(const CommonOptions& options, const report::Summary& summary);

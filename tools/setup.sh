@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages dqprep needs to build, test and benchmark. Idempotent: silent and
+# quick when everything is present. Run as root on Debian 12.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libcli11-dev nlohmann-json3-dev libsimdjson-dev libxxhash-dev libspdlog-dev
+  libgtest-dev libgmock-dev libutf8proc-dev zlib1g-dev libzstd-dev libcld2-dev libre2-dev
+  wordnet-base
+  clang libclang-rt-14-dev   # sanitizers and libFuzzer
+  jq miller hyperfine time python3  # tests and the bench harness
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "dqprep setup: missing Debian packages: ${missing[*]}; run this script as root (or apt-get install them)" >&2
+  exit 4
+fi
+echo "dqprep setup: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
