@@ -175,21 +175,39 @@ EOF
 fi
 
 # --- which cases -----------------------------------------------------------------------------
+dq_stage_built() {
+  [[ -x $DQ ]] && "$DQ" "$1" --help >/dev/null 2>&1
+}
+declare -A STATUS=()
+for name in "${ORDER[@]}"; do
+  cmd=${CMD[$name]}
+  STATUS[$name]=ok
+  if [[ $cmd == '$DQ '* ]]; then
+    sub=${cmd#\$DQ }
+    sub=${sub%% *}
+    if [[ ! -x $DQ ]]; then
+      STATUS[$name]="dqprep not built"
+    elif ! dq_stage_built "$sub"; then
+      STATUS[$name]="dqprep $sub not built"
+    fi
+  fi
+done
+
+# A selected case that can run pulls in the base of its target (normalize-j2 needs normalize-j1).
 declare -A WANT=()
 select_case() {
-  local name=$1 t base
-  [[ -n ${WANT[$name]:-} ]] && return
+  local name=$1 base
+  [[ -n ${WANT[$name]:-} ]] && return 0
   WANT[$name]=1
-  t=${TARGET[$name]}
-  if [[ -n $t ]]; then
-    base=${t%%>=*}
-    [[ $base != MB/s && -n ${CMD[$base]:-} ]] && select_case "$base"
-  fi
+  [[ ${STATUS[$name]} == ok ]] || return 0
+  base=${TARGET[$name]%%>=*}
+  if [[ -n $base && $base != MB/s && -n ${CMD[$base]:-} ]]; then select_case "$base"; fi
   return 0
 }
 for name in "${ORDER[@]}"; do
   if ((${#PATTERNS[@]} == 0)); then
-    select_case "$name"
+    # By default every program under test; other reference runs only as some target's base.
+    [[ -z ${IS_REF[$name]:-} ]] && select_case "$name"
     continue
   fi
   for p in "${PATTERNS[@]}"; do
@@ -209,23 +227,11 @@ MANIFEST=$RES/manifest.tsv
 : >"$MANIFEST"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-dq_stage_built() {
-  [[ -x $DQ ]] && "$DQ" "$1" --help >/dev/null 2>&1
-}
-
 for name in "${ORDER[@]}"; do
   [[ -n ${WANT[$name]:-} ]] || continue
   cmd=${CMD[$name]}
-  status=ok
-  if [[ $cmd == '$DQ '* ]]; then
-    sub=${cmd#\$DQ }
-    sub=${sub%% *}
-    if [[ ! -x $DQ ]]; then
-      status="skipped: dqprep not built"
-    elif ! dq_stage_built "$sub"; then
-      status="skipped: dqprep $sub not built"
-    fi
-  fi
+  status=${STATUS[$name]}
+  [[ $status == ok ]] || status="skipped: $status"
   if [[ $status == ok && -n ${IS_REF[$name]:-} ]] && ((SKIP_SLOW)) &&
      [[ -s $RES/$name.json && -s $RES/$name.rss && "$(cat "$RES/$name.cmd" 2>/dev/null)" == "$cmd" ]]; then
     status=cached

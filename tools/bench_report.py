@@ -96,9 +96,13 @@ def main():
     print()
     head = ("case", "seconds", "+-%", "MB/s", "x jq", "x mlr", "% bound", "RSS MB", "target")
     rows = []
+    not_run = {}
     for c in cases:
         if "seconds" not in c:
-            rows.append((c["name"], c["status"]))
+            if c["status"].startswith("failed"):
+                rows.append((c["name"], c["status"]))
+            else:
+                not_run.setdefault(c["status"], []).append(c["name"])
             continue
         r = check(c)
         c["check"] = r
@@ -120,6 +124,8 @@ def main():
     print("  ".join("-" * w for w in widths))
     for r in rows:
         print(fmt(r) if len(r) > 2 else "%s  (%s)" % (r[0].ljust(widths[0]), r[1]))
+    for status, names in not_run.items():
+        print("%s: %s" % (status, ", ".join(names)))
     if any(c.get("cached") for c in cases):
         print("* reused from an earlier run over the same corpus (--skip-slow)")
     print("\nx jq, x mlr: throughput over that tool's; % bound: throughput over bare's; +-%: half the"
