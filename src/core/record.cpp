@@ -71,8 +71,10 @@ Result<Path> parse_path(std::string_view text) {
 
 namespace {
 
+bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
 std::string_view trim_right(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) {
+  while (!s.empty() && is_json_space(s.back())) {
     s.remove_suffix(1);
   }
   return s;
@@ -365,7 +367,7 @@ Status set_top_level(Parser& parser, std::string_view key, std::string_view json
   std::string_view line = trim_right(parser.line());
   size_t close = line.size() - 1;  // parse() made sure the line is one object: it ends with '}'
   size_t before = close;
-  while (before > 0 && (line[before - 1] == ' ' || line[before - 1] == '\t')) --before;
+  while (before > 0 && is_json_space(line[before - 1])) --before;
   bool empty_object = before > 0 && line[before - 1] == '{';
   std::string text = empty_object ? "" : ",";
   json_text::append_string(text, key);

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "dqprep/io.hpp"
 #include "dqprep/json_text.hpp"
@@ -31,6 +32,7 @@ struct Setup {
   Fields fields;
   text::NormalizeOptions text;
   LabelMap label_map;
+  std::unordered_set<std::string> canonical_labels;  // the values of label_map
   bool label_lower = false;
   bool touch_labels = false;
 };
@@ -89,7 +91,7 @@ class NormalizeProcessor : public stream::RecordProcessor {
       if (it != setup_.label_map.end()) {
         value = it->second;
         out.count("labels_mapped");
-      } else {
+      } else if (!setup_.canonical_labels.count(value)) {
         out.count("labels_unmapped");
       }
     }
@@ -145,6 +147,7 @@ Status run_normalize(const NormalizeOptions& o) {
     Result<LabelMap> map = load_label_map(o.label_map);
     if (!map.ok()) return map.status();
     setup.label_map = std::move(*map);
+    for (const auto& [raw, canonical] : setup.label_map) setup.canonical_labels.insert(canonical);
   }
   setup.label_lower = o.label_case == "lower";
   setup.touch_labels = setup.label_lower || !setup.label_map.empty();

@@ -121,14 +121,14 @@ TEST(Splice, EditsKeepUntouchedBytes) {
 }
 
 TEST(Splice, AppendToEmptyObject) {
-  Padded line("{ }");
+  Padded line("{ \r\t}");
   Parser p;
   ASSERT_TRUE(p.parse(line.view()).ok());
   std::vector<Edit> edits;
   ASSERT_TRUE(set_top_level(p, "k", "1", edits).ok());
   std::string out;
   apply_edits(line.view(), edits, out);
-  EXPECT_EQ(out, R"({ "k":1})");
+  EXPECT_EQ(out, "{ \r\t\"k\":1}");  // found by fuzz_record: no comma after white space
 }
 
 }  // namespace dqprep::record
