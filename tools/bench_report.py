@@ -34,7 +34,8 @@ def cpu_model():
 
 def load_case(res, name, status):
     with open(os.path.join(res, name + ".json")) as f:
-        times = json.load(f)["results"][0]["times"]
+        result = json.load(f)["results"][0]
+    times = result["times"]
     rss_kb = 0
     rss_path = os.path.join(res, name + ".rss")
     if os.path.exists(rss_path):
@@ -43,7 +44,7 @@ def load_case(res, name, status):
     med = statistics.median(times)
     return {"seconds": med, "min": min(times), "max": max(times), "runs": len(times),
             "spread": (max(times) - min(times)) / 2 / med if med else 0.0,
-            "peak_rss_mb": rss_kb * 1024 / 1e6, "cached": status == "cached"}
+            "cpu_seconds": result["user"] + result["system"], "peak_rss_mb": rss_kb * 1024 / 1e6, "cached": status == "cached"}
 
 
 def main():
@@ -94,7 +95,7 @@ def main():
     print("runs:    %s timed (+%s warm-up; none for jq/mlr), median shown; commit %s; %s"
           % (a.runs, a.warmup, a.commit, time.strftime("%Y-%m-%d %H:%M")))
     print()
-    head = ("case", "seconds", "+-%", "MB/s", "x jq", "x mlr", "% bound", "RSS MB", "target")
+    head = ("case", "seconds", "+-%", "cpu s", "MB/s", "x jq", "x mlr", "% bound", "RSS MB", "target")
     rows = []
     not_run = {}
     for c in cases:
@@ -114,10 +115,10 @@ def main():
             tcol = "%s: %.2f %s" % (r["target"], r["value"], "PASS" if r["pass"] else "FAIL")
         jq, mlr, bound = ratio(c["name"], "jq"), ratio(c["name"], "mlr"), ratio(c["name"], "bare")
         rows.append((c["name"] + ("*" if c["cached"] else ""), "%.3f" % c["seconds"], "%.1f" % (100 * c["spread"]),
-                     "%.1f" % c["mb_per_s"], "%.2f" % jq if jq else "-", "%.2f" % mlr if mlr else "-",
+                     "%.3f" % c["cpu_seconds"], "%.1f" % c["mb_per_s"], "%.2f" % jq if jq else "-", "%.2f" % mlr if mlr else "-",
                      "%.1f" % (100 * bound) if bound else "-", "%.1f" % c["peak_rss_mb"], tcol))
     widths = [max(len(head[i]), *(len(r[i]) for r in rows if len(r) > 2)) for i in range(len(head))]
-    left = {0, 8}
+    left = {0, 9}
     fmt = lambda r: "  ".join(r[i].ljust(widths[i]) if i in left else r[i].rjust(widths[i])
                               for i in range(len(r))).rstrip()
     print(fmt(head))
@@ -128,8 +129,9 @@ def main():
         print("%s: %s" % (status, ", ".join(names)))
     if any(c.get("cached") for c in cases):
         print("* reused from an earlier run over the same corpus (--skip-slow)")
-    print("\nx jq, x mlr: throughput over that tool's; % bound: throughput over bare's; +-%: half the"
-          " range of the runs over the median; RSS: the peak of all runs.")
+    print("\nseconds: median wall time; +-%: half the range of the runs over the median; cpu s: mean user+system"
+          " time (above seconds when a program uses more than one core); x jq, x mlr: throughput over that"
+          " tool's; % bound: throughput over bare's; RSS: the peak of all runs.")
 
     print("\ntargets:")
     for c in cases:
