@@ -16,8 +16,8 @@ usage: tools/bench.sh [options] [CASE ...]
   --corpus FILE   use this JSONL file instead of a generated corpus
   --build DIR     the CMake build directory holding dqprep and bare_parse        (build)
   --no-build      do not (re)build the binaries, take them as they are
-  --runs N        timed runs per case (hyperfine)                                (3)
-  --warmup N      untimed runs before them; jq and mlr get none: the file is
+  --runs N        timed runs per case, in rounds of one run of each case      (3)
+  --warmup N      untimed rounds before them; jq and mlr get none: the file is
                   already in the page cache by then                             (1)
   --skip-slow     reuse the last figures of jq and mlr (the reference tools) for
                   the same corpus and command, when there are some
@@ -230,8 +230,11 @@ RES=$DATA/results/$tag
 mkdir -p "$RES"
 MANIFEST=$RES/manifest.tsv
 : >"$MANIFEST"
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+LOADS=$RES/load.txt
+cut -d' ' -f1 /proc/loadavg >"$LOADS"
 
+declare -A FINAL=()
+RUNL=()
 for name in "${ORDER[@]}"; do
   [[ -n ${WANT[$name]:-} ]] || continue
   cmd=${CMD[$name]}
@@ -243,27 +246,57 @@ for name in "${ORDER[@]}"; do
     log "$name: reusing $RES/$name.json"
   fi
   if [[ $status == ok ]]; then
-    warm=$WARMUP
-    [[ -n ${IS_REF[$name]:-} ]] && warm=0
-    log "$name: $cmd"
-    rm -f "$RES/$name.rss" "$RES/$name.json"
-    # /usr/bin/time around each timed run gives the peak RSS without an extra run; its own cost
-    # (one fork and wait) is far below the spread of the timings.
-    export CASE_CMD=$cmd RSS_FILE=$RES/$name.rss
-    if hyperfine --style basic --runs "$RUNS" --warmup "$warm" --command-name "$name" \
-         --export-json "$RES/$name.json" \
-         '/usr/bin/time -f %M -a -o "$RSS_FILE" sh -c "$CASE_CMD"' >"$RES/$name.log" 2>&1; then
-      printf '%s\n' "$cmd" >"$RES/$name.cmd"
-    else
-      why=$(sh -c "$cmd" 2>&1 >/dev/null | tail -n 2 | tr '\n\t' '  ' || true)
-      status="failed: ${why:-see $RES/$name.log}"
-      rm -f "$RES/$name.json"
-    fi
+    RUNL+=("$name")
+    rm -f "$RES/$name".*
   fi
-  printf '%s\t%s\t%s\t%s\n' "$name" "$status" "${TARGET[$name]}" "$cmd" >>"$MANIFEST"
+  FINAL[$name]=$status
 done
 
-LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+fail_case() {
+  local name=$1 why
+  why=$(sh -c "${CMD[$name]}" 2>&1 >/dev/null | tail -n 2 | tr '\n\t' '  ' || true)
+  FINAL[$name]="failed: ${why:-see $RES/$name.log}"
+  rm -f "$RES/$name".r*.json
+}
+
+# Warm-up rounds: page cache, CPU frequency, allocator. jq and mlr get none: by their turn the file
+# is in the page cache, and each of their runs takes seconds.
+for ((w = 1; w <= WARMUP; w++)); do
+  for name in "${RUNL[@]}"; do
+    [[ -z ${IS_REF[$name]:-} && ${FINAL[$name]} == ok ]] || continue
+    log "warm-up $w: $name"
+    sh -c "${CMD[$name]}" >/dev/null 2>"$RES/$name.log" || fail_case "$name"
+  done
+done
+
+# Timed runs in rounds, one run of each case per round, so that the load other users put on the
+# machine falls on every case alike rather than on whichever case ran during a burst. hyperfine
+# times each run; /usr/bin/time around it gives the peak RSS without an extra run (its own cost,
+# one fork and wait, is far below the spread of the timings).
+for ((r = 1; r <= RUNS; r++)); do
+  for name in "${RUNL[@]}"; do
+    [[ ${FINAL[$name]} == ok ]] || continue
+    log "run $r/$RUNS: $name: ${CMD[$name]}"
+    export CASE_CMD=${CMD[$name]} RSS_FILE=$RES/$name.rss
+    hyperfine --style basic --runs 1 --command-name "$name" --export-json "$RES/$name.r$r.json" \
+      '/usr/bin/time -f %M -a -o "$RSS_FILE" sh -c "$CASE_CMD"' >>"$RES/$name.log" 2>&1 || fail_case "$name"
+  done
+  cut -d' ' -f1 /proc/loadavg >>"$LOADS"
+done
+for name in "${RUNL[@]}"; do
+  [[ ${FINAL[$name]} == ok ]] || continue
+  jq -s '{results: [{command: .[0].results[0].command, times: [.[].results[0].times[]],
+                     user: ([.[].results[0].user] | add / length),
+                     system: ([.[].results[0].system] | add / length)}]}' \
+    "$RES/$name".r*.json >"$RES/$name.json"
+  rm -f "$RES/$name".r*.json
+  printf '%s\n' "${CMD[$name]}" >"$RES/$name.cmd"
+done
+for name in "${ORDER[@]}"; do
+  [[ -n ${WANT[$name]:-} ]] || continue
+  printf '%s\t%s\t%s\t%s\n' "$name" "${FINAL[$name]}" "${TARGET[$name]}" "${CMD[$name]}" >>"$MANIFEST"
+done
+
 python3 "$ROOT/tools/bench_report.py" --results "$RES" --corpus "$IN" --runs "$RUNS" --warmup "$WARMUP" \
-  --load "$LOAD_BEFORE" "$LOAD_AFTER" --rss-check "$DATA/results/rss-check.json" \
+  --loads "$LOADS" --rss-check "$DATA/results/rss-check.json" \
   --commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
