@@ -4,7 +4,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <string>
 #include <string_view>
 #include <vector>
 
@@ -15,11 +14,14 @@ inline constexpr size_t kDefaultNgram = 5;
 // Buffers reused across records (one per thread): once they have grown to the largest record seen,
 // shingling allocates nothing.
 struct Scratch {
-  std::string text;                 // the normal form
+  std::string_view text;            // the normal form, in `buffer`
   std::vector<size_t> word_starts;  // byte offset in `text` of each word
+  std::vector<char> buffer;         // only grows: resizing it per record would clear it
+  std::vector<uint64_t> hashes;     // shingle hashes before sorting
+  std::vector<uint32_t> buckets;    // sort counters
 };
 
-// The near-duplicate normal form of UTF-8 text, into scratch.text: full Unicode case folding;
+// The near-duplicate normal form of UTF-8 text, into scratch.text (valid until the next call): full Unicode case folding;
 // punctuation (P*), symbols (S*), separators (Z*) and controls (Cc) become word breaks; format
 // characters (Cf: soft hyphen, zero-width joiner, ...) are dropped; invalid UTF-8 bytes are word
 // breaks. Words are joined by exactly one ASCII space, with none leading or trailing.

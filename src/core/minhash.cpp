@@ -9,10 +9,12 @@ namespace dqprep::minhash {
 namespace {
 
 // Portable binaries (no -march) get SSE2 only, where the 64-bit multiply is emulated; a run-time
-// clone for AVX2 doubles the lanes and is about twice as fast.
+// clone for AVX2 doubles the lanes and is about twice as fast. -DDQPREP_MINHASH_CLONES= disables it.
+#ifndef DQPREP_MINHASH_CLONES
 #if defined(__x86_64__) && defined(__has_attribute)
 #if __has_attribute(target_clones)
 #define DQPREP_MINHASH_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
 #endif
 #endif
 #ifndef DQPREP_MINHASH_CLONES

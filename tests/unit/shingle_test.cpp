@@ -3,10 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "dqprep/hash.hpp"
+
+#include <utf8proc.h>
 
 namespace dqprep::shingle {
 namespace {
@@ -14,7 +18,7 @@ namespace {
 std::string normal_form(std::string_view text) {
   Scratch scratch;
   normalize(text, scratch);
-  return scratch.text;
+  return std::string(scratch.text);
 }
 
 std::vector<uint64_t> shingles(std::string_view text, size_t ngram = kDefaultNgram) {
@@ -61,6 +65,44 @@ TEST(ShingleNormalize, UnicodePunctuationSymbolsAndSpaces) {
   EXPECT_EQ(normal_form("ab\xFF" "cd\xC3"), "ab cd");
 }
 
+TEST(ShingleNormalize, EveryCodePointAsUtf8procClassifiesAndFoldsIt) {
+  // Oracle: the category decides break / ignored / word, and utf8proc_map(CASEFOLD) the folding.
+  Scratch scratch;
+  int checked = 0;
+  for (utf8proc_int32_t cp = 0x80; cp < 0x110000; ++cp) {
+    if (cp >= 0xD800 && cp < 0xE000) continue;
+    utf8proc_uint8_t bytes[4];
+    std::string ch(reinterpret_cast<char*>(bytes), static_cast<size_t>(utf8proc_encode_char(cp, bytes)));
+    std::string want;
+    switch (utf8proc_category(cp)) {
+      case UTF8PROC_CATEGORY_PC: case UTF8PROC_CATEGORY_PD: case UTF8PROC_CATEGORY_PS:
+      case UTF8PROC_CATEGORY_PE: case UTF8PROC_CATEGORY_PI: case UTF8PROC_CATEGORY_PF:
+      case UTF8PROC_CATEGORY_PO: case UTF8PROC_CATEGORY_SM: case UTF8PROC_CATEGORY_SC:
+      case UTF8PROC_CATEGORY_SK: case UTF8PROC_CATEGORY_SO: case UTF8PROC_CATEGORY_ZS:
+      case UTF8PROC_CATEGORY_ZL: case UTF8PROC_CATEGORY_ZP: case UTF8PROC_CATEGORY_CC:
+        want = "a b";
+        break;
+      case UTF8PROC_CATEGORY_CF:
+        want = "ab";
+        break;
+      default: {
+        utf8proc_uint8_t* folded = nullptr;
+        utf8proc_ssize_t n = utf8proc_map(bytes, static_cast<utf8proc_ssize_t>(ch.size()), &folded,
+                                          UTF8PROC_CASEFOLD);
+        ASSERT_GT(n, 0) << cp;
+        want = "a" + std::string(reinterpret_cast<char*>(folded), static_cast<size_t>(n)) + "b";
+        std::free(folded);
+      }
+    }
+    normalize("A" + ch + "B", scratch);
+    ASSERT_EQ(scratch.text, want) << "U+" << std::hex << cp;
+    normalize(ch, scratch);  // the 3x bound on growth the buffer relies on
+    ASSERT_LE(scratch.text.size(), 3 * ch.size()) << "U+" << std::hex << cp;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 0x110000 - 0x80 - 0x800);
+}
+
 TEST(ShingleNormalize, WordStartsIndexTheNormalForm) {
   Scratch scratch;
   normalize("  One, two;  THREE ", scratch);
@@ -100,6 +142,33 @@ TEST(ShingleHashes, NormalizationMakesVariantsEqual) {
             shingles("the quick, brown fox jumps over\n the lazy dog"));
   EXPECT_NE(shingles("the quick brown fox jumps over the lazy dog"),
             shingles("the quick brown fox leaps over the lazy dog"));
+}
+
+TEST(ShingleHashes, LongTextsMatchHandBuiltNgrams) {
+  // Long enough for the bucket sort, with repeats that crowd buckets (one repeated shingle makes a
+  // bucket of hundreds).
+  const char* vocab[] = {"alpha", "Beta", "gamma,", "delta.", "EPSILON", "zeta"};
+  std::string text;
+  std::vector<std::string> words;
+  uint64_t state = 1;
+  for (int i = 0; i < 3000; ++i) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    int w = i < 1000 ? 0 : static_cast<int>((state >> 33) % 6);
+    text += vocab[w];
+    text += i % 7 ? " " : "\n";
+    std::string lower = vocab[w];
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (lower.back() == ',' || lower.back() == '.') lower.pop_back();
+    words.push_back(lower);
+  }
+  std::vector<std::string> grams;
+  for (size_t i = 0; i + 5 <= words.size(); ++i) {
+    grams.push_back(words[i] + " " + words[i + 1] + " " + words[i + 2] + " " + words[i + 3] + " " +
+                    words[i + 4]);
+  }
+  auto got = shingles(text);
+  EXPECT_EQ(got, hashes_of(grams));
+  EXPECT_GT(got.size(), 1000u);
 }
 
 TEST(ShingleHashes, ScratchReuseGivesTheSameResult) {
