@@ -3,9 +3,10 @@
 // sharing a key in some band are candidate pairs; clusters are the connected components of the
 // (optionally verified) candidate pairs.
 //
-// Memory per record (bands = 14): the Index holds 8 bytes per band, 112 bytes. cluster() adds, at
-// its peak, a 16-byte (key, record) sort entry, 5 bytes of union-find and 8 bytes of component
-// labels: 141 bytes per record, 1.4 GB for 10 M records. Signatures and shingle sets are not kept.
+// Memory per record (bands = 14): the Index holds 8 bytes per band, 112 bytes. cluster() adds a
+// 16-byte (key, record) sort entry for one band at a time and 5 bytes of union-find, then, once the
+// entries are freed, 8 bytes for the component labels: at most 133 bytes per record, 1.33 GB for
+// 10 M records. Signatures and shingle sets are not kept.
 
 #include <cstdint>
 #include <functional>
