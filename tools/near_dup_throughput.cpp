@@ -1,10 +1,7 @@
 // Throughput of the near-duplicate core on one thread: shingles + MinHash signature + band keys, on
-// generated documents of 1-10 KB. Not part of the build; compile and run by hand from the root:
-//   g++ -O3 -std=c++20 -Iinclude tools/near_dup_throughput.cpp src/core/shingle.cpp
-//       src/core/minhash.cpp src/core/lsh.cpp src/core/union_find.cpp -lxxhash -lutf8proc
-//       -o /tmp/near_dup_throughput
-//   /tmp/near_dup_throughput [MB of text, 64] [unicode]
-// (-DDQPREP_MINHASH_CLONES= measures the SSE2-only signature loop.)
+// generated documents of 1-10 KB. Built with the project (target near_dup_throughput):
+//   build/near_dup_throughput [MB of text, 64] [unicode]
+// (configure with -DDQPREP_MINHASH_CLONES= to measure the SSE2-only signature loop.)
 
 #include <algorithm>
 #include <cstdio>
