@@ -95,7 +95,8 @@ class Augmenter {
 
   void tokenize(std::string_view text);
   bool transform(std::string_view text, Op op, Rng& rng, std::string& out);
-  wordnet::Synonyms::List lookup(std::string_view text, const Token& t);
+  // The synonyms of a token's core (none for stop words and words with digits), memoized per text.
+  wordnet::Synonyms::List lookup(std::string_view text, uint32_t token);
   // Draws words in random order (without replacement) until `want` with synonyms are found.
   void pick_sources(std::string_view text, size_t want, Rng& rng);
   void synonym_replacement(std::string_view text, Rng& rng, std::string& out);
@@ -112,6 +113,8 @@ class Augmenter {
   std::vector<Pick> picks_;
   std::vector<wordnet::Synonyms::List> lists_;
   std::vector<uint8_t> keep_;
+  std::vector<uint8_t> looked_up_;
+  std::vector<wordnet::Synonyms::List> memo_;
   std::vector<Op> labels_;
   std::string key_;
 };

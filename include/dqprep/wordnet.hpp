@@ -16,20 +16,23 @@ namespace dqprep::wordnet {
 
 class Synonyms {
  public:
+  struct Span {
+    uint32_t offset;
+    uint32_t length;
+  };
   // The synonyms of one word: views into the owning Synonyms, valid while it lives.
   class List {
    public:
     List() = default;
     size_t size() const { return count_; }
     bool empty() const { return count_ == 0; }
-    std::string_view operator[](size_t i) const;
+    std::string_view operator[](size_t i) const { return {arena_ + spans_[i].offset, spans_[i].length}; }
 
    private:
     friend class Synonyms;
-    List(const Synonyms* owner, const uint32_t* ids, uint32_t count)
-        : owner_(owner), ids_(ids), count_(count) {}
-    const Synonyms* owner_ = nullptr;
-    const uint32_t* ids_ = nullptr;
+    List(const char* arena, const Span* spans, uint32_t count) : arena_(arena), spans_(spans), count_(count) {}
+    const char* arena_ = nullptr;
+    const Span* spans_ = nullptr;
     uint32_t count_ = 0;
   };
 
@@ -58,29 +61,29 @@ class Synonyms {
   // case mapping; invalid UTF-8 bytes kept). out is overwritten.
   static void normalize_key(std::string_view word, std::string& out);
 
-  size_t num_words() const { return entries_.size(); }  // words that have synonyms
-  size_t num_links() const { return list_ids_.size(); }  // (word, synonym) pairs
+  size_t num_words() const { return num_words_; }   // words that have synonyms
+  size_t num_links() const { return list_.size(); }  // (word, synonym) pairs
 
  private:
   friend class SynonymsBuilder;
-  struct Entry {
-    uint32_t key_offset;
+  static constexpr size_t kInlineKey = 16;
+  // One slot of the open-addressing table, holding the entry itself and, when it fits, the key:
+  // a lookup then reads one cache line. key_length == 0 marks an empty slot.
+  struct alignas(32) Slot {
+    uint32_t tag;  // high bits of the key's hash
     uint32_t key_length;
     uint32_t list_begin;
     uint32_t list_count;
+    char key[kInlineKey];  // the key, or (longer keys) its offset in arena_
   };
-  struct Span {
-    uint32_t offset;
-    uint32_t length;
-  };
-  void build_index();
+  std::string_view key_of(const Slot& s) const;
+  void insert_entry(std::string_view key, uint32_t list_begin, uint32_t list_count);
 
-  std::string arena_;               // keys and synonym texts, back to back
-  std::vector<Span> strings_;       // synonym id -> text in arena_
-  std::vector<uint32_t> list_ids_;  // the synonym ids of every entry, entry after entry
-  std::vector<Entry> entries_;
-  std::vector<uint32_t> slots_;  // open addressing over entries_; UINT32_MAX = empty
+  std::string arena_;       // synonym texts and long keys
+  std::vector<Span> list_;  // the synonyms of every entry, entry after entry
+  std::vector<Slot> slots_;
   uint64_t slot_mask_ = 0;
+  size_t num_words_ = 0;
 };
 
 }  // namespace dqprep::wordnet

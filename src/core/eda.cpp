@@ -13,7 +13,7 @@ namespace dqprep::eda {
 
 namespace {
 
-// eda.py's list ("" included), sorted for binary search.
+// eda.py's list ("" included), sorted.
 constexpr std::array<std::string_view, 128> kStopWords = {
     "", "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
     "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by",
@@ -28,6 +28,24 @@ constexpr std::array<std::string_view, 128> kStopWords = {
     "why", "will", "with", "you", "your", "yours", "yourself", "yourselves",
 };
 static_assert(std::is_sorted(kStopWords.begin(), kStopWords.end()));
+
+// FNV-1a into a 512-slot table built at compile time: one probe for most words of a text.
+constexpr uint32_t stop_hash(std::string_view w) {
+  uint32_t h = 2166136261u;
+  for (char c : w) h = (h ^ static_cast<uint8_t>(c)) * 16777619u;
+  return h & 511u;
+}
+constexpr auto kStopTable = [] {
+  std::array<uint8_t, 512> t{};
+  t.fill(0xFF);
+  for (size_t i = 0; i < kStopWords.size(); ++i) {
+    uint32_t h = stop_hash(kStopWords[i]);
+    while (t[h] != 0xFF) h = (h + 1) & 511u;
+    t[h] = static_cast<uint8_t>(i);
+  }
+  return t;
+}();
+constexpr size_t kLongestStopWord = 10;
 
 int32_t decode_at(std::string_view s, size_t i, size_t& len) {
   int32_t cp;
@@ -154,7 +172,10 @@ Result<std::vector<Op>> parse_ops(std::string_view names) {
 }
 
 bool is_stop_word(std::string_view lowercase_word) {
-  return std::binary_search(kStopWords.begin(), kStopWords.end(), lowercase_word);
+  if (lowercase_word.size() > kLongestStopWord) return false;
+  for (uint32_t h = stop_hash(lowercase_word); kStopTable[h] != 0xFF; h = (h + 1) & 511u)
+    if (kStopWords[kStopTable[h]] == lowercase_word) return true;
+  return false;
 }
 
 Status validate(const Params& params) {
@@ -203,15 +224,20 @@ void Augmenter::tokenize(std::string_view text) {
     if (cs < ce) words_.push_back(static_cast<uint32_t>(tokens_.size()));
     tokens_.push_back({start, cs, ce, end});
   });
+  looked_up_.assign(tokens_.size(), 0);
+  memo_.resize(tokens_.size());
 }
 
-wordnet::Synonyms::List Augmenter::lookup(std::string_view text, const Token& t) {
+wordnet::Synonyms::List Augmenter::lookup(std::string_view text, uint32_t token) {
+  if (looked_up_[token]) return memo_[token];
+  looked_up_[token] = 1;
+  const Token& t = tokens_[token];
   std::string_view core = text.substr(t.core_start, t.core_end - t.core_start);
   for (char c : core)
-    if (c >= '0' && c <= '9') return {};
+    if (c >= '0' && c <= '9') return memo_[token] = {};
   wordnet::Synonyms::normalize_key(core, key_);
-  if (is_stop_word(key_)) return {};
-  return synonyms_.find(key_);
+  if (is_stop_word(key_)) return memo_[token] = {};
+  return memo_[token] = synonyms_.find(key_);
 }
 
 size_t Augmenter::num_changes() const {
@@ -227,7 +253,7 @@ void Augmenter::pick_sources(std::string_view text, size_t want, Rng& rng) {
     size_t j = k + static_cast<size_t>(rng.uniform(w - k));
     std::swap(order_[k], order_[j]);
     uint32_t tok = order_[k];
-    auto list = lookup(text, tokens_[tok]);
+    auto list = lookup(text, tok);
     if (list.empty()) continue;
     picks_.push_back({tok, static_cast<uint32_t>(picks_.size()), tok, {}});
     lists_.push_back(list);
@@ -303,6 +329,7 @@ void Augmenter::random_swap(std::string_view text, Rng& rng, std::string& out) {
   }
   size_t last = 0;
   for (size_t k = 0; k < w; ++k) {
+    if (order_[k] == words_[k]) continue;
     const Token& at = tokens_[words_[k]];
     const Token& from = tokens_[order_[k]];
     out.append(text.data() + last, at.core_start - last);
@@ -328,11 +355,16 @@ void Augmenter::random_deletion(std::string_view text, Rng& rng, std::string& ou
     size_t from = j == 0 ? 0 : tokens_[j - 1].end;
     return text.substr(from, tokens_[j].start - from);
   };
-  out.append(gap(0));
-  size_t prev = tokens_.size();
+  // Kept tokens are copied in runs with the white space between them; a gap is chosen only where
+  // tokens were deleted.
+  size_t none = tokens_.size(), prev = none, run_start = 0;
   for (size_t t = 0; t < tokens_.size(); ++t) {
     if (!keep_[t]) continue;
-    if (prev != tokens_.size()) {
+    if (prev == none && t > 0) {
+      out.append(gap(0));
+      run_start = tokens_[t].start;
+    } else if (prev != none && t > prev + 1) {
+      out.append(text.data() + run_start, tokens_[prev].end - run_start);
       std::string_view best = gap(prev + 1);
       size_t best_lines = count_newlines(best);
       for (size_t j = prev + 2; j <= t; ++j) {
@@ -341,10 +373,11 @@ void Augmenter::random_deletion(std::string_view text, Rng& rng, std::string& ou
         if (lines > best_lines) best = g, best_lines = lines;
       }
       out.append(best);
+      run_start = tokens_[t].start;
     }
-    out.append(text.data() + tokens_[t].start, tokens_[t].end - tokens_[t].start);
     prev = t;
   }
+  out.append(text.data() + run_start, tokens_[prev].end - run_start);
   out.append(text.substr(tokens_.back().end));
 }
 

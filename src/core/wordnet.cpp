@@ -173,11 +173,12 @@ class SynonymsBuilder {
 
   void add(uint32_t entry, std::string_view synonym) {
     if (synonym.empty()) return;
-    lower_into(synonym, folded_);
-    uint32_t fold = folds_.intern(folded_);
-    if (fold == key_fold_[entry]) return;
     uint32_t id = texts_.intern(synonym);
-    if (id == fold_of_.size()) fold_of_.push_back(fold);
+    if (id == fold_of_.size()) {
+      lower_into(synonym, folded_);
+      fold_of_.push_back(folds_.intern(folded_));
+    }
+    if (fold_of_[id] == key_fold_[entry]) return;
     links_.push_back({entry, id});
   }
 
@@ -194,31 +195,34 @@ class SynonymsBuilder {
     Synonyms s;
     size_t total = 0;
     for (uint32_t id = 0; id < texts_.size(); ++id) total += texts_.get(id).size();
-    for (uint32_t e = 0; e < keys_.size(); ++e) total += keys_.get(e).size();
     s.arena_.reserve(total);
-    s.strings_.reserve(texts_.size());
+    std::vector<Synonyms::Span> span_of(texts_.size());
     for (uint32_t id = 0; id < texts_.size(); ++id) {
       std::string_view t = texts_.get(id);
-      s.strings_.push_back({static_cast<uint32_t>(s.arena_.size()), static_cast<uint32_t>(t.size())});
+      span_of[id] = {static_cast<uint32_t>(s.arena_.size()), static_cast<uint32_t>(t.size())};
       s.arena_ += t;
     }
     std::vector<uint32_t> seen_in(folds_.size(), kEmpty);  // fold -> last entry that listed it
-    s.list_ids_.reserve(ids.size());
+    s.list_.reserve(ids.size());
+    size_t num_entries = 0;
+    for (uint32_t e = 0; e < keys_.size(); ++e) num_entries += start[e + 1] > start[e];
+    size_t cap = 16;
+    while (cap < num_entries * 2) cap <<= 1;
+    s.slots_.assign(cap, Synonyms::Slot{});
+    s.slot_mask_ = cap - 1;
     for (uint32_t e = 0; e < keys_.size(); ++e) {
-      auto begin = static_cast<uint32_t>(s.list_ids_.size());
+      auto begin = static_cast<uint32_t>(s.list_.size());
       for (uint32_t k = start[e]; k < start[e + 1]; ++k) {
         uint32_t fold = fold_of_[ids[k]];
         if (seen_in[fold] == e) continue;
         seen_in[fold] = e;
-        s.list_ids_.push_back(ids[k]);
+        s.list_.push_back(span_of[ids[k]]);
       }
-      auto count = static_cast<uint32_t>(s.list_ids_.size()) - begin;
-      if (count == 0) continue;
+      auto count = static_cast<uint32_t>(s.list_.size()) - begin;
       std::string_view key = keys_.get(e);
-      s.entries_.push_back({static_cast<uint32_t>(s.arena_.size()), static_cast<uint32_t>(key.size()), begin, count});
-      s.arena_ += key;
+      if (count == 0 || key.empty()) continue;
+      s.insert_entry(key, begin, count);
     }
-    s.build_index();
     return s;
   }
 
@@ -233,36 +237,39 @@ class SynonymsBuilder {
   std::string folded_;
 };
 
-std::string_view Synonyms::List::operator[](size_t i) const {
-  const Span& sp = owner_->strings_[ids_[i]];
-  return std::string_view(owner_->arena_).substr(sp.offset, sp.length);
+Synonyms::Synonyms() : slots_(16), slot_mask_(15) {}
+
+std::string_view Synonyms::key_of(const Slot& s) const {
+  if (s.key_length <= kInlineKey) return {s.key, s.key_length};
+  uint32_t offset;
+  std::memcpy(&offset, s.key, sizeof offset);
+  return {arena_.data() + offset, s.key_length};
 }
 
-Synonyms::Synonyms() { build_index(); }
-
-void Synonyms::build_index() {
-  size_t cap = 16;
-  while (cap < entries_.size() * 2) cap <<= 1;
-  slots_.assign(cap, kEmpty);
-  slot_mask_ = cap - 1;
-  for (uint32_t e = 0; e < entries_.size(); ++e) {
-    std::string_view key(arena_.data() + entries_[e].key_offset, entries_[e].key_length);
-    uint64_t h = hash::xxh3_64(key) & slot_mask_;
-    while (slots_[h] != kEmpty) h = (h + 1) & slot_mask_;
-    slots_[h] = e;
+void Synonyms::insert_entry(std::string_view key, uint32_t list_begin, uint32_t list_count) {
+  uint64_t h = hash::xxh3_64(key);
+  uint64_t i = h & slot_mask_;
+  while (slots_[i].key_length != 0) i = (i + 1) & slot_mask_;
+  Slot& s = slots_[i];
+  s = {static_cast<uint32_t>(h >> 32), static_cast<uint32_t>(key.size()), list_begin, list_count, {}};
+  if (key.size() <= kInlineKey) {
+    std::memcpy(s.key, key.data(), key.size());
+  } else {
+    auto offset = static_cast<uint32_t>(arena_.size());
+    arena_ += key;
+    std::memcpy(s.key, &offset, sizeof offset);
   }
+  ++num_words_;
 }
 
 Synonyms::List Synonyms::find(std::string_view lowercase_word) const {
-  uint64_t h = hash::xxh3_64(lowercase_word) & slot_mask_;
-  while (true) {
-    uint32_t e = slots_[h];
-    if (e == kEmpty) return {};
-    const Entry& en = entries_[e];
-    if (en.key_length == lowercase_word.size() &&
-        std::memcmp(arena_.data() + en.key_offset, lowercase_word.data(), en.key_length) == 0)
-      return {this, list_ids_.data() + en.list_begin, en.list_count};
-    h = (h + 1) & slot_mask_;
+  uint64_t h = hash::xxh3_64(lowercase_word);
+  auto tag = static_cast<uint32_t>(h >> 32);
+  for (uint64_t i = h & slot_mask_;; i = (i + 1) & slot_mask_) {
+    const Slot& s = slots_[i];
+    if (s.key_length == 0) return {};
+    if (s.tag == tag && s.key_length == lowercase_word.size() && key_of(s) == lowercase_word)
+      return {arena_.data(), list_.data() + s.list_begin, s.list_count};
   }
 }
 
