@@ -391,6 +391,33 @@ TEST(EdaDelete, KeepsLineBreaks) {
   EXPECT_EQ(augment("  lead\n", Op::deletion, {0.5, 0.05}, database(), rng), "  lead\n");
 }
 
+// Invalid UTF-8, Unicode spaces and symbols at word edges: swap moves whole cores (the bytes are a
+// permutation of the input's), deletion only drops bytes. Under DQPREP_SANITIZE this also checks
+// that no op reads or writes out of bounds.
+TEST(EdaRobustness, ArbitraryBytes) {
+  auto syn = Synonyms::from_map({{"a", {"b"}}, {"\xC3", {"x"}}});
+  Augmenter aug(syn, {0.5, 0.5});
+  static const char* pieces[] = {"a", "\xC3", "\xA9", "\xE2\x80\x94", "\xE3\x80\x80", " ", "\n", ".", "\xF0\x9F\x98\x80",
+                                 "\xFF", "Z", "\xC2\xA0", "\xE2\x80\xA8", "\xC2"};
+  std::string out;
+  for (uint64_t k = 0; k < 3000; ++k) {
+    Rng gen(61, k);
+    std::string in;
+    for (uint64_t i = gen.uniform(30); i > 0; --i) in += pieces[gen.uniform(14)];
+    Rng rng(62, k);
+    aug.apply(in, Op::swap, rng, out);
+    std::string a = in, b = out;
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    ASSERT_EQ(a, b);
+    aug.apply(in, Op::deletion, rng, out);
+    ASSERT_LE(out.size(), in.size());
+    aug.apply(in, Op::synonym, rng, out);
+    aug.apply(in, Op::insert, rng, out);
+    aug.apply(in, Op::char_noise, rng, out);
+  }
+}
+
 TEST(EdaGenerate, MixesOpsLikeEdaAndReportsThem) {
   Augmenter aug(database());
   const Op four[] = {Op::synonym, Op::insert, Op::swap, Op::deletion};
