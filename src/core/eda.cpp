@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 #include "dqprep/char_noise.hpp"
 #include "dqprep/text.hpp"
@@ -72,7 +73,7 @@ bool is_ascii_alnum(unsigned char c) {
 enum class Case : uint8_t { as_is, capitalized, upper };
 
 Case case_of(std::string_view core) {
-  size_t letters = 0, upper = 0, lower = 0;
+  size_t letters = 0, lower = 0;
   bool first_upper = false;
   for (size_t i = 0; i < core.size();) {
     unsigned char c = static_cast<unsigned char>(core[i]);
@@ -84,7 +85,6 @@ Case case_of(std::string_view core) {
     if (is_up || is_low) {
       if (letters == 0) first_upper = is_up;
       ++letters;
-      upper += is_up;
       lower += is_low;
     }
     i += len;
@@ -192,6 +192,7 @@ Augmenter::Augmenter(const wordnet::Synonyms& synonyms, Params params)
 void Augmenter::tokenize(std::string_view text) {
   tokens_.clear();
   words_.clear();
+  if (text.size() > std::numeric_limits<uint32_t>::max()) return;  // offsets are 32-bit: no words
   text::for_each_word(text, [&](std::string_view w) {
     auto start = static_cast<uint32_t>(w.data() - text.data());
     auto end = static_cast<uint32_t>(start + w.size());

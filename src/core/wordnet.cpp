@@ -351,6 +351,8 @@ Synonyms Synonyms::from_map(const std::map<std::string, std::vector<std::string>
 }
 
 Result<Synonyms> Synonyms::from_json(std::string_view json_text) {
+  if (json_text.size() > std::numeric_limits<uint32_t>::max() / 2)  // offsets in the table are 32-bit
+    return Status::usage("synonyms: the JSON file is larger than 2 GB");
   simdjson::padded_string padded(json_text);
   simdjson::dom::parser parser;
   simdjson::dom::element root;
