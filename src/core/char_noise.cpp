@@ -3,6 +3,8 @@
 #include <utf8proc.h>
 
 #include <array>
+#include <cmath>
+#include <limits>
 
 namespace dqprep::char_noise {
 
@@ -65,81 +67,103 @@ char neighbour_of(unsigned char c, Rng& rng) {
   return r;
 }
 
+// Writes the edit of the letter or digit cp (len bytes at text[i]) and returns where to go on.
+size_t edit_at(std::string_view text, size_t i, int32_t cp, size_t len, Rng& rng, std::string& out) {
+  int32_t next_cp = -1;
+  size_t next_len = 0;
+  if (i + len < text.size()) {
+    next_cp = static_cast<unsigned char>(text[i + len]);
+    next_len = next_cp < 0x80 ? 1 : decode(text, i + len, next_cp);
+  }
+  bool can_transpose = is_letter_or_digit(next_cp) && next_cp != cp;
+  if (cp >= 0x80) {
+    uint64_t kind = rng.uniform(3);
+    if (kind == 2 && !can_transpose) kind = 0;
+    if (kind == 0) return i + len;  // deletion
+    if (kind == 1) {
+      out.append(text.data() + i, len);
+      out.append(text.data() + i, len);
+      return i + len;
+    }
+    out.append(text.data() + i + len, next_len);
+    out.append(text.data() + i, len);
+    return i + len + next_len;
+  }
+  auto c = static_cast<unsigned char>(cp);
+  uint64_t roll = rng.uniform(100);
+  if (roll >= 90) {
+    std::array<const Confusion*, 4> options{};
+    size_t n = 0;
+    for (const auto& conf : kOcr)
+      if (text.substr(i, conf.from.size()) == conf.from && n < options.size()) options[n++] = &conf;
+    if (n) {
+      const Confusion* chosen = options[rng.uniform(n)];
+      out += chosen->to;
+      return i + chosen->from.size();
+    }
+    roll = 0;
+  }
+  if (roll >= 80 && roll < 90) {
+    if (can_transpose) {
+      out.append(text.data() + i + 1, next_len);
+      out.push_back(static_cast<char>(c));
+      return i + 1 + next_len;
+    }
+    roll = 0;
+  }
+  if (roll < 50) {
+    out.push_back(neighbour_of(c, rng));
+  } else if (roll >= 65) {  // 50..64: deletion, nothing written
+    out.push_back(static_cast<char>(c));
+    out.push_back(neighbour_of(c, rng));
+  }
+  return i + 1;
+}
+
 }  // namespace
 
 size_t apply(std::string_view text, double rate, Rng& rng, std::string& out) {
   out.clear();
   out.reserve(text.size() + text.size() / 16 + 8);
-  size_t edits = 0;
-  size_t i = 0;
+  // The number of letters and digits left alone before the next edit is geometric: one draw per
+  // edit instead of one per character, the same distribution as a coin per character.
+  const double log_keep = std::log1p(-rate);
+  auto next_gap = [&]() -> uint64_t {
+    if (rate >= 1.0) return 0;
+    if (!(rate > 0.0)) return std::numeric_limits<uint64_t>::max();
+    double g = std::floor(std::log(1.0 - rng.uniform01()) / log_keep);
+    return g >= 1e18 ? std::numeric_limits<uint64_t>::max() : static_cast<uint64_t>(g);
+  };
+  uint64_t gap = next_gap();
+  size_t edits = 0, i = 0, run = 0;
   while (i < text.size()) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
+    auto c = static_cast<unsigned char>(text[i]);
     int32_t cp = c;
-    size_t len = c < 0x80 ? 1 : decode(text, i, cp);
-    if (!is_letter_or_digit(cp) || !rng.bernoulli(rate)) {
-      out.append(text.data() + i, len);
+    size_t len = 1;
+    if (c < 0x80) {
+      if (!is_ascii_alnum(c)) {
+        ++i;
+        continue;
+      }
+    } else {
+      len = decode(text, i, cp);
+      if (!is_letter_or_digit(cp)) {
+        i += len;
+        continue;
+      }
+    }
+    if (gap > 0) {
+      --gap;
       i += len;
       continue;
     }
+    out.append(text.data() + run, i - run);
+    i = edit_at(text, i, cp, len, rng, out);
+    run = i;
     ++edits;
-    // The next code point, for transpositions.
-    int32_t next_cp = -1;
-    size_t next_len = 0;
-    if (i + len < text.size()) {
-      next_cp = static_cast<unsigned char>(text[i + len]);
-      next_len = next_cp < 0x80 ? 1 : decode(text, i + len, next_cp);
-    }
-    bool can_transpose = is_letter_or_digit(next_cp) && next_cp != cp;
-    if (c >= 0x80) {
-      uint64_t kind = rng.uniform(3);
-      if (kind == 2 && !can_transpose) kind = 0;
-      if (kind == 0) {
-        i += len;  // deletion
-      } else if (kind == 1) {
-        out.append(text.data() + i, len);
-        out.append(text.data() + i, len);
-        i += len;
-      } else {
-        out.append(text.data() + i + len, next_len);
-        out.append(text.data() + i, len);
-        i += len + next_len;
-      }
-      continue;
-    }
-    uint64_t roll = rng.uniform(100);
-    if (roll >= 90) {
-      // OCR: choose among the confusions whose source starts here.
-      std::array<const Confusion*, 4> options{};
-      size_t n = 0;
-      for (const auto& conf : kOcr)
-        if (text.substr(i, conf.from.size()) == conf.from && n < options.size()) options[n++] = &conf;
-      if (n) {
-        const Confusion* chosen = options[rng.uniform(n)];
-        out += chosen->to;
-        i += chosen->from.size();
-        continue;
-      }
-      roll = 0;
-    }
-    if (roll >= 80 && roll < 90) {
-      if (can_transpose) {
-        out.append(text.data() + i + 1, next_len);
-        out.push_back(static_cast<char>(c));
-        i += 1 + next_len;
-        continue;
-      }
-      roll = 0;
-    }
-    if (roll < 50) {
-      out.push_back(neighbour_of(c, rng));
-    } else if (roll < 65) {
-      // deletion: nothing written
-    } else {
-      out.push_back(static_cast<char>(c));
-      out.push_back(neighbour_of(c, rng));
-    }
-    ++i;
+    gap = next_gap();
   }
+  out.append(text.data() + run, text.size() - run);
   return edits;
 }
 
