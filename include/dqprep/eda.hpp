@@ -8,9 +8,9 @@
 // core is empty ("—", "...") is not a word: it is never counted, replaced, swapped or deleted.
 // Unlike EDA's code, which lower-cases the text and strips every non-letter, the text outside the
 // edited words is kept byte for byte (white space, line breaks, punctuation):
-//  - synonym: n = max(1, round(alpha * words)) distinct words, chosen at random among those that
-//    are not stop words, contain no digit and have synonyms, get their core replaced by a random
-//    synonym, affixes kept ("quick," -> "fast,"); the case is carried over: "Quick" -> "Fast",
+//  - synonym: n = max(1, round(alpha * words)) (halves up) distinct words, chosen at random among
+//    those that are not stop words, contain no digit and have synonyms, get their core replaced by a
+//    random synonym, affixes kept ("quick," -> "fast,"); the case is carried over: "Quick" -> "Fast",
 //    "QUICK" -> "FAST", otherwise the synonym as the dictionary spells it. Fewer than n when fewer
 //    words have synonyms. (EDA's code replaces every occurrence of the chosen word; the paper's
 //    text and this code replace n word tokens.)
