@@ -78,8 +78,8 @@ Result<Plan> stratified_split(std::span<const uint32_t> class_ids, uint32_t num_
 
 // Every record of a group (equal ids) in one part. Groups go largest first, each to the part
 // furthest below its target (ratio x n); groups of equal size in the order of a hash of their id
-// seeded by `shuffle_seed`, or by ascending id without one. No part overshoots its target by a
-// group or more. At most 2^32 - 1 records (a usage Status beyond).
+// seeded by `shuffle_seed`, or by ascending id without one. A part ends above its target by less
+// than the last group it received. At most 2^32 - 1 records (a usage Status beyond).
 Result<Plan> group_split(std::span<const uint64_t> group_ids, const Parts& parts,
                          std::optional<uint64_t> shuffle_seed);
 
@@ -88,7 +88,8 @@ Result<Plan> group_split(std::span<const uint64_t> group_ids, const Parts& parts
 // (ties as in group_split), each to the part that minimises the mean over classes of the standard
 // deviation, across parts, of (class share in the part / the part's ratio); near ties (numpy's
 // isclose) to the part least filled relative to its ratio, then the lower part. With equal parts
-// and no shuffle_seed this is StratifiedGroupKFold(shuffle=False). `unreached` as for stratified_split.
+// and no shuffle_seed this is StratifiedGroupKFold(shuffle=False). `unreached` as for
+// stratified_split. At most 2^32 - 1 records.
 Result<Plan> stratified_group_split(std::span<const uint64_t> group_ids,
                                     std::span<const uint32_t> class_ids, uint32_t num_classes,
                                     const Parts& parts, std::optional<uint64_t> shuffle_seed);
@@ -102,6 +103,7 @@ struct TimeKey {
 
 // Chronological cut: records ordered by (time, index), the oldest Parts::counts(n)[0] to part 0,
 // the next ones to part 1, … `part` is aligned with `records`. A bad_input Status for a NaN time.
+// At most 2^32 - 1 records.
 Result<Plan> time_split(std::span<const TimeKey> records, const Parts& parts);
 
 // The part of one record from a hash of its key (id or text) alone, so shards agree with no global

@@ -147,8 +147,8 @@ class KeySet {
   // Adds the keys of `later`; a key already here keeps its own flag (it was seen first).
   void merge(const KeySet& later);
 
-  // Every key as 32 hex digits (high word first, the flag in its top bit), keys in ascending order:
-  // one canonical string for one set, whatever the insertion order.
+  // Every key as 32 hex digits (high word first, the flag in its top bit), in ascending order of
+  // the keys without their flags: one canonical string for one set, whatever the insertion order.
   std::string to_hex() const;
   static Result<KeySet> from_hex(std::string_view hex);
 

@@ -135,55 +135,79 @@ std::vector<Unreached> unreached_cells(const std::vector<uint64_t>& cells,
   return out;
 }
 
-// Record indices sorted so that each group's records are contiguous (and, with class ids, each
-// class within a group), groups by ascending id.
-std::vector<uint32_t> order_by_group(std::span<const uint64_t> group_ids,
-                                     std::span<const uint32_t> class_ids) {
-  std::vector<uint32_t> order(group_ids.size());
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    if (group_ids[a] != group_ids[b]) return group_ids[a] < group_ids[b];
-    if (!class_ids.empty() && class_ids[a] != class_ids[b]) return class_ids[a] < class_ids[b];
-    return a < b;
-  });
-  return order;
-}
-
+// Groups numbered densely in order of first appearance: one pass over the records through an
+// open-addressing table of the distinct ids, instead of sorting the records by id.
 struct Groups {
-  std::vector<uint64_t> id;    // ascending
-  std::vector<uint64_t> size;  // records
+  std::vector<uint32_t> of_record;  // dense group of each record
+  std::vector<uint64_t> id;         // by dense group
+  std::vector<uint64_t> size;       // records, by dense group
 };
 
-Groups collect_groups(std::span<const uint64_t> group_ids, const std::vector<uint32_t>& order) {
+inline uint64_t mix64(uint64_t z) {  // SplitMix64's finalizer: ids may be small consecutive integers
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+Groups number_groups(std::span<const uint64_t> group_ids) {
   Groups g;
-  for (size_t i = 0; i < order.size(); ++i) {
-    uint64_t id = group_ids[order[i]];
-    if (i == 0 || id != g.id.back()) {
+  g.of_record.resize(group_ids.size());
+  std::vector<uint32_t> table(1024, UINT32_MAX);  // a dense number, or UINT32_MAX when empty
+  size_t mask = table.size() - 1;
+  auto slot_of = [&](uint64_t id) {
+    size_t slot = mix64(id) & mask;
+    while (table[slot] != UINT32_MAX && g.id[table[slot]] != id) slot = (slot + 1) & mask;
+    return slot;
+  };
+  for (size_t i = 0; i < group_ids.size(); ++i) {
+    const uint64_t id = group_ids[i];
+    size_t slot = slot_of(id);
+    if (table[slot] == UINT32_MAX) {
+      table[slot] = static_cast<uint32_t>(g.id.size());
       g.id.push_back(id);
       g.size.push_back(0);
+      if (g.id.size() * 2 > table.size()) {  // at most half full
+        table.assign(table.size() * 2, UINT32_MAX);
+        mask = table.size() - 1;
+        for (uint32_t k = 0; k < g.id.size(); ++k) table[slot_of(g.id[k])] = k;
+        slot = slot_of(id);
+      }
     }
-    ++g.size.back();
+    g.of_record[i] = table[slot];
+    ++g.size[table[slot]];
   }
   return g;
 }
 
-// Tie order of groups that the primary key does not separate.
-std::vector<uint64_t> tie_keys(const Groups& g, std::optional<uint64_t> shuffle_seed) {
-  std::vector<uint64_t> keys(g.id.size());
-  for (size_t i = 0; i < keys.size(); ++i) keys[i] = shuffle_seed ? Rng(*shuffle_seed, g.id[i]).next_u64() : g.id[i];
-  return keys;
+// Dense group numbers by descending `primary` (size, spread), then ascending tie key: a hash of
+// the id seeded by `shuffle_seed`, or the id itself without one. The keys are sorted as contiguous
+// records rather than through indexes, which would miss the cache on every comparison.
+std::vector<uint32_t> group_order(const Groups& g, std::optional<uint64_t> shuffle_seed,
+                                  const std::vector<u128>& primary) {
+  struct Key {
+    u128 primary;
+    uint64_t tie;
+    uint32_t group;
+  };
+  std::vector<Key> keys(g.id.size());
+  for (uint32_t k = 0; k < keys.size(); ++k)
+    keys[k] = {primary[k], shuffle_seed ? Rng(*shuffle_seed, g.id[k]).next_u64() : g.id[k], k};
+  std::sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) {
+    if (a.primary != b.primary) return a.primary > b.primary;
+    if (a.tie != b.tie) return a.tie < b.tie;
+    return g.id[a.group] < g.id[b.group];  // equal seeded hashes of different ids: 2^-64
+  });
+  std::vector<uint32_t> order(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) order[i] = keys[i].group;
+  return order;
 }
 
-Plan plan_from_groups(const std::vector<uint32_t>& order, const Groups& g,
-                      const std::vector<PartId>& group_part, size_t parts) {
+Plan plan_from_groups(const Groups& g, const std::vector<PartId>& group_part, size_t parts) {
   Plan plan;
-  plan.part.resize(order.size());
+  plan.part.resize(g.of_record.size());
   plan.totals.assign(parts, 0);
-  size_t pos = 0;
-  for (size_t k = 0; k < g.id.size(); ++k) {
-    for (uint64_t r = 0; r < g.size[k]; ++r) plan.part[order[pos++]] = group_part[k];
-    plan.totals[group_part[k]] += g.size[k];
-  }
+  for (size_t i = 0; i < g.of_record.size(); ++i) plan.part[i] = group_part[g.of_record[i]];
+  for (size_t k = 0; k < g.id.size(); ++k) plan.totals[group_part[k]] += g.size[k];
   return plan;
 }
 
@@ -391,16 +415,9 @@ Result<Plan> group_split(std::span<const uint64_t> group_ids, const Parts& parts
   const uint64_t n = group_ids.size(), W = parts.total_weight();
   const auto& w = parts.weights();
 
-  const std::vector<uint32_t> order = order_by_group(group_ids, {});
-  const Groups g = collect_groups(group_ids, order);
-  const std::vector<uint64_t> tie = tie_keys(g, shuffle_seed);
-  std::vector<uint32_t> by_size(g.id.size());
-  std::iota(by_size.begin(), by_size.end(), 0u);
-  std::sort(by_size.begin(), by_size.end(), [&](uint32_t a, uint32_t b) {
-    if (g.size[a] != g.size[b]) return g.size[a] > g.size[b];
-    if (tie[a] != tie[b]) return tie[a] < tie[b];
-    return a < b;
-  });
+  const Groups g = number_groups(group_ids);
+  const std::vector<uint32_t> by_size =
+      group_order(g, shuffle_seed, std::vector<u128>(g.size.begin(), g.size.end()));
 
   // Deficits in units of 1/W, so that comparisons are exact: target_s - assigned_s = (n w_s - assigned_s W) / W.
   std::vector<uint64_t> assigned(S, 0);
@@ -418,7 +435,7 @@ Result<Plan> group_split(std::span<const uint64_t> group_ids, const Parts& parts
     assigned[best] += g.size[k];
     group_part[k] = static_cast<PartId>(best);
   }
-  return plan_from_groups(order, g, group_part, S);
+  return plan_from_groups(g, group_part, S);
 }
 
 Result<Plan> stratified_group_split(std::span<const uint64_t> group_ids,
@@ -433,21 +450,27 @@ Result<Plan> stratified_group_split(std::span<const uint64_t> group_ids,
   const uint64_t W = parts.total_weight();
   const auto& w = parts.weights();
 
-  const std::vector<uint32_t> order = order_by_group(group_ids, class_ids);
-  const Groups g = collect_groups(group_ids, order);
+  const Groups g = number_groups(group_ids);
   const size_t G = g.id.size();
 
-  // Each group's class counts, sparse (classes ascending within a group).
+  // Each group's class counts, sparse (classes ascending within a group): the records bucketed by
+  // group (a counting sort), then each group's few class ids sorted and counted.
   std::vector<uint32_t> entry_begin(G + 1, 0), entry_class;
   std::vector<uint64_t> entry_count;
   {
-    size_t pos = 0;
+    std::vector<uint64_t> start(G + 1, 0);
+    for (size_t k = 0; k < G; ++k) start[k + 1] = start[k] + g.size[k];
+    std::vector<uint32_t> members(group_ids.size());
+    std::vector<uint64_t> next(start.begin(), start.end() - 1);
+    for (size_t i = 0; i < group_ids.size(); ++i) members[next[g.of_record[i]]++] = class_ids[i];
     for (size_t k = 0; k < G; ++k) {
       entry_begin[k] = static_cast<uint32_t>(entry_class.size());
-      for (uint64_t r = 0; r < g.size[k]; ++r, ++pos) {
-        uint32_t c = class_ids[order[pos]];
-        if (r == 0 || entry_class.back() != c) {
-          entry_class.push_back(c);
+      auto first = members.begin() + static_cast<ptrdiff_t>(start[k]);
+      auto last = members.begin() + static_cast<ptrdiff_t>(start[k + 1]);
+      std::sort(first, last);
+      for (auto it = first; it != last; ++it) {
+        if (it == first || entry_class.back() != *it) {
+          entry_class.push_back(*it);
           entry_count.push_back(0);
         }
         ++entry_count.back();
@@ -468,14 +491,7 @@ Result<Plan> stratified_group_split(std::span<const uint64_t> group_ids,
     for (uint32_t e = entry_begin[k]; e < entry_begin[k + 1]; ++e) squares += static_cast<u128>(entry_count[e]) * entry_count[e];
     spread[k] = static_cast<u128>(present) * squares - static_cast<u128>(g.size[k]) * g.size[k];
   }
-  const std::vector<uint64_t> tie = tie_keys(g, shuffle_seed);
-  std::vector<uint32_t> by_spread(G);
-  std::iota(by_spread.begin(), by_spread.end(), 0u);
-  std::sort(by_spread.begin(), by_spread.end(), [&](uint32_t a, uint32_t b) {
-    if (spread[a] != spread[b]) return spread[a] > spread[b];
-    if (tie[a] != tie[b]) return tie[a] < tie[b];
-    return a < b;
-  });
+  const std::vector<uint32_t> by_spread = group_order(g, shuffle_seed, spread);
 
   // x_{s,c} = (share of class c in part s) / (ratio_s S): scikit-learn's per-fold class fraction
   // when the parts are equal (the scale is then exactly 1), and 1/S everywhere for a perfect split.
@@ -497,14 +513,30 @@ Result<Plan> stratified_group_split(std::span<const uint64_t> group_ids,
     return std::sqrt(var / static_cast<double>(S));
   };
 
+  // The entries again, in the order the groups are placed: the loop below then reads memory in
+  // sequence instead of missing the cache on every group.
+  std::vector<uint32_t> step_begin(G + 1, 0), step_class(entry_class.size());
+  std::vector<uint64_t> step_count(entry_count.size()), step_size(G);
+  for (size_t j = 0, e_out = 0; j < G; ++j) {
+    const uint32_t k = by_spread[j];
+    step_begin[j] = static_cast<uint32_t>(e_out);
+    step_size[j] = g.size[k];
+    for (uint32_t e = entry_begin[k]; e < entry_begin[k + 1]; ++e, ++e_out) {
+      step_class[e_out] = entry_class[e];
+      step_count[e_out] = entry_count[e];
+    }
+    step_begin[G] = static_cast<uint32_t>(e_out);
+  }
+
   std::vector<PartId> group_part(G);
-  for (uint32_t k : by_spread) {
+  for (size_t j = 0; j < G; ++j) {
+    const uint32_t first = step_begin[j], last = step_begin[j + 1];
     size_t best = 0;
     double min_eval = HUGE_VAL;
     for (size_t s = 0; s < S; ++s) {
       double sum = std_sum;
-      for (uint32_t e = entry_begin[k]; e < entry_begin[k + 1]; ++e)
-        sum += std_of(entry_class[e], s, entry_count[e]) - class_std[entry_class[e]];
+      for (uint32_t e = first; e < last; ++e)
+        sum += std_of(step_class[e], s, step_count[e]) - class_std[step_class[e]];
       double eval = sum / static_cast<double>(present);
       bool close = std::fabs(eval - min_eval) <= 1e-8 + 1e-5 * std::fabs(min_eval);  // np.isclose
       bool emptier = static_cast<u128>(fill[s]) * w[best] < static_cast<u128>(fill[best]) * w[s];
@@ -513,17 +545,17 @@ Result<Plan> stratified_group_split(std::span<const uint64_t> group_ids,
         min_eval = eval;
       }
     }
-    group_part[k] = static_cast<PartId>(best);
-    fill[best] += g.size[k];
-    for (uint32_t e = entry_begin[k]; e < entry_begin[k + 1]; ++e) cells[best * C + entry_class[e]] += entry_count[e];
-    for (uint32_t e = entry_begin[k]; e < entry_begin[k + 1]; ++e) {
-      double updated = std_of(entry_class[e], 0, 0);
-      std_sum += updated - class_std[entry_class[e]];
-      class_std[entry_class[e]] = updated;
+    group_part[by_spread[j]] = static_cast<PartId>(best);
+    fill[best] += step_size[j];
+    for (uint32_t e = first; e < last; ++e) cells[best * C + step_class[e]] += step_count[e];
+    for (uint32_t e = first; e < last; ++e) {
+      double updated = std_of(step_class[e], 0, 0);
+      std_sum += updated - class_std[step_class[e]];
+      class_std[step_class[e]] = updated;
     }
   }
 
-  Plan plan = plan_from_groups(order, g, group_part, S);
+  Plan plan = plan_from_groups(g, group_part, S);
   std::vector<uint64_t> by_class(C * S);
   for (size_t c = 0; c < C; ++c)
     for (size_t s = 0; s < S; ++s) by_class[c * S + s] = cells[s * C + c];
