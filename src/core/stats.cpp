@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <set>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
@@ -437,6 +436,7 @@ std::string_view noise_source_name(NoiseSource s) { return kNoiseNames[static_ca
 
 bool PartialState::add_record(NoiseMask noise, std::optional<hash::Key128> text_key) {
   ++n;
+  noise &= (NoiseMask{1} << kNoiseSources) - 1;
   const bool other = noise != 0;
   if (other) {
     ++noisy_besides_duplicates;
