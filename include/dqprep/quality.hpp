@@ -202,9 +202,12 @@ class GopherFilter {
   bool run_quality(std::string_view text, bool explain, std::vector<RuleResult>& out);
   bool run_repetition(std::string_view text, bool explain, std::vector<RuleResult>& out);
 
+  void build_stop_table();
+
   GopherQualityOptions quality_;
   GopherRepetitionOptions repetition_;
-  std::vector<uint64_t> stop_word_hashes_;  // sorted
+  std::vector<uint64_t> stop_table_;  // XXH3 of the stop words, open addressing, 0 = empty
+  size_t stop_mask_ = 0;
   std::unique_ptr<TokenScratch> scratch_;  // copies get fresh scratch
 };
 

@@ -148,7 +148,7 @@ constexpr char32_t kPunctuationNonAscii[] = {
     0x25BA, 0x3001, 0x3002, 0x3008, 0x3009, 0x300A, 0x300B, 0x300C, 0x300D, 0x3010, 0x3011, 0xFF01,
     0xFF05, 0xFF08, 0xFF09, 0xFF0C, 0xFF0E, 0xFF11, 0xFF1A, 0xFF1B, 0xFF1F, 0xFF5E};
 
-inline bool is_datatrove_punctuation(char32_t cp) {
+constexpr bool is_datatrove_punctuation(char32_t cp) {
   if (cp < 0x80) {
     if (cp < 0x20) return cp != '\t' && cp != '\n';
     if (cp == 0x7F) return true;
@@ -157,6 +157,19 @@ inline bool is_datatrove_punctuation(char32_t cp) {
   if (cp < 0xA0) return true;
   return std::binary_search(std::begin(kPunctuationNonAscii), std::end(kPunctuationNonAscii), cp);
 }
+
+constexpr uint8_t kNonSymbol = 1, kAlpha = 2;
+
+// Per ASCII byte: kNonSymbol when outside datatrove's PUNCTUATION set, kAlpha for letters.
+constexpr std::array<uint8_t, 128> make_ascii_word_flags() {
+  std::array<uint8_t, 128> t{};
+  for (int c = 0; c < 128; ++c) {
+    if (!is_datatrove_punctuation(static_cast<char32_t>(c))) t[c] |= kNonSymbol;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) t[c] |= kAlpha;
+  }
+  return t;
+}
+constexpr std::array<uint8_t, 128> kAsciiWordFlags = make_ascii_word_flags();
 
 inline bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 inline bool is_ascii_alpha(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
@@ -419,6 +432,9 @@ class HashCounter {
     }
   }
 
+  uint32_t index_of(const Slot& s) const { return static_cast<uint32_t>(&s - slots_.data()); }
+  const Slot& at(uint32_t index) const { return slots_[index]; }
+
   // Inserts key; returns false when it was already present.
   bool insert(uint64_t key) {
     Slot& s = find_or_insert(key, 0);
@@ -480,6 +496,8 @@ struct TokenScratch {
   std::vector<uint64_t> hashes;      // XXH3 of each token, then n-gram hashes in place
   std::vector<uint64_t> word_hashes;  // XXH3 of each token
   std::vector<uint32_t> prefix_cps;   // prefix sums of token lengths in code points
+  std::vector<uint32_t> active;       // positions whose n-gram may repeat
+  std::vector<uint32_t> slot_of;      // counter slot of each active position
   HashCounter counter;
 
   void tokenize(std::string_view text) {
@@ -587,22 +605,36 @@ bool LengthFilter::evaluate(std::string_view text, bool explain, std::vector<Rul
 
 GopherFilter::GopherFilter(GopherQualityOptions quality, GopherRepetitionOptions repetition)
     : quality_(std::move(quality)), repetition_(repetition), scratch_(std::make_unique<TokenScratch>()) {
-  for (const std::string& w : quality_.stop_words) stop_word_hashes_.push_back(hash::xxh3_64(w));
-  std::sort(stop_word_hashes_.begin(), stop_word_hashes_.end());
-  stop_word_hashes_.erase(std::unique(stop_word_hashes_.begin(), stop_word_hashes_.end()), stop_word_hashes_.end());
+  build_stop_table();
+}
+
+void GopherFilter::build_stop_table() {
+  size_t size = 16;
+  while (size < quality_.stop_words.size() * 4) size <<= 1;
+  stop_table_.assign(size, 0);
+  stop_mask_ = size - 1;
+  for (const std::string& w : quality_.stop_words) {
+    uint64_t h = hash::xxh3_64(w);
+    if (h == 0) h = 1;  // 0 marks an empty slot; a word hashing to 0 is a 2^-64 event
+    size_t slot = h & stop_mask_;
+    while (stop_table_[slot] != 0 && stop_table_[slot] != h) slot = (slot + 1) & stop_mask_;
+    stop_table_[slot] = h;
+  }
 }
 
 GopherFilter::~GopherFilter() = default;
 GopherFilter::GopherFilter(const GopherFilter& other)
     : quality_(other.quality_),
       repetition_(other.repetition_),
-      stop_word_hashes_(other.stop_word_hashes_),
+      stop_table_(other.stop_table_),
+      stop_mask_(other.stop_mask_),
       scratch_(std::make_unique<TokenScratch>()) {}
 GopherFilter& GopherFilter::operator=(const GopherFilter& other) {
   if (this != &other) {
     quality_ = other.quality_;
     repetition_ = other.repetition_;
-    stop_word_hashes_ = other.stop_word_hashes_;
+    stop_table_ = other.stop_table_;
+    stop_mask_ = other.stop_mask_;
     scratch_ = std::make_unique<TokenScratch>();
   }
   return *this;
@@ -640,27 +672,31 @@ bool GopherFilter::run_quality(std::string_view text, bool explain, std::vector<
   size_t n_words = 0, word_cps = 0, alpha_words = 0, stop_words = 0;
   for (size_t k = 0; k < n_tokens; ++k) {
     std::string_view w = t.tokens[k];
-    bool non_symbol = false, alpha = false;
+    uint8_t flags = 0;
     for (size_t i = 0; i < w.size();) {
       unsigned char c = static_cast<unsigned char>(w[i]);
       if (c < 0x80) {
-        non_symbol = non_symbol || !is_datatrove_punctuation(c);
-        alpha = alpha || is_ascii_alpha(static_cast<char>(c));
+        flags |= kAsciiWordFlags[c];
         ++i;
       } else {
         Decoded d = decode(w, i);
-        non_symbol = non_symbol || !is_datatrove_punctuation(d.cp);
-        alpha = alpha || is_alpha(d.cp);
+        flags |= (is_datatrove_punctuation(d.cp) ? 0 : kNonSymbol) | (is_alpha(d.cp) ? kAlpha : 0);
         i += d.len;
       }
-      if (non_symbol && alpha) break;
     }
+    bool non_symbol = flags & kNonSymbol, alpha = flags & kAlpha;
     if (non_symbol) {
       ++n_words;
       word_cps += t.prefix_cps[k + 1] - t.prefix_cps[k];
     }
     alpha_words += alpha;
-    if (std::binary_search(stop_word_hashes_.begin(), stop_word_hashes_.end(), t.word_hashes[k])) ++stop_words;
+    uint64_t h = t.word_hashes[k];
+    for (size_t slot = h & stop_mask_; stop_table_[slot] != 0; slot = (slot + 1) & stop_mask_) {
+      if (stop_table_[slot] == h) {
+        ++stop_words;
+        break;
+      }
+    }
   }
 
   if (o.min_words.enabled && !em.add("gopher_min_words", static_cast<double>(n_words), o.min_words, Compare::at_least))
@@ -793,59 +829,75 @@ bool GopherFilter::run_repetition(std::string_view text, bool explain, std::vect
       return false;
   }
 
-  // N-grams: hashes[i] holds the hash of the n-gram starting at token i, extended one word per n.
+  // N-grams. An n-gram can occur twice only where its (n-1)-gram prefix does, so each n looks
+  // only at the positions whose (n-1)-gram repeats: in prose a small share for n >= 4. The values
+  // are exactly those of the full scans: a unique n-gram is never found in the set and never found
+  // again, and a repeated n-gram has all its occurrences among those positions.
   bool any_ngram = false;
   for (const Limit& l : o.max_top_ngram_chars) any_ngram = any_ngram || l.enabled;
   for (const Limit& l : o.max_dup_ngram_chars) any_ngram = any_ngram || l.enabled;
   if (!any_ngram) return em.all_passed;
 
   size_t n_tokens = t.tokens.size();
-  t.hashes.assign(t.word_hashes.begin(), t.word_hashes.end());
   auto span_cps = [&](size_t i, size_t n) { return static_cast<size_t>(t.prefix_cps[i + n] - t.prefix_cps[i]); };
+  // hashes[p] is the hash of the n-gram at p for the current n, kept up to date at active positions.
+  t.hashes.assign(t.word_hashes.begin(), t.word_hashes.end());
+  t.active.resize(n_tokens);
+  for (size_t p = 0; p < n_tokens; ++p) t.active[p] = static_cast<uint32_t>(p);
 
   for (size_t n = 2; n <= 10; ++n) {
+    const Limit& limit = n <= 4 ? o.max_top_ngram_chars[n - 2] : o.max_dup_ngram_chars[n - 5];
+    std::string_view rule = n <= 4 ? kTopNgramRules[n - 2] : kDupNgramRules[n - 5];
     if (n_tokens < n) {
       // No n-gram: the reference skips the top n-gram rule and finds no duplicate n-gram.
-      const Limit& l = n <= 4 ? o.max_top_ngram_chars[n - 2] : o.max_dup_ngram_chars[n - 5];
-      std::string_view rule = n <= 4 ? kTopNgramRules[n - 2] : kDupNgramRules[n - 5];
-      if (l.enabled && !em.add(rule, 0.0, l, Compare::at_most)) return false;
+      if (limit.enabled && !em.add(rule, 0.0, limit, Compare::at_most)) return false;
       continue;
     }
     size_t windows = n_tokens - n + 1;
-    for (size_t i = 0; i < windows; ++i) t.hashes[i] = extend_hash(t.hashes[i], t.word_hashes[i + n - 1]);
+    while (!t.active.empty() && t.active.back() >= windows) t.active.pop_back();
+    for (uint32_t p : t.active) t.hashes[p] = extend_hash(t.hashes[p], t.word_hashes[p + n - 1]);
 
-    if (n <= 4) {
-      const Limit& l = o.max_top_ngram_chars[n - 2];
-      if (!l.enabled) continue;
-      // The most frequent n-gram; among equals the first seen (Counter.most_common keeps insertion order).
-      t.counter.reset(windows);
+    if (n <= 5) {
+      // Count the n-grams at the active positions; keep those seen twice or more.
+      t.counter.reset(t.active.size());
+      t.slot_of.resize(t.active.size());
       uint32_t best_count = 0, best_first = 0;
-      for (size_t i = 0; i < windows; ++i) {
-        HashCounter::Slot& s = t.counter.find_or_insert(t.hashes[i], static_cast<uint32_t>(i));
+      for (size_t k = 0; k < t.active.size(); ++k) {
+        HashCounter::Slot& s = t.counter.find_or_insert(t.hashes[t.active[k]], t.active[k]);
         ++s.count;
+        t.slot_of[k] = t.counter.index_of(s);
+        // Among equally frequent n-grams the first seen wins (Counter.most_common keeps insertion order).
         if (s.count > best_count || (s.count == best_count && s.first < best_first)) {
           best_count = s.count;
           best_first = s.first;
         }
       }
-      double top_cps = static_cast<double>(span_cps(best_first, n) + (n - 1)) * best_count;
-      if (!em.add(kTopNgramRules[n - 2], ratio(top_cps, text_cps), l, Compare::at_most)) return false;
-    } else {
-      const Limit& l = o.max_dup_ngram_chars[n - 5];
-      if (!l.enabled) continue;
+      if (n <= 4 && limit.enabled) {
+        if (best_count < 2) {  // every n-gram is unique: the first one is the top
+          best_count = 1;
+          best_first = 0;
+        }
+        double top_cps = static_cast<double>(span_cps(best_first, n) + (n - 1)) * best_count;
+        if (!em.add(rule, ratio(top_cps, text_cps), limit, Compare::at_most)) return false;
+      }
+      size_t kept = 0;
+      for (size_t k = 0; k < t.active.size(); ++k)
+        if (t.counter.at(t.slot_of[k]).count >= 2) t.active[kept++] = t.active[k];
+      t.active.resize(kept);
+    }
+
+    if (n >= 5 && limit.enabled) {
       // Left to right; a repeat of an earlier n-gram counts its characters and jumps past itself.
-      t.counter.reset(windows);
-      size_t repeated = 0;
-      for (size_t i = 0; i < windows;) {
-        if (!t.counter.insert(t.hashes[i])) {
-          repeated += span_cps(i, n);
-          i += n;
-        } else {
-          ++i;
+      t.counter.reset(t.active.size());
+      size_t repeated = 0, next_allowed = 0;
+      for (uint32_t p : t.active) {
+        if (p < next_allowed) continue;
+        if (!t.counter.insert(t.hashes[p])) {
+          repeated += span_cps(p, n);
+          next_allowed = p + n;
         }
       }
-      if (!em.add(kDupNgramRules[n - 5], ratio(static_cast<double>(repeated), text_cps), l, Compare::at_most))
-        return false;
+      if (!em.add(rule, ratio(static_cast<double>(repeated), text_cps), limit, Compare::at_most)) return false;
     }
   }
   return em.all_passed;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -374,6 +375,69 @@ TEST(GopherRepetition, DuplicateNgramScanSkipsPastEachRepeat) {
   // n-grams at 0..4, finds a repeat at 5 (+5, jump to 10) and at 10 (+5): 10 characters, as
   // find_all_duplicate computes. Without the jump it would count 6 repeats.
   EXPECT_DOUBLE_EQ(gopher_rule(repeat("a b c d e", 3), "gopher_dup_5gram").value, 10.0 / 29);
+}
+
+// The n-gram rules as datatrove writes them (strings joined, a map in insertion order, the
+// left-to-right scan), over our tokens, against the filter's hashed and pruned computation.
+TEST(GopherRepetition, NgramValuesEqualTheStringReferenceOnRandomTexts) {
+  const char* vocabulary[] = {"the", "cat", "sat", "on", "mat", ",", ".", "a", "dog", "\u00E9t\u00E9", "ran", "to", "it"};
+  uint64_t state = 42;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<size_t>(state >> 33);
+  };
+  GopherFilter filter;
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    size_t words = next() % 120;
+    size_t vocab = 3 + next() % 10;  // small vocabularies repeat a lot
+    for (size_t i = 0; i < words; ++i) text += std::string(i ? " " : "") + vocabulary[next() % vocab];
+    std::vector<std::string> tok = tokens_of(text);
+    double length = static_cast<double>(code_points(text));
+
+    std::vector<RuleResult> out;
+    filter.repetition(text, true, out);
+    for (size_t n = 2; n <= 10; ++n) {
+      std::vector<std::string> spaced, joined;
+      for (size_t i = 0; i + n <= tok.size(); ++i) {
+        std::string a, b;
+        for (size_t k = 0; k < n; ++k) {
+          a += (k ? " " : "") + tok[i + k];
+          b += tok[i + k];
+        }
+        spaced.push_back(a);
+        joined.push_back(b);
+      }
+      double expected = 0;
+      if (n <= 4 && !spaced.empty()) {
+        std::vector<std::pair<std::string, size_t>> counts;  // insertion order
+        for (const std::string& g : spaced) {
+          auto it = std::find_if(counts.begin(), counts.end(), [&](auto& c) { return c.first == g; });
+          if (it == counts.end()) counts.emplace_back(g, 1);
+          else ++it->second;
+        }
+        auto top = counts.begin();
+        for (auto it = counts.begin(); it != counts.end(); ++it)
+          if (it->second > top->second) top = it;
+        expected = static_cast<double>(code_points(top->first) * top->second) / length;
+      } else if (n >= 5) {
+        std::vector<std::string> seen;
+        size_t repeated = 0;
+        for (size_t i = 0; i < joined.size();) {
+          if (std::find(seen.begin(), seen.end(), joined[i]) != seen.end()) {
+            repeated += code_points(joined[i]);
+            i += n;
+          } else {
+            seen.push_back(joined[i]);
+            ++i;
+          }
+        }
+        expected = length > 0 ? repeated / length : 0;
+      }
+      std::string rule = n <= 4 ? "gopher_top_" + std::to_string(n) + "gram" : "gopher_dup_" + std::to_string(n) + "gram";
+      EXPECT_DOUBLE_EQ(rule_of(out, rule).value, expected) << rule << " on: " << text;
+    }
+  }
 }
 
 // Values from datatrove's GopherQualityFilter / GopherRepetitionFilter code run on kClean (its
