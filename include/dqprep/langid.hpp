@@ -8,6 +8,7 @@
 //   /100), halved when CLD2 does not call the result reliable. A clean paragraph scores 0.95-0.99;
 //   an unreliable guess never exceeds 0.5, so it fails the default threshold of 0.65 (lower the
 //   threshold to 0.5 or below to accept CLD2's unreliable best guesses, e.g. on very short texts).
+// detect() keeps no state (CLD2's tables are read-only): call it from any thread.
 
 #include <span>
 #include <string>

@@ -19,7 +19,7 @@
 // Where the reference divides by zero (empty text, no tokens) the value here is 0, except
 // fineweb_newline_ratio which divides by max(1, tokens).
 //
-// Filters keep scratch buffers between calls: use one instance per thread.
+// Filters keep scratch buffers between calls: use one instance per thread (copies get their own).
 
 #include <array>
 #include <cstdint>
@@ -127,14 +127,17 @@ struct C4Options {
   Limit min_sentences{true, 5};
 };
 
-// What happened to the lines of one text under the C4 line rules (each line counts once, under the
-// first rule that removed it).
+// What happened to the lines of one text under the C4 rules: each line counts once, under the
+// first rule that removed it, so the fields add up to `total` (for the lines looked at: all of
+// them when the filter passes or explains, up to the line that dropped the document otherwise).
 struct C4LineCounts {
   uint32_t total = 0;
   uint32_t too_long_word = 0;
   uint32_t no_terminal_punct = 0;
   uint32_t too_few_words = 0;
+  uint32_t lorem_ipsum = 0;
   uint32_t javascript = 0;
+  uint32_t curly_bracket = 0;
   uint32_t policy = 0;
   uint32_t kept = 0;
 };
@@ -216,8 +219,9 @@ class C4Filter {
   explicit C4Filter(C4Options options = {});
   const C4Options& options() const { return options_; }
 
-  // `kept_text`, when given, receives the text the reference passes on (even when the document
-  // fails, for inspection); `counts`, when given, the fate of each line.
+  // `kept_text`, when given, receives the text the reference passes on: complete when the filter
+  // passes or explains, cut at the line that dropped the document otherwise. `counts`, when
+  // given, the fate of each line.
   bool evaluate(std::string_view text, bool explain, std::vector<RuleResult>& out,
                 std::string* kept_text = nullptr, C4LineCounts* counts = nullptr);
 

@@ -13,6 +13,7 @@
 //   does for Chinese, Japanese and Thai;
 // - hits: matches are taken leftmost first, the longest at a position, and do not overlap; so
 //   "free money" in "free money now" is one hit even when "free" is also listed.
+// A built matcher is immutable: one instance can serve every thread.
 
 #include <cstdint>
 #include <span>

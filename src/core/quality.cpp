@@ -1015,6 +1015,7 @@ bool C4Filter::evaluate(std::string_view text, bool explain, std::vector<RuleRes
     }
     if (o.filter_lorem_ipsum && contains_ascii_ci(line, "lorem ipsum")) {
       ++lorem_lines;
+      ++c.lorem_ipsum;
       if (first_doc_rule.empty()) first_doc_rule = "c4_lorem_ipsum";
       stopped = !explain;
       return;
@@ -1025,6 +1026,7 @@ bool C4Filter::evaluate(std::string_view text, bool explain, std::vector<RuleRes
     }
     if (o.filter_curly_bracket && line.find('{') != std::string_view::npos) {
       ++curly_lines;
+      ++c.curly_bracket;
       if (first_doc_rule.empty()) first_doc_rule = "c4_curly_bracket";
       stopped = !explain;
       return;

@@ -602,6 +602,14 @@ TEST(C4, LoremIpsumAndCurlyBracketDropTheDocument) {
   EXPECT_FALSE(filter.evaluate(both, true, out));
   EXPECT_EQ(first_failure(out), "c4_curly_bracket");
   EXPECT_EQ(rule_of(out, "c4_lorem_ipsum").value, 1);
+
+  C4LineCounts counts;
+  out.clear();
+  filter.evaluate(both, true, out, nullptr, &counts);
+  EXPECT_EQ(counts.total, 7u);
+  EXPECT_EQ(counts.curly_bracket, 1u);
+  EXPECT_EQ(counts.lorem_ipsum, 1u);
+  EXPECT_EQ(counts.kept, 5u);
 }
 
 TEST(C4Preset, WorkedExamples) {
