@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 
 #include "dqprep/text.hpp"
@@ -84,6 +85,49 @@ size_t find_non_ascii(std::string_view s, size_t from) {
 }
 
 inline bool is_ascii(std::string_view s) { return find_non_ascii(s, 0) == s.size(); }
+
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHigh = 0x8080808080808080ULL;
+
+inline uint64_t load8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+// High bit of each byte equal to c (exact, no carries between bytes).
+inline uint64_t eq_mask(uint64_t w, uint8_t c) {
+  uint64_t x = w ^ (kOnes * c);
+  return ~(((x & ~kHigh) + ~kHigh) | x) & kHigh;
+}
+// High bit of each byte below c (c <= 0x80; exact, non-ASCII bytes are never below).
+inline uint64_t lt_mask(uint64_t w, uint8_t c) {
+  return ~((w & ~kHigh) + kOnes * (0x80 - c)) & ~w & kHigh;
+}
+
+// The first position at or after `i` whose byte `flags` marks, or s.size(). `flags(w0, w1, w2)`
+// gets the 8 bytes at p, p + 1, p + 2 and returns a high bit for each byte at p to flag; the
+// text is read as if followed by 'x' bytes, which no caller flags.
+template <class Flags>
+size_t scan(std::string_view s, size_t i, Flags flags) {
+  auto first = [](uint64_t m) -> size_t {
+    return static_cast<size_t>(std::endian::native == std::endian::little ? std::countr_zero(m)
+                                                                          : std::countl_zero(m)) >> 3;
+  };
+  size_t n = s.size();
+  for (; i + 10 <= n; i += 8) {
+    uint64_t m = flags(load8(s.data() + i), load8(s.data() + i + 1), load8(s.data() + i + 2));
+    if (m) return i + first(m);
+  }
+  if (i >= n) return n;
+  char tail[24];
+  std::memset(tail, 'x', sizeof tail);
+  std::memcpy(tail, s.data() + i, n - i);
+  for (size_t k = 0; k < n - i; k += 8) {
+    uint64_t m = flags(load8(tail + k), load8(tail + k + 1), load8(tail + k + 2));
+    if (m) return std::min(n, i + k + first(m));
+  }
+  return n;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Copy-on-first-edit output: a step that changes nothing never writes.
@@ -408,8 +452,10 @@ bool strip_html(std::string_view in, std::string& out, std::string& buf, Normali
   Editor ed(in, out);
   size_t i = 0, n = in.size();
   while (i < n) {
-    size_t p = in.find_first_of("<&", i);
-    if (p == std::string_view::npos) break;
+    size_t p = scan(in, i, [](uint64_t w, uint64_t, uint64_t) {
+      return eq_mask(w, '<') | eq_mask(w, '&');
+    });
+    if (p == n) break;
     if (in[p] == '&') {
       size_t len = decode_reference(in, p, buf);
       if (len == 0) {
@@ -476,12 +522,15 @@ inline size_t control_length(std::string_view s, size_t i) {
 bool remove_controls(std::string_view in, std::string& out, NormalizeCounts& counts) {
   Editor ed(in, out);
   size_t n = in.size();
-  for (size_t i = 0; i < n;) {
-    uint8_t c = byte_at(in, i);
-    if (c >= 0x20 && c < 0x7F) {
-      ++i;
-      continue;
-    }
+  // Flags the first bytes control_length() looks at: C2, D8 9C, E2 80, E2 81, EF BB.
+  auto flags = [](uint64_t w0, uint64_t w1, uint64_t) {
+    uint64_t ws_controls = lt_mask(w0, '\r' + 1) & ~lt_mask(w0, '\t');
+    uint64_t m = (lt_mask(w0, 0x20) & ~ws_controls) | eq_mask(w0, 0x7F);
+    if ((w0 & kHigh) == 0) return m;
+    return m | eq_mask(w0, 0xC2) | (eq_mask(w0, 0xE2) & (eq_mask(w1, 0x80) | eq_mask(w1, 0x81))) |
+           (eq_mask(w0, 0xD8) & eq_mask(w1, 0x9C)) | (eq_mask(w0, 0xEF) & eq_mask(w1, 0xBB));
+  };
+  for (size_t i = scan(in, 0, flags); i < n; i = scan(in, i, flags)) {
     size_t len = control_length(in, i);
     if (len) {
       ed.replace(i, len, {});
@@ -669,46 +718,112 @@ inline WsKind ws_kind(std::string_view s, size_t i, size_t& len) {
   return kHorizontal;
 }
 
+inline bool is_ascii_space(uint8_t c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
 bool fold_whitespace(std::string_view in, std::string& out) {
   static constexpr std::string_view kBreaks = "\n\n ";
   Editor ed(in, out);
   size_t n = in.size();
-  for (size_t i = 0; i < n;) {
-    uint8_t c = byte_at(in, i);
-    if (c > ' ' && c < 0x80) {
-      ++i;
-      continue;
-    }
+  // Runs needing no change (one ' ', one or two '\n' between other characters) are skipped eight
+  // bytes at a time; anything else is flagged: controls, non-ASCII, "  ", " \n", "\n ", "\n\n\n".
+  // A run at the start or end is looked at on its own: the scan stops before a trailing run.
+  auto flags = [](uint64_t w0, uint64_t w1, uint64_t w2) {
+    uint64_t n0 = eq_mask(w0, '\n'), s0 = eq_mask(w0, ' ');
+    uint64_t n1 = eq_mask(w1, '\n'), s1 = eq_mask(w1, ' ');
+    uint64_t m = (lt_mask(w0, 0x20) & ~n0) | (s0 & (s1 | n1)) |
+                 (n0 & (s1 | (n1 & eq_mask(w2, '\n'))));
+    if ((w0 & kHigh) == 0) return m;
+    // The first two bytes of every non-ASCII white space (see whitespace_length).
+    return m | (eq_mask(w0, 0xC2) & (eq_mask(w1, 0x85) | eq_mask(w1, 0xA0))) |
+           (eq_mask(w0, 0xE1) & eq_mask(w1, 0x9A)) |
+           (eq_mask(w0, 0xE2) & (eq_mask(w1, 0x80) | eq_mask(w1, 0x81))) |
+           (eq_mask(w0, 0xE3) & eq_mask(w1, 0x80));
+  };
+  size_t limit = n;
+  while (limit > 0 && is_ascii_space(byte_at(in, limit - 1))) --limit;
+  std::string_view body = in.substr(0, limit);
+  size_t done = 0;  // everything before has been looked at
+  size_t i = n > 0 && is_ascii_space(byte_at(in, 0)) ? 0 : scan(body, 0, flags);
+  while (i < n) {
+    while (i > done && (in[i - 1] == ' ' || in[i - 1] == '\n')) --i;  // back to the run's start
     size_t len;
     WsKind kind = ws_kind(in, i, len);
     if (kind == kNotSpace) {
       ++i;
-      continue;
-    }
-    size_t start = i, newlines = 0;
-    bool space_after_break = false;
-    do {
-      if (kind == kHorizontal) {
-        space_after_break = true;
-      } else {
-        newlines += kind == kParagraph ? 2 : 1;
-        space_after_break = false;
-      }
-      i += len;
-    } while (i < n && (kind = ws_kind(in, i, len)) != kNotSpace);
-    std::string_view want;
-    if (start == 0 || i == n) {
-      want = {};
-    } else if (newlines == 0) {
-      want = " ";
     } else {
-      // "\n", "\n\n", "\n ", "\n\n " are all views of kBreaks.
-      size_t count = std::min<size_t>(newlines, 2);
-      want = kBreaks.substr(2 - count, count + (space_after_break ? 1 : 0));
+      size_t start = i, newlines = 0;
+      bool space_after_break = false;
+      do {
+        if (kind == kHorizontal) {
+          space_after_break = true;
+        } else {
+          newlines += kind == kParagraph ? 2 : 1;
+          space_after_break = false;
+        }
+        i += len;
+      } while (i < n && (kind = ws_kind(in, i, len)) != kNotSpace);
+      std::string_view want;
+      if (start == 0 || i == n) {
+        want = {};
+      } else if (newlines == 0) {
+        want = " ";
+      } else {
+        // "\n", "\n\n", "\n ", "\n\n " are all views of kBreaks.
+        size_t count = std::min<size_t>(newlines, 2);
+        want = kBreaks.substr(2 - count, count + (space_after_break ? 1 : 0));
+      }
+      bool same = i - start == want.size();
+      for (size_t k = 0; same && k < want.size(); ++k) same = in[start + k] == want[k];
+      if (!same) ed.replace(start, i - start, want);
     }
-    if (in.substr(start, i - start) != want) ed.replace(start, i - start, want);
+    done = i;
+    if (i < limit) i = scan(body, i, flags);  // at limit: the trailing run, if any, is next
   }
   return ed.finish();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step 4: what lets utf8proc be skipped
+
+#if UTF8PROC_VERSION_MAJOR == 2 && UTF8PROC_VERSION_MINOR <= 8
+#define DQPREP_UTF8PROC_COMB_INDEX 1
+// A starter that no composition takes as its second character. utf8proc up to 2.8 marks a
+// possible second by comb_index >= 0x8000, and composes Hangul jamo by arithmetic.
+inline bool plain_starter(char32_t cp) {
+  if ((cp >= 0x1161 && cp <= 0x1175) || (cp >= 0x11A7 && cp <= 0x11C2)) return false;
+  const utf8proc_property_t* p = utf8proc_get_property(static_cast<utf8proc_int32_t>(cp));
+  return p->combining_class == 0 && (p->comb_index == UINT16_MAX || p->comb_index < 0x8000);
+}
+#endif
+
+// ---------------------------------------------------------------------------------------------
+// The shortcut for the common record: pure ASCII that no step would change.
+
+// True when `s` is ASCII and normalize() would return it unchanged. Eight bytes at a time;
+// w1 and w2 are the words one and two bytes further on, for "  ", " \n", "\n ", "\n\n\n".
+bool ascii_unchanged(std::string_view s, const NormalizeOptions& o) {
+  size_t n = s.size();
+  if (n == 0) return true;
+  if (o.fold_whitespace && (s[0] == ' ' || s[0] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\n'))
+    return false;
+  const uint64_t ctrl_on = o.fold_whitespace || o.remove_control ? ~0ULL : 0;
+  const uint64_t del_on = o.remove_control ? ~0ULL : 0;
+  const uint64_t upper_on = o.lowercase ? ~0ULL : 0;
+  const uint64_t html_on = o.strip_html ? ~0ULL : 0;
+  const uint64_t fold_on = o.fold_whitespace ? ~0ULL : 0;
+  auto bad = [&](uint64_t w0, uint64_t w1, uint64_t w2) {
+    uint64_t n0 = eq_mask(w0, '\n'), s0 = eq_mask(w0, ' ');
+    uint64_t n1 = eq_mask(w1, '\n'), s1 = eq_mask(w1, ' ');
+    uint64_t n2 = eq_mask(w2, '\n');
+    uint64_t b = (w0 & kHigh);
+    b |= lt_mask(w0, 0x20) & ~n0 & ctrl_on;  // TAB CR VT FF fold; the rest are removed
+    b |= eq_mask(w0, 0x7F) & del_on;
+    b |= lt_mask(w0, 'Z' + 1) & ~lt_mask(w0, 'A') & upper_on;
+    b |= (eq_mask(w0, '<') | eq_mask(w0, '&')) & html_on;
+    b |= ((s0 & (s1 | n1)) | (n0 & (s1 | (n1 & n2)))) & fold_on;
+    return b;
+  };
+  return scan(s, 0, bad) == n;
 }
 
 }  // namespace
@@ -780,7 +895,52 @@ std::string lowercase(std::string_view in) {
   return out;
 }
 
-bool Normalizer::apply_form(std::string_view in, UnicodeForm form, bool ascii_fast_path,
+namespace {
+// Caches a stability answer for a BMP code point (the table is made on first use).
+bool remember(std::vector<uint8_t>& known, char32_t cp, bool stable) {
+  if (cp > 0xFFFF) return stable;
+  if (known.empty()) known.assign(0x10000, 0);
+  known[cp] = stable ? 1 : 2;
+  return stable;
+}
+}  // namespace
+
+// A stable character is a plain starter (reordering never crosses it, nothing composes with
+// what precedes it) that is its own normal form and whose decomposition starts with a plain
+// starter. The normal form of a text is then the concatenation of the normal forms of its
+// pieces cut before each stable character. ASCII is stable.
+bool Normalizer::is_stable(char32_t cp, UnicodeForm form) {
+  if (cp < 0x80) return true;
+#ifdef DQPREP_UTF8PROC_COMB_INDEX
+  std::vector<uint8_t>& known = stable_[form == UnicodeForm::nfkc ? 1 : 0];
+  if (cp <= 0xFFFF && !known.empty() && known[cp] != 0) return known[cp] == 1;
+  if (!plain_starter(cp)) return remember(known, cp, false);
+  const utf8proc_property_t* p = utf8proc_get_property(static_cast<utf8proc_int32_t>(cp));
+  if (p->decomp_seqindex == UINT16_MAX || (p->decomp_type != 0 && form == UnicodeForm::nfc))
+    return remember(known, cp, true);  // no decomposition under this form
+  if (cp > 0xFFFF) return false;
+  // Precomposed letters (é, ά, ü) decompose and compose back: asked of utf8proc once each.
+  {
+    std::string utf8;
+    encode(cp, utf8);
+    utf8proc_int32_t buf[32];  // the longest decomposition (U+FDFA, NFKD) has 18
+    auto options = static_cast<utf8proc_option_t>(
+        UTF8PROC_STABLE | UTF8PROC_COMPOSE | (form == UnicodeForm::nfkc ? UTF8PROC_COMPAT : 0));
+    utf8proc_ssize_t n = utf8proc_decompose(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
+                                            static_cast<utf8proc_ssize_t>(utf8.size()), buf, 32,
+                                            options);
+    bool yes = n > 0 && n <= 32 && plain_starter(static_cast<char32_t>(buf[0])) &&
+               utf8proc_normalize_utf32(buf, n, options) == 1 &&
+               static_cast<char32_t>(buf[0]) == cp;
+    return remember(known, cp, yes);
+  }
+#else
+  (void)form;  // a newer utf8proc encodes compositions differently: send everything to it
+  return false;
+#endif
+}
+
+bool Normalizer::apply_form(std::string_view in, UnicodeForm form, bool fast_paths,
                             std::string& out) {
   auto options = static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
                                                 (form == UnicodeForm::nfkc ? UTF8PROC_COMPAT : 0));
@@ -801,18 +961,31 @@ bool Normalizer::apply_form(std::string_view in, UnicodeForm form, bool ascii_fa
     return {reinterpret_cast<const char*>(cps_.data()), static_cast<size_t>(bytes_out)};
   };
   Editor ed(in, out);
-  if (!ascii_fast_path) {
+  if (!fast_paths) {
     std::string_view r = normalize_segment(in);
     if (r != in) ed.replace(0, in.size(), r);
     return ed.finish();
   }
-  // An ASCII character is its own NFKC and never composes with what precedes it, so only runs
-  // of non-ASCII characters, each with the one ASCII character before it (it may take a
-  // combining mark: "e\u0301"), need utf8proc.
+  // Text splits before every stable character into chunks normalized independently; a chunk
+  // of one stable character is its own normal form, so only runs of unstable characters, each
+  // with the stable character before it (it may compose with them: "e\u0301"), need utf8proc.
   size_t n = in.size();
+  size_t last_stable = 0, last_stable_end = 0;  // the last stable non-ASCII character seen
   for (size_t j = find_non_ascii(in, 0); j < n; j = find_non_ascii(in, j)) {
-    size_t start = j > 0 ? j - 1 : 0, k = j;
-    while (k < n && byte_at(in, k) >= 0x80) ++k;
+    char32_t cp;
+    size_t len = decode(in, j, cp);
+    if (is_stable(cp, form)) {
+      last_stable = j;
+      last_stable_end = j += len;
+      continue;
+    }
+    size_t start = j == last_stable_end && j > 0 ? last_stable : j > 0 ? j - 1 : 0;
+    size_t k = j + len;
+    while (k < n && byte_at(in, k) >= 0x80) {
+      size_t l = decode(in, k, cp);
+      if (is_stable(cp, form)) break;
+      k += l;
+    }
     std::string_view seg = in.substr(start, k - start);
     std::string_view r = normalize_segment(seg);
     if (r != seg) ed.replace(start, seg.size(), r);
@@ -823,6 +996,10 @@ bool Normalizer::apply_form(std::string_view in, UnicodeForm form, bool ascii_fa
 
 bool Normalizer::run(std::string_view in, const NormalizeOptions& opts, std::string& out,
                      NormalizeCounts& counts) {
+  if (opts.fast_paths && ascii_unchanged(in, opts)) {
+    out.assign(in);  // assign copes with `in` viewing `out`
+    return false;
+  }
   const char* out_begin = out.data();
   if (in.data() < out_begin + out.size() && out_begin < in.data() + in.size()) {
     a_.assign(in);  // `in` views `out`, which is about to be overwritten
@@ -844,7 +1021,7 @@ bool Normalizer::run(std::string_view in, const NormalizeOptions& opts, std::str
   auto form_step = [&] {
     if (opts.form == UnicodeForm::none) return;
     step([&](std::string_view s, std::string& d) {
-      return apply_form(s, opts.form, opts.ascii_fast_path, d);
+      return apply_form(s, opts.form, opts.fast_paths, d);
     });
   };
 
@@ -854,7 +1031,8 @@ bool Normalizer::run(std::string_view in, const NormalizeOptions& opts, std::str
       return true;
     });
   }
-  if (opts.strip_html && cur.find_first_of("<&") != std::string_view::npos)
+  if (opts.strip_html && (cur.find('<') != std::string_view::npos ||
+                          cur.find('&') != std::string_view::npos))
     step([&](std::string_view s, std::string& d) { return strip_html(s, d, seg_, counts); });
   if (opts.remove_control)
     step([&](std::string_view s, std::string& d) { return remove_controls(s, d, counts); });

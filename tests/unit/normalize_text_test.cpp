@@ -25,6 +25,22 @@ std::string norm(std::string_view in, const NormalizeOptions& o = {}) {
   return out;
 }
 
+// `in` with bytes outside printable ASCII as \xHH, for failure messages.
+std::string escaped(std::string_view in) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string e;
+  for (unsigned char c : in) {
+    if (c >= 0x20 && c < 0x7F && c != '\\') {
+      e += static_cast<char>(c);
+    } else {
+      e += "\\x";
+      e += hex[c >> 4];
+      e += hex[c & 15];
+    }
+  }
+  return e;
+}
+
 std::string repaired(std::string_view in, size_t* count = nullptr) {
   std::string out;
   size_t n = repair_utf8(in, out);
@@ -61,10 +77,15 @@ TEST(NormalizeTextForm, NoneLeavesCharactersAlone) {
   EXPECT_EQ(norm("e\u0301 \uFB01 \uFF21", none), "e\u0301 \uFB01 \uFF21");
 }
 
-TEST(NormalizeTextForm, AsciiBeforeCombiningMarkComposesInsideLongerText) {
-  // The ASCII letter before a non-ASCII run belongs to the run.
+TEST(NormalizeTextForm, CharacterBeforeAMarkComposesInsideLongerText) {
+  // Only pieces around characters that may change go through utf8proc; the character before
+  // such a piece belongs to it.
   EXPECT_EQ(norm("The cafe\u0301 and the A\u030Angstr\u00F6m."),
             "The caf\u00E9 and the \u00C5ngstr\u00F6m.");
+  EXPECT_EQ(norm("\u0436\u0438\u0306 \u4E2D\u03B1\u0301"), "\u0436\u0439 \u4E2D\u03AC");
+  EXPECT_EQ(norm("\u0995\u09C7\u09BE"), "\u0995\u09CB");  // U+09BE: a starter that composes
+  EXPECT_EQ(norm("\u4E2D\uAC00\u11A8"), "\u4E2D\uAC01");  // Hangul LV + T
+  EXPECT_EQ(norm("\u4E2D\uF900\u0344"), "\u4E2D\u8C48\u0308\u0301");  // canonical singletons
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -89,6 +110,46 @@ TEST(NormalizeTextWhitespace, KeepsLinesAndParagraphs) {
   EXPECT_EQ(norm("a\n\nb", o), "a\n\nb");
   EXPECT_EQ(norm("a\u2028b\u2029c\u0085d\x0B" "e\x0C" "f", o), "a\nb\n\nc\nd\ne\nf");
   EXPECT_EQ(norm("\n\n  x  \n\n", o), "x");
+}
+
+// The folding rules written plainly, on a few kinds of pieces: a reference for the fast scan.
+TEST(NormalizeTextWhitespace, AgreesWithPlainReference) {
+  struct Piece {
+    std::string text;
+    int kind;  // 0 other, 1 horizontal, 2 line break, 3 paragraph
+  };
+  const std::vector<Piece> pieces = {{"a", 0}, {"b", 0}, {"\u00E9", 0}, {"\u4E2D", 0},
+                                     {" ", 1}, {"\t", 1}, {"\u3000", 1}, {"\u00A0", 1},
+                                     {"\n", 2}, {"\r\n", 2}, {"\r", 2}, {"\u2029", 3}};
+  auto o = only(UnicodeForm::none);
+  o.fold_whitespace = true;
+  Rng rng(99);
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::string in, expected, pending;
+    size_t n = rng.uniform(40);
+    int breaks = 0;
+    bool space = false, started = false, last_cr = false;
+    for (size_t k = 0; k < n; ++k) {
+      // Mostly letters, so that runs land at every offset of the 8-byte words.
+      const Piece& p = rng.bernoulli(0.6) ? pieces[rng.uniform(4)] : pieces[rng.uniform(pieces.size())];
+      in += p.text;
+      if (p.kind == 0) {
+        if (started) expected += breaks ? std::string(std::min(breaks, 2), '\n') + (space ? " " : "")
+                                        : (space ? " " : "");
+        expected += p.text;
+        started = true;
+        breaks = 0;
+        space = false;
+      } else if (p.kind == 1) {
+        space = true;
+      } else if (!(p.text == "\n" && last_cr)) {  // "\r" then "\n" is one CRLF
+        breaks += p.kind == 3 ? 2 : 1;
+        space = false;
+      }
+      last_cr = p.text == "\r";
+    }
+    ASSERT_EQ(norm(in, o), expected) << "input: " << escaped(in);
+  }
 }
 
 TEST(NormalizeTextWhitespace, NfkcSpacesAreFoldedToo) {
@@ -408,7 +469,7 @@ TEST(NormalizeTextIdempotence, VariedInputsAllOptionSets) {
   for (const auto& o : option_sets()) {
     for (const auto& in : varied_inputs()) {
       std::string once = norm(in, o), twice = norm(once, o);
-      EXPECT_EQ(twice, once) << "input: " << in << " form " << static_cast<int>(o.form)
+      EXPECT_EQ(twice, once) << "input: " << escaped(in) << " form " << static_cast<int>(o.form)
                              << " fold " << o.fold_whitespace << " ctrl " << o.remove_control
                              << " lower " << o.lowercase << " punct " << o.unify_punct;
       EXPECT_TRUE(is_valid_utf8(once));
@@ -437,7 +498,9 @@ std::string random_text(Rng& rng) {
       "\uFB01", "\uFF21", "\u2460", "\u00B4", "\u2026", "\u2014", "\u201C", "\u2019",
       "\u03A3", "\u0130", "\u1D2C", "\u00DF", "\u1100", "\u1161", "\u11A8", "\u0645",
       "\xC0",   "\x80",   "\xE2\x82", "\xED\xA0\x80", "<b>", "</p>", "&amp;", "&lt;",
-      "\U0001F468", ".",  "'",      "<",      "&",      "x\u0308"};
+      "\U0001F468", ".",  "'",      "<",      "&",      "x\u0308", "\u0436", "\u0438",
+      "\u0306", "\u4E2D", "\uAC00", "\u11A8", "\u11A7", "\u09C7", "\u09BE", "\u03B1",
+      "\uF900", "\u0344", "\u212A", "\u0915", "\u094D", "\u0F73", "\u1E9B", "\u0323"};
   std::string s;
   size_t n = rng.uniform(24);
   for (size_t k = 0; k < n; ++k) s += pieces[rng.uniform(pieces.size())];
@@ -451,7 +514,7 @@ TEST(NormalizeTextIdempotence, RandomPieces) {
     std::string in = random_text(rng);
     const NormalizeOptions& o = sets[rng.uniform(sets.size())];
     std::string once = norm(in, o), twice = norm(once, o);
-    ASSERT_EQ(twice, once) << "input: " << in << " form " << static_cast<int>(o.form) << " fold "
+    ASSERT_EQ(twice, once) << "input: " << escaped(in) << " form " << static_cast<int>(o.form) << " fold "
                            << o.fold_whitespace << " ctrl " << o.remove_control << " lower "
                            << o.lowercase << " punct " << o.unify_punct;
     ASSERT_TRUE(is_valid_utf8(once)) << in;
@@ -472,10 +535,55 @@ TEST(NormalizeTextFastPath, SameAsWholeTextThroughUtf8proc) {
       o.strip_html = html_on;
       for (const auto& in : inputs) {
         NormalizeOptions slow = o;
-        slow.ascii_fast_path = false;
+        slow.fast_paths = false;
         ASSERT_EQ(norm(in, o), norm(in, slow))
-            << "input: " << in << " form " << static_cast<int>(o.form);
+            << "input: " << escaped(in) << " form " << static_cast<int>(o.form);
       }
+    }
+  }
+}
+
+
+// Every code point of planes 0-2 among neighbours it could compose or reorder with: the pieces
+// sent to utf8proc give the same text as the whole text sent to it.
+TEST(NormalizeTextFastPath, EveryCodePointAgreesWithWholeText) {
+  auto encode = [](char32_t cp, std::string& s) {
+    if (cp < 0x80) {
+      s += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      s += static_cast<char>(0xC0 | (cp >> 6));
+      s += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      s += static_cast<char>(0xE0 | (cp >> 12));
+      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      s += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      s += static_cast<char>(0xF0 | (cp >> 18));
+      s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      s += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  };
+  // Characters that compose with a following one (first) or a preceding one (second), marks of
+  // different classes, and a starter.
+  const std::vector<std::string> neighbours = {
+      "\u1100", "\u0301", "\u1161", "\u11A8", "\u09BE", "\u0316", "e",      "\uAC00",
+      "\u0300", "\u09C7", "\u0B47", "\u0BC6", "\u0CC6", "\u0D46", "\u0DD9", "\u1025",
+      "\u0438", "\u0345", "\u0CD5", "\u102E", "\U00011131", "\U00011347", "\u4E2D"};
+  std::string text;
+  for (UnicodeForm form : {UnicodeForm::nfc, UnicodeForm::nfkc}) {
+    NormalizeOptions fast = only(form), slow = only(form);
+    slow.fast_paths = false;
+    for (char32_t cp = 0x80; cp < 0x30000; ++cp) {
+      if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+      text.clear();
+      for (const auto& nb : neighbours) {
+        encode(cp, text);
+        text += nb;
+      }
+      encode(cp, text);
+      encode(cp, text);
+      ASSERT_EQ(norm(text, fast), norm(text, slow)) << "U+" << std::hex << static_cast<uint32_t>(cp);
     }
   }
 }
