@@ -34,6 +34,9 @@ namespace dqprep::text {
 enum class UnicodeForm { none, nfc, nfkc };
 
 struct NormalizeOptions {
+  // NFC or NFKC by utf8proc (Unicode 15 with utf8proc 2.8). A run of more than 30 combining
+  // marks ("Zalgo" text) gets U+034F COMBINING GRAPHEME JOINER before its 31st, as UAX #15's
+  // Stream-Safe Text Format does: it keeps the cost linear and does not change how text looks.
   UnicodeForm form = UnicodeForm::nfkc;
 
   // White space: horizontal white space (space, tab, NBSP, U+1680, U+2000..U+200A, U+202F,

@@ -84,8 +84,6 @@ size_t find_non_ascii(std::string_view s, size_t from) {
   return n;
 }
 
-inline bool is_ascii(std::string_view s) { return find_non_ascii(s, 0) == s.size(); }
-
 constexpr uint64_t kOnes = 0x0101010101010101ULL;
 constexpr uint64_t kHigh = 0x8080808080808080ULL;
 
@@ -277,9 +275,10 @@ struct Markup {
 };
 
 // Where the '>' closing a tag whose attributes start at `j` is, skipping quoted attribute
-// values (they may hold '>'); npos when there is none.
-size_t find_tag_end(std::string_view s, size_t j) {
-  size_t n = s.size();
+// values (they may hold '>'); npos when there is none. `last_gt` is the text's last '>': stopping
+// there keeps text full of unclosed "<b" linear.
+size_t find_tag_end(std::string_view s, size_t j, size_t last_gt) {
+  size_t n = std::min(s.size(), last_gt + 1);
   while (j < n) {
     uint8_t c = byte_at(s, j);
     if (c == '>') return j;
@@ -288,7 +287,7 @@ size_t find_tag_end(std::string_view s, size_t j) {
       while (j < n && is_html_space(byte_at(s, j))) ++j;
       if (j < n && (s[j] == '"' || s[j] == '\'')) {
         size_t close = s.find(s[j], j + 1);
-        if (close == std::string_view::npos) return close;
+        if (close >= n) return std::string_view::npos;
         j = close + 1;
       }
       continue;
@@ -299,7 +298,7 @@ size_t find_tag_end(std::string_view s, size_t j) {
 }
 
 // Parses markup starting with '<' at s[p]; false when it is text ("a < b", "List<String>").
-bool parse_markup(std::string_view s, size_t p, Markup& m) {
+bool parse_markup(std::string_view s, size_t p, size_t last_gt, Markup& m) {
   size_t n = s.size();
   if (p + 1 >= n) return false;
   uint8_t c = byte_at(s, p + 1);
@@ -316,6 +315,9 @@ bool parse_markup(std::string_view s, size_t p, Markup& m) {
       }
       return true;
     }
+  }
+  if (last_gt == std::string_view::npos || last_gt < p) return false;  // nothing can close it
+  if (c == '!') {
     size_t close = s.find('>', p + 2);  // <!DOCTYPE ...>, <![CDATA[...]]>
     if (close == std::string_view::npos) return false;
     m.end = close + 1;
@@ -351,7 +353,7 @@ bool parse_markup(std::string_view s, size_t p, Markup& m) {
   const ElementInfo* info =
       !custom && len <= sizeof name ? find_element(std::string_view(name, len)) : nullptr;
   if (!info && !custom) return false;
-  size_t close = find_tag_end(s, j);
+  size_t close = find_tag_end(s, j, last_gt);
   if (close == std::string_view::npos) return false;
   m.end = close + 1;
   m.brk = info ? info->brk : TagBreak::none;
@@ -367,7 +369,7 @@ bool parse_markup(std::string_view s, size_t p, Markup& m) {
       size_t after = k + 2 + info->name.size();
       if (iequals_at(s, k + 2, info->name) &&
           (after == n || is_html_space(byte_at(s, after)) || s[after] == '/' || s[after] == '>')) {
-        size_t gt = find_tag_end(s, after);
+        size_t gt = find_tag_end(s, after, last_gt);
         m.end = gt == std::string_view::npos ? n : gt + 1;
         break;
       }
@@ -429,10 +431,16 @@ size_t decode_reference(std::string_view s, size_t p, std::string& buf) {
 
 // The line breaks a block tag adds: enough to make the output end in `want` of them, none at
 // the start (nested blocks and the source's own new lines do not pile up); <br> always adds one.
+// Only the last 64 bytes are looked at, so that a long run of white space costs nothing.
 std::string_view break_text(const std::string& out_so_far, TagBreak brk, bool is_br) {
   if (brk == TagBreak::none) return {};
-  size_t newlines = 0, k = out_so_far.size();
-  while (k > 0) {
+  if (brk == TagBreak::space) {
+    char last = out_so_far.empty() ? ' ' : out_so_far.back();
+    return last == ' ' || last == '\t' || last == '\n' || last == '\r' ? "" : " ";
+  }
+  if (is_br) return "\n";
+  size_t newlines = 0, k = out_so_far.size(), stop = k > 64 ? k - 64 : 0;
+  while (k > stop) {
     char c = out_so_far[k - 1];
     if (c == '\n') {
       ++newlines;
@@ -441,8 +449,6 @@ std::string_view break_text(const std::string& out_so_far, TagBreak brk, bool is
     }
     --k;
   }
-  if (brk == TagBreak::space) return k < out_so_far.size() || k == 0 ? "" : " ";
-  if (is_br) return "\n";
   if (k == 0) return {};
   size_t want = brk == TagBreak::paragraph ? 2 : 1;
   return newlines >= want ? std::string_view() : std::string_view("\n\n", want - newlines);
@@ -450,7 +456,7 @@ std::string_view break_text(const std::string& out_so_far, TagBreak brk, bool is
 
 bool strip_html(std::string_view in, std::string& out, std::string& buf, NormalizeCounts& counts) {
   Editor ed(in, out);
-  size_t i = 0, n = in.size();
+  size_t i = 0, n = in.size(), last_gt = in.rfind('>');
   while (i < n) {
     size_t p = scan(in, i, [](uint64_t w, uint64_t, uint64_t) {
       return eq_mask(w, '<') | eq_mask(w, '&');
@@ -468,7 +474,7 @@ bool strip_html(std::string_view in, std::string& out, std::string& buf, Normali
       continue;
     }
     Markup m;
-    if (!parse_markup(in, p, m)) {
+    if (!parse_markup(in, p, last_gt, m)) {
       i = p + 1;
       continue;
     }
@@ -944,19 +950,52 @@ bool Normalizer::apply_form(std::string_view in, UnicodeForm form, bool fast_pat
                             std::string& out) {
   auto options = static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
                                                 (form == UnicodeForm::nfkc ? UTF8PROC_COMPAT : 0));
+  // utf8proc_decompose's own reordering is a gnome sort, quadratic in a run of combining marks
+  // ("Zalgo" text), so the decomposition and the canonical ordering are done here: U+034F
+  // COMBINING GRAPHEME JOINER before the 31st mark of a run (UAX #15 Stream-Safe Text Format),
+  // then a stable sort of each run by combining class, which is the canonical ordering.
+  if (cps_.empty()) cps_.resize(64);
   auto normalize_segment = [&](std::string_view seg) -> std::string_view {
-    const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(seg.data());
-    auto seg_size = static_cast<utf8proc_ssize_t>(seg.size());
-    utf8proc_ssize_t count;
-    while (true) {
-      count = utf8proc_decompose(bytes, seg_size, cps_.data(),
-                                 static_cast<utf8proc_ssize_t>(cps_.size()), options);
-      if (count < 0) return seg;  // not reachable on repaired input: keep the text as it is
-      // reencode writes count * 4 bytes at most plus a NUL, in place.
-      if (static_cast<size_t>(count) + 1 <= cps_.size()) break;
-      cps_.resize(std::max<size_t>(static_cast<size_t>(count) + 1, cps_.size() * 2));
+    size_t count = 0, run = 0;
+    auto push = [&](utf8proc_int32_t cp) {
+      if (count + 2 > cps_.size()) cps_.resize(std::max<size_t>(64, cps_.size() * 2));
+      cps_[count++] = cp;
+    };
+    auto ccc = [](utf8proc_int32_t cp) { return utf8proc_get_property(cp)->combining_class; };
+    for (size_t i = 0; i < seg.size();) {
+      char32_t cp;
+      i += decode(seg, i, cp);
+      utf8proc_int32_t parts[32];  // the longest decomposition (U+FDFA, NFKD) has 18
+      int boundclass = 0;
+      utf8proc_ssize_t n = utf8proc_decompose_char(static_cast<utf8proc_int32_t>(cp), parts, 32,
+                                                   options, &boundclass);
+      if (n < 0 || n > 32) return seg;  // not reachable on repaired input: keep the text
+      for (utf8proc_ssize_t k = 0; k < n; ++k) {
+        if (ccc(parts[k]) == 0) {
+          run = 0;
+        } else if (++run > 30) {
+          push(0x034F);
+          run = 1;
+        }
+        push(parts[k]);
+      }
     }
-    utf8proc_ssize_t bytes_out = utf8proc_reencode(cps_.data(), count, options);
+    for (size_t a = 0; a < count;) {
+      if (ccc(cps_[a]) == 0) {
+        ++a;
+        continue;
+      }
+      size_t b = a + 1;
+      while (b < count && ccc(cps_[b]) != 0) ++b;
+      if (b - a > 1)
+        std::stable_sort(cps_.begin() + static_cast<ptrdiff_t>(a),
+                         cps_.begin() + static_cast<ptrdiff_t>(b),
+                         [&](utf8proc_int32_t x, utf8proc_int32_t y) { return ccc(x) < ccc(y); });
+      a = b;
+    }
+    // Composes, then writes UTF-8 in place: count * 4 bytes at most, plus a NUL (push left room).
+    utf8proc_ssize_t bytes_out =
+        utf8proc_reencode(cps_.data(), static_cast<utf8proc_ssize_t>(count), options);
     if (bytes_out < 0) return seg;
     return {reinterpret_cast<const char*>(cps_.data()), static_cast<size_t>(bytes_out)};
   };
