@@ -106,7 +106,7 @@ class Normalizer {
   bool apply_form(std::string_view in, UnicodeForm form, bool fast_paths,
                   std::string& out);
   bool is_stable(char32_t cp, UnicodeForm form);
-  std::string a_, b_, seg_;
+  std::string a_, b_, entity_;
   std::vector<int32_t> cps_;
   std::vector<uint8_t> stable_[2];  // per form: BMP code point -> 0 unknown, 1 stable, 2 not
 };

@@ -108,8 +108,9 @@ inline uint64_t lt_mask(uint64_t w, uint8_t c) {
 template <class Flags>
 size_t scan(std::string_view s, size_t i, Flags flags) {
   auto first = [](uint64_t m) -> size_t {
-    return static_cast<size_t>(std::endian::native == std::endian::little ? std::countr_zero(m)
-                                                                          : std::countl_zero(m)) >> 3;
+    bool little = std::endian::native == std::endian::little;
+    int bit = little ? std::countr_zero(m) : std::countl_zero(m);
+    return static_cast<size_t>(bit) >> 3;
   };
   size_t n = s.size();
   for (; i + 10 <= n; i += 8) {
@@ -148,6 +149,12 @@ class Editor {
     flush_to(pos);
     dst_.append(with);
     keep_ = pos + len;
+  }
+  // Drops src[pos, pos + len); the caller appends its replacement to the returned output.
+  std::string& replace_by_appending(size_t pos, size_t len) {
+    flush_to(pos);
+    keep_ = pos + len;
+    return dst_;
   }
   const std::string& dst() const { return dst_; }
   // True when something was replaced (dst then holds the whole output).
@@ -245,7 +252,9 @@ constexpr ElementInfo kElements[] = {
     {"video", TagBreak::none, false},      {"wbr", TagBreak::none, false},
 };
 static_assert(std::is_sorted(std::begin(kElements), std::end(kElements),
-                             [](const ElementInfo& a, const ElementInfo& b) { return a.name < b.name; }));
+                             [](const ElementInfo& a, const ElementInfo& b) {
+                               return a.name < b.name;
+                             }));
 
 const ElementInfo* find_element(std::string_view lower_name) {
   auto it = std::lower_bound(std::begin(kElements), std::end(kElements), lower_name,
@@ -623,16 +632,14 @@ bool lower(std::string_view in, std::string& out, bool& non_ascii_changed) {
   non_ascii_changed = false;
   bool prev_cased = false;  // the last non-case-ignorable character was cased
   size_t n = in.size();
-  std::string tmp;
   for (size_t i = 0; i < n;) {
     uint8_t c = byte_at(in, i);
     if (c < 0x80) {
       if (c >= 'A' && c <= 'Z') {
         size_t j = i;
-        tmp.clear();
-        while (j < n && byte_at(in, j) >= 'A' && byte_at(in, j) <= 'Z')
-          tmp.push_back(to_lower_ascii(byte_at(in, j++)));
-        ed.replace(i, j - i, tmp);
+        while (j < n && byte_at(in, j) >= 'A' && byte_at(in, j) <= 'Z') ++j;
+        std::string& dst = ed.replace_by_appending(i, j - i);
+        for (size_t k = i; k < j; ++k) dst.push_back(static_cast<char>(in[k] + 32));
         prev_cased = true;
         i = j;
         continue;
@@ -654,9 +661,7 @@ bool lower(std::string_view in, std::string& out, bool& non_ascii_changed) {
         low = static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(cp)));
       }
       if (low != cp) {
-        tmp.clear();
-        encode(low, tmp);
-        ed.replace(i, len, tmp);
+        encode(low, ed.replace_by_appending(i, len));
         non_ascii_changed = true;
       }
     }
@@ -1072,7 +1077,7 @@ bool Normalizer::run(std::string_view in, const NormalizeOptions& opts, std::str
   }
   if (opts.strip_html && (cur.find('<') != std::string_view::npos ||
                           cur.find('&') != std::string_view::npos))
-    step([&](std::string_view s, std::string& d) { return strip_html(s, d, seg_, counts); });
+    step([&](std::string_view s, std::string& d) { return strip_html(s, d, entity_, counts); });
   if (opts.remove_control)
     step([&](std::string_view s, std::string& d) { return remove_controls(s, d, counts); });
   form_step();

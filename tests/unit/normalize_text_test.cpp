@@ -152,11 +152,14 @@ TEST(NormalizeTextWhitespace, AgreesWithPlainReference) {
     bool space = false, started = false, last_cr = false;
     for (size_t k = 0; k < n; ++k) {
       // Mostly letters, so that runs land at every offset of the 8-byte words.
-      const Piece& p = rng.bernoulli(0.6) ? pieces[rng.uniform(4)] : pieces[rng.uniform(pieces.size())];
+      const Piece& p =
+          rng.bernoulli(0.6) ? pieces[rng.uniform(4)] : pieces[rng.uniform(pieces.size())];
       in += p.text;
       if (p.kind == 0) {
-        if (started) expected += breaks ? std::string(std::min(breaks, 2), '\n') + (space ? " " : "")
-                                        : (space ? " " : "");
+        if (started) {
+          if (breaks) expected += std::string(std::min(breaks, 2), '\n');
+          if (space) expected += " ";
+        }
         expected += p.text;
         started = true;
         breaks = 0;
@@ -234,18 +237,20 @@ TEST(NormalizeTextControl, OffKeepsThem) {
 
 TEST(NormalizeTextUtf8, UnicodeStandardExamples) {
   const std::string F = "\uFFFD";
+  const std::string F8 = F + F + F + F + F + F + F + F;
   size_t n = 0;
   EXPECT_EQ(repaired("\x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64", &n),
             "a" + F + F + F + "b" + F + "c" + F + F + "d");
   EXPECT_EQ(n, 6u);
   // Table 3-8: non-shortest forms.
-  EXPECT_EQ(repaired("\xC0\xAF\xE0\x80\xBF\xF0\x81\x82\x41", &n), F + F + F + F + F + F + F + F + "A");
+  EXPECT_EQ(repaired("\xC0\xAF\xE0\x80\xBF\xF0\x81\x82\x41", &n), F8 + "A");
   EXPECT_EQ(n, 8u);
   // Table 3-9: surrogates.
-  EXPECT_EQ(repaired("\xED\xA0\x80\xED\xBF\xBF\xED\xAF\x41", &n), F + F + F + F + F + F + F + F + "A");
+  EXPECT_EQ(repaired("\xED\xA0\x80\xED\xBF\xBF\xED\xAF\x41", &n), F8 + "A");
   EXPECT_EQ(n, 8u);
   // Table 3-10: other ill-formed sequences.
-  EXPECT_EQ(repaired("\xF4\x91\x92\x93\xFF\x41\x80\xBF\x42", &n), F + F + F + F + F + "A" + F + F + "B");
+  EXPECT_EQ(repaired("\xF4\x91\x92\x93\xFF\x41\x80\xBF\x42", &n),
+            F + F + F + F + F + "A" + F + F + "B");
   EXPECT_EQ(n, 7u);
   // Table 3-11: truncated sequences.
   EXPECT_EQ(repaired("\xE1\x80\xE2\xF0\x91\x92\xF1\xBF\x41", &n), F + F + F + F + "A");
@@ -296,7 +301,7 @@ TEST(NormalizeTextLowercase, FullUnicodeLowercase) {
   EXPECT_EQ(lowercase("Stra\u00DFE"), "stra\u00DFe");  // not case folding: ß stays
   EXPECT_EQ(lowercase("\u00C0\u00C9\u00CE"), "\u00E0\u00E9\u00EE");
   EXPECT_EQ(lowercase("\u039F\u0394\u03A5\u03A3\u03A3\u0395\u03A5\u03A3"),
-            "\u03BF\u03B4\u03C5\u03C3\u03C3\u03B5\u03C5\u03C2");  // ΟΔΥΣΣΕΥΣ -> οδυσσευς
+            "\u03BF\u03B4\u03C5\u03C3\u03C3\u03B5\u03C5\u03C2");  // -> οδυσσευς
   EXPECT_EQ(lowercase("\u03A3\u0391\u03A3 \u03A3"), "\u03C3\u03B1\u03C2 \u03C3");
   EXPECT_EQ(lowercase("\u0391\u03A3."), "\u03B1\u03C2.");
   EXPECT_EQ(lowercase("\u0391\u03A3'\u0391"), "\u03B1\u03C3'\u03B1");
@@ -545,10 +550,10 @@ TEST(NormalizeTextIdempotence, RandomPieces) {
     std::string in = random_text(rng);
     const NormalizeOptions& o = sets[rng.uniform(sets.size())];
     std::string once = norm(in, o), twice = norm(once, o);
-    ASSERT_EQ(twice, once) << "input: " << escaped(in) << " form " << static_cast<int>(o.form) << " fold "
-                           << o.fold_whitespace << " ctrl " << o.remove_control << " lower "
-                           << o.lowercase << " punct " << o.unify_punct;
-    ASSERT_TRUE(is_valid_utf8(once)) << in;
+    ASSERT_EQ(twice, once) << "input: " << escaped(in) << " form " << static_cast<int>(o.form)
+                           << " fold " << o.fold_whitespace << " ctrl " << o.remove_control
+                           << " lower " << o.lowercase << " punct " << o.unify_punct;
+    ASSERT_TRUE(is_valid_utf8(once)) << escaped(in);
   }
 }
 
