@@ -148,10 +148,9 @@ class FilterProcessor : public stream::RecordProcessor {
       quality_json_.insert(0, "{");
       quality_json_.push_back('}');
       DQPREP_RETURN_IF_ERROR(record::set_top_level(parser_, "_quality", quality_json_, edits_));
-      if (failed_) {
-        DQPREP_RETURN_IF_ERROR(record::set_top_level(parser_, "_reject", reject_json_, edits_));
-        out.count("would_reject");
-      }
+      // Always set, so a record that passes now loses the _reject of an earlier run.
+      DQPREP_RETURN_IF_ERROR(record::set_top_level(parser_, "_reject", failed_ ? reject_json_ : "null", edits_));
+      if (failed_) out.count("would_reject");
     }
     if (edits_.empty()) {
       out.keep(line.text);
