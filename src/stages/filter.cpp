@@ -380,6 +380,12 @@ class FilterProcessor : public stream::RecordProcessor {
       }
       if (!passed && !explain) return false;
       if (setup_.c4_rewrite) {
+        // As datatrove does: a text left with no line is dropped (only reachable with
+        // c4_min_sentences off or at 0, or on a record that failed C4 already under --explain).
+        if (kept_.empty() && passed) {
+          if (begin_failure("c4_empty")) reject_json_ += ",\"value\":0,\"threshold\":1}";
+          if (!explain) return false;
+        }
         c4_changed_ = kept_ != text;
         text = kept_;  // later rules see the text that will be written, as in datatrove
       }
@@ -673,7 +679,7 @@ StageRunner setup_filter(CLI::App& app) {
   sub->footer(
       "Rule order (the first failure is the record's _reject): require, labels, min_chars, max_chars,\n"
       "min_words, max_words, keep_regex, drop_regex, drop_words, lang, gopher_* (quality, then\n"
-      "repetition), c4_*, fineweb_*. --c4 removes lines as C4 does and writes the cleaned text\n"
+      "repetition), c4_* (then c4_empty), fineweb_*. --c4 removes lines as C4 does and writes the cleaned text\n"
       "(--c4-decide-only keeps the text); fineweb_* rules then see the cleaned text.\n"
       "--rule NAME turns one rule on at its published threshold, --rule NAME=VALUE at VALUE (also\n"
       "to change a preset's threshold); --disable-rule NAME turns one off. --list-rules shows them.\n"
