@@ -27,6 +27,7 @@ struct FilterOptions {
   CLI::Option* max_words_opt = nullptr;
   std::vector<std::string> require;
   std::string labels;
+  CLI::Option* labels_opt = nullptr;
   std::vector<std::string> keep_regex, drop_regex;
   std::vector<std::string> drop_words;
   uint64_t drop_words_max = 0;
@@ -36,6 +37,7 @@ struct FilterOptions {
   std::string gopher_stop_words;
   bool c4_decide_only = false;
   std::string lang;
+  CLI::Option* lang_opt = nullptr;
   double lang_threshold = 0.65;
   CLI::Option* lang_threshold_opt = nullptr;
   std::string rejects;
@@ -581,7 +583,7 @@ Result<Setup> build_setup(const FilterOptions& o) {
     if (!path.ok()) return Status::usage("--require " + p + ": " + path.status().message());
     s.require.push_back(*path);
   }
-  if (!o.labels.empty()) {
+  if (o.labels_opt->count()) {
     Result<std::vector<std::string>> labels = split_list("--labels", o.labels);
     if (!labels.ok()) return labels.status();
     s.labels = *labels;
@@ -620,7 +622,7 @@ Result<Setup> build_setup(const FilterOptions& o) {
     return Status::usage("--drop-words-max needs --drop-words FILE");
   }
 
-  if (!o.lang.empty()) {
+  if (o.lang_opt->count()) {
     Result<std::vector<std::string>> codes = langid::parse_codes(o.lang);
     if (!codes.ok()) return Status::usage("--lang: " + codes.status().message());
     s.langs = *codes;
@@ -701,7 +703,7 @@ StageRunner setup_filter(CLI::App& app) {
                   "Drop records where PATH is missing, null or empty (\"\", white space, [], {}); repeatable")
       ->type_name("PATH")
       ->allow_extra_args(false);
-  sub->add_option("--labels", o->labels, "Allowed labels A,B,...: drop other labels and records without one")
+  o->labels_opt = sub->add_option("--labels", o->labels, "Allowed labels A,B,...: drop other labels and records without one")
       ->type_name("LIST");
   sub->add_option("--keep-regex", o->keep_regex,
                   "Keep only texts that match RE (RE2 syntax; with several, any one); repeatable")
@@ -731,7 +733,7 @@ StageRunner setup_filter(CLI::App& app) {
                   "Stop words of gopher_stop_words (default the,be,to,of,and,that,have,with)")
       ->type_name("LIST");
   sub->add_flag("--c4-decide-only", o->c4_decide_only, "With C4's line rules: only decide, write the text unchanged");
-  sub->add_option("--lang", o->lang, "Keep texts in these languages (CLD2; ISO 639-1 codes: en,de,zh,...)")
+  o->lang_opt = sub->add_option("--lang", o->lang, "Keep texts in these languages (CLD2; ISO 639-1 codes: en,de,zh,...)")
       ->type_name("CODES");
   o->lang_threshold_opt =
       sub->add_option("--lang-threshold", o->lang_threshold, "Least language score (0-1) to keep a text")
