@@ -63,7 +63,8 @@ class LineReader {
 
 // A destination for records: standard output, or a file written atomically (a temporary file in
 // the same directory, renamed over the target by commit(); removed when destroyed uncommitted).
-// A path ending in .gz or .zst is compressed.
+// A path ending in .gz or .zst is compressed. An existing path that is not a regular file
+// (/dev/null, /dev/stdout, a FIFO) is written in place.
 class OutputFile {
  public:
   static Result<std::unique_ptr<OutputFile>> open(const std::string& path);  // "-" or "" = stdout
@@ -84,6 +85,7 @@ class OutputFile {
   std::string path_;       // the target ("" for stdout)
   std::string temp_path_;  // where bytes go until commit
   int fd_ = -1;
+  bool owns_fd_ = false;  // a device or pipe opened by path, closed on destruction
   bool committed_ = false;
   std::string buffer_;
   std::unique_ptr<Compressor> compressor_;

@@ -313,8 +313,21 @@ Result<std::unique_ptr<OutputFile>> OutputFile::open(const std::string& path) {
     return out;
   }
   out->name_ = path;
-  out->path_ = path;
-  std::filesystem::path target(path);
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    // A device or a pipe (/dev/null, /dev/stdout, a FIFO): written in place, it cannot be replaced.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return Status::io("cannot open " + path + ": " + errno_text());
+    out->fd_ = fd;
+    out->owns_fd_ = true;
+    return out;
+  }
+  std::error_code ec;
+  // Through a symbolic link, the file it points to is replaced, not the link.
+  std::filesystem::path target = std::filesystem::exists(path, ec) ? std::filesystem::canonical(path, ec)
+                                                                    : std::filesystem::path(path);
+  if (ec) target = path;
+  out->path_ = target.string();
   std::filesystem::path dir = target.parent_path();
   if (dir.empty()) dir = ".";
   std::string temp = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
@@ -329,6 +342,7 @@ Result<std::unique_ptr<OutputFile>> OutputFile::open(const std::string& path) {
 }
 
 OutputFile::~OutputFile() {
+  if (owns_fd_ && fd_ >= 0) ::close(fd_);
   if (!temp_path_.empty()) {
     ::close(fd_);
     if (!committed_) ::unlink(temp_path_.c_str());

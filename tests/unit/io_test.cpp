@@ -4,6 +4,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -154,6 +156,30 @@ TEST(OutputFile, CompressesByExtension) {
     ASSERT_EQ(lines->size(), 100000u);
     EXPECT_EQ(lines->back(), "{\"i\":99999}");
   }
+}
+
+TEST(OutputFile, DevicesAreWrittenInPlaceNeverReplaced) {
+  struct stat before;
+  ASSERT_EQ(::stat("/dev/null", &before), 0);
+  Result<std::unique_ptr<OutputFile>> out = OutputFile::open("/dev/null");
+  ASSERT_TRUE(out.ok());
+  ASSERT_TRUE((*out)->write("x\n").ok());
+  ASSERT_TRUE((*out)->commit().ok());
+  struct stat after;
+  ASSERT_EQ(::stat("/dev/null", &after), 0);
+  EXPECT_TRUE(S_ISCHR(after.st_mode));
+  EXPECT_EQ(before.st_rdev, after.st_rdev);
+}
+
+TEST(OutputFile, ThroughASymlinkTheTargetIsReplaced) {
+  TempDir dir;
+  write_bytes(dir.file("real.jsonl"), "old\n");
+  fs::create_symlink(dir.file("real.jsonl"), dir.file("link.jsonl"));
+  Result<std::unique_ptr<OutputFile>> out = OutputFile::open(dir.file("link.jsonl"));
+  ASSERT_TRUE((*out)->write("new\n").ok());
+  ASSERT_TRUE((*out)->commit().ok());
+  EXPECT_TRUE(fs::is_symlink(dir.file("link.jsonl")));
+  EXPECT_EQ(*read_lines(dir.file("real.jsonl")), std::vector<std::string>{"new"});
 }
 
 TEST(OutputFile, UnwritableDirectoryIsIoError) {
