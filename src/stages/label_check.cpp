@@ -248,9 +248,9 @@ class Collector {
     }
   }
 
-  Status bad_shape() const {
-    return Status::bad_input("field '" + setup_.annotations->text +
-                             "' must be an array of labels (null = not rated) or of {\"annotator\", \"label\"} objects");
+  Status bad_shape(const char* found) const {
+    return Status::bad_input("field '" + setup_.annotations->text + "' " + found +
+                             "; it must be an array of labels (null = not rated) or of {\"annotator\", \"label\"} objects");
   }
 
   // Layout: u32 ratings, u32 empty ratings, then per rating: u8 form (0: position u32, 1: name str),
@@ -262,7 +262,7 @@ class Collector {
     put<uint32_t>(buf, 0);
     put<uint32_t>(buf, 0);
     if (!raw || *raw == "null") return {};
-    if (raw->front() != '[') return bad_shape();
+    if (raw->front() != '[') return bad_shape("is not an array");
     // The raw array lies inside the line, which io::kPadding (>= SIMDJSON_PADDING) readable bytes follow.
     od::document doc;
     if (auto e = sub_.iterate(raw->data(), raw->size(), raw->size() + simdjson::SIMDJSON_PADDING).get(doc)) {
@@ -280,7 +280,7 @@ class Collector {
       uint8_t kind = kLabelNull;
       std::string_view label;
       if (t == od::json_type::object) {
-        if (form == 1) return bad_shape();
+        if (form == 1) return bad_shape("mixes labels and objects");
         form = 2;
         od::object obj;
         if (auto e = v.get_object().get(obj)) return json_error(e);
@@ -304,7 +304,7 @@ class Collector {
         put<uint8_t>(buf, 1);
         put_str(buf, name_);
       } else {
-        if (form == 2) return bad_shape();
+        if (form == 2) return bad_shape("mixes labels and objects");
         form = 1;
         DQPREP_RETURN_IF_ERROR(scalar_of(v, "an element", kind, label, number_));
         uint32_t p = position++;
