@@ -500,9 +500,10 @@ struct Analysis {
           uint32_t annotator;
           if (form == 0) {
             auto position = r.get<uint32_t>();
-            while (position_annotator.size() <= position) position_annotator.push_back(-1);
-            if (position_annotator[position] < 0) {
-              position_annotator[position] = annotators.intern(std::to_string(position), labels::Kind::number);
+            // Positions 0..p are named "0".."p" as soon as p is seen, so that they keep their order.
+            while (position_annotator.size() <= position) {
+              position_annotator.push_back(
+                  annotators.intern(std::to_string(position_annotator.size()), labels::Kind::number));
             }
             annotator = static_cast<uint32_t>(position_annotator[position]);
           } else {
@@ -652,7 +653,15 @@ Status build_categories(const LabelCheckOptions& o, Plan& p, const std::vector<i
   return {};
 }
 
-Json label_map_json(const std::vector<std::pair<int32_t, Json>>& entries, const labels::Vocabulary& v) {
+// {label: value}, in the order given, or by value when every label is a number.
+Json label_map_json(std::vector<std::pair<int32_t, Json>> entries, const labels::Vocabulary& v) {
+  bool numeric = std::all_of(entries.begin(), entries.end(),
+                             [&](const auto& e) { return labels::numeric_value(v.text(e.first)).has_value(); });
+  if (numeric) {
+    std::stable_sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) {
+      return *labels::numeric_value(v.text(a.first)) < *labels::numeric_value(v.text(b.first));
+    });
+  }
   Json j = Json::object();
   for (const auto& [id, value] : entries) j[v.text(id)] = value;
   return j;
@@ -1042,7 +1051,7 @@ class WriteProcessor : public stream::RecordProcessor {
           value_ += ",\"group\":";
           json_text::append_number(value_, static_cast<int64_t>(d.group));
           break;
-        case Reject::issue: append_issue_fields(i); break;
+        case Reject::issue: append_issue_fields(i, false); break;
         case Reject::merged:
           value_ += ",\"item\":";
           json_text::append_string(value_, plan_.a.items.text(static_cast<int32_t>(plan_.a.item_of[i])));
@@ -1069,7 +1078,7 @@ class WriteProcessor : public stream::RecordProcessor {
     if (d.item_head) DQPREP_RETURN_IF_ERROR(item_fields(parser, plan_.a.item_of[i]));
     if (d.issue) {
       value_.clear();
-      append_issue_fields(i);
+      append_issue_fields(i, true);
       value_[0] = '{';  // the fields start with a comma
       value_ += "}";
       DQPREP_RETURN_IF_ERROR(record::set_top_level(parser, "_label_issue", value_, edits_));
@@ -1080,14 +1089,15 @@ class WriteProcessor : public stream::RecordProcessor {
   }
 
  private:
-  // ,"score":S,"suggested":L,"flagged":B
-  void append_issue_fields(uint64_t i) {
+  // ,"score":S,"suggested":L[,"flagged":B]
+  void append_issue_fields(uint64_t i, bool with_flag) {
     const label_issues::Issue& issue = plan_.findings.records[i];
     value_ += ",\"score\":";
     if (issue.score) json_text::append_number(value_, *issue.score);
     else value_ += "null";
     value_ += ",\"suggested\":";
     plan_.a.labels.append_json(plan_.class_label[static_cast<size_t>(issue.suggested)], value_);
+    if (!with_flag) return;
     value_ += ",\"flagged\":";
     value_ += issue.flagged ? "true" : "false";
   }
