@@ -118,7 +118,11 @@ class Driver {
     reader.join();
     for (std::thread& w : workers) w.join();
 
-    if (status.ok() && out) status = out->commit();
+    // Standard output keeps the records before a failure, as any filter does; files stay atomic.
+    if (out && (status.ok() || options_.output.empty() || options_.output == "-")) {
+      Status committed = out->commit();
+      if (status.ok()) status = committed;
+    }
     if (status.ok() && rejects) status = rejects->commit();
     if (status.ok() && quarantine) status = quarantine->commit();
     if (!status.ok()) return status;

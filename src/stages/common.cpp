@@ -34,6 +34,9 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool with_output) {
   app.add_option("--seed", o.seed, "Seed of every random choice")->capture_default_str();
   app.add_flag("-q,--quiet", o.quiet, "Only errors on stderr");
   app.add_flag("-v,--verbose", o.verbose, "More log on stderr");
+  app.parse_complete_callback([&o] {
+    spdlog::set_level(o.quiet ? spdlog::level::err : o.verbose ? spdlog::level::debug : spdlog::level::info);
+  });
 }
 
 Result<Fields> resolve_fields(const CommonOptions& o) {

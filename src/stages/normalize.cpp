@@ -95,9 +95,7 @@ class NormalizeProcessor : public stream::RecordProcessor {
         out.count("labels_unmapped");
       }
     }
-    bool was_string = raw_label->front() == '"';
-    if (was_string && value == *label) return {};
-    if (!was_string && value == *label && setup_.label_map.empty()) return {};
+    if (value == *label) return {};  // unchanged; a number or boolean label stays one
     record::Edit edit{static_cast<size_t>(raw_label->data() - parser_.line().data()), raw_label->size(), {}};
     json_text::append_string(edit.text, value);
     edits_.push_back(std::move(edit));
