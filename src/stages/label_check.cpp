@@ -20,6 +20,9 @@
 #include "dqprep/label_conflicts.hpp"
 #include "dqprep/label_issues.hpp"
 #include "dqprep/label_vocabulary.hpp"
+#include "dqprep/lsh.hpp"
+#include "dqprep/minhash.hpp"
+#include "dqprep/shingle.hpp"
 #include "dqprep/text_key.hpp"
 #include "stages/stages.hpp"
 
@@ -37,6 +40,11 @@ struct LabelCheckOptions {
   bool drop_invalid = false;
   bool no_conflicts = false;
   bool normalize_key = false;
+  bool near = false;
+  size_t ngram = shingle::kDefaultNgram;
+  uint32_t num_perm = minhash::kDefaultNumPerm;
+  uint32_t bands = lsh::kDefaultBands;
+  double threshold = 0.8;
   std::string resolve = "none";
   std::string conflicts;
   std::string annotations_field;
@@ -58,6 +66,10 @@ struct LabelCheckOptions {
   CLI::Option* weights_opt = nullptr;
   CLI::Option* method_opt = nullptr;
   CLI::Option* classes_opt = nullptr;
+  CLI::Option* ngram_opt = nullptr;
+  CLI::Option* num_perm_opt = nullptr;
+  CLI::Option* bands_opt = nullptr;
+  CLI::Option* threshold_opt = nullptr;
   CLI::Option* max_conflict_rate_opt = nullptr;
   CLI::Option* min_agreement_opt = nullptr;
   CLI::Option* min_alpha_opt = nullptr;
@@ -126,6 +138,11 @@ struct Setup {
   Fields fields;
   bool conflicts = true;
   bool normalize_key = false;
+  bool near = false;  // conflicts between near-duplicate texts: MinHash LSH
+  size_t ngram = 0;
+  uint32_t rows = 0;
+  uint32_t bands = 0;
+  std::unique_ptr<minhash::MinHasher> minhasher;
   bool long_form = false;
   bool consensus = false;
   std::optional<record::Path> annotations, probs, item, annotator;
@@ -164,6 +181,7 @@ class Collector {
         key = hash::xxh3_128(joined_);
       }
       put(buf, key);
+      if (setup_.near) near_state(key, buf);
     }
     uint32_t rated = 0;
     if (setup_.annotations) DQPREP_RETURN_IF_ERROR(read_annotations(buf, rated));
@@ -177,6 +195,25 @@ class Collector {
   }
 
  private:
+  // The record's LSH band keys and MinHash signature. A text without words has no shingles: its
+  // band keys come from its exact key, so that only identical texts are its candidates.
+  void near_state(const hash::Key128& key, std::string& buf) {
+    shingle::shingle_hashes(joined_, setup_.ngram, shingles_, hashes_);
+    size_t perms = setup_.minhasher->num_perm();
+    signature_.resize(perms);
+    band_keys_.resize(setup_.bands);
+    if (hashes_.empty()) {
+      std::fill(signature_.begin(), signature_.end(), minhash::kEmptyValue);
+      std::string_view bytes(reinterpret_cast<const char*>(&key), sizeof key);
+      for (uint32_t b = 0; b < setup_.bands; ++b) band_keys_[b] = hash::xxh3_64(bytes, b);
+    } else {
+      setup_.minhasher->signature(hashes_, signature_);
+      lsh::band_keys(signature_, setup_.rows, band_keys_);
+    }
+    buf.append(reinterpret_cast<const char*>(band_keys_.data()), band_keys_.size() * sizeof(uint64_t));
+    buf.append(reinterpret_cast<const char*>(signature_.data()), signature_.size() * sizeof(uint32_t));
+  }
+
   Status read_label(std::string& buf, bool& exists) {
     std::optional<std::string_view> raw;
     DQPREP_RETURN_IF_ERROR(parser_.raw_value(setup_.fields.label, raw));
@@ -351,6 +388,9 @@ class Collector {
   std::vector<record::StringValue> strings_;
   std::vector<double> probs_;
   std::string joined_, keyed_, number_, name_number_, name_;
+  shingle::Scratch shingles_;
+  std::vector<uint64_t> hashes_, band_keys_;
+  std::vector<uint32_t> signature_;
 };
 
 class CollectProcessor : public stream::RecordProcessor {
@@ -421,6 +461,10 @@ struct Analysis {
   std::vector<uint8_t> present;  // per record: pass 1 read it (else it was malformed)
   std::vector<int32_t> given;    // per record: label id, kMissingLabel or kEmptyLabel
   std::vector<hash::Key128> keys;
+  std::unique_ptr<lsh::Index> near_index;  // --near: band keys of the records with a text, in order
+  std::vector<uint32_t> signatures;        // --near: their MinHash signatures
+  std::vector<uint32_t> near_record;       // --near: the record of each index entry
+  std::vector<uint64_t> band_buf;
   std::vector<double> probs;        // records x classes
   std::vector<uint32_t> item_of;    // long form: the item of each line
   std::vector<uint32_t> item_head;  // long form: the first line of each item
@@ -492,6 +536,17 @@ struct Analysis {
         else if (label == kEmptyLabel) ++empty_ratings;
       }
       if (setup->conflicts) keys[index] = r.get<hash::Key128>();
+      if (setup->near) {
+        band_buf.resize(setup->bands);
+        std::memcpy(band_buf.data(), r.bytes(setup->bands * sizeof(uint64_t)), setup->bands * sizeof(uint64_t));
+        DQPREP_RETURN_IF_ERROR(near_index->add(band_buf));
+        size_t perms = setup->minhasher->num_perm();
+        const char* sig = r.bytes(perms * sizeof(uint32_t));
+        size_t at = signatures.size();
+        signatures.resize(at + perms);
+        std::memcpy(signatures.data() + at, sig, perms * sizeof(uint32_t));
+        near_record.push_back(static_cast<uint32_t>(index));
+      }
       if (setup->annotations) {
         auto n = r.get<uint32_t>();
         empty_ratings += r.get<uint32_t>();
@@ -891,6 +946,21 @@ Status build_plan(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
     }
   }
 
+  // --near: records in one cluster of near-duplicate texts share a key.
+  if (setup.near) {
+    size_t perms = setup.minhasher->num_perm();
+    auto signature = [&](uint32_t x) { return std::span<const uint32_t>(a.signatures.data() + x * perms, perms); };
+    Result<std::vector<uint32_t>> clusters = lsh::cluster(*a.near_index, [&](uint32_t x, uint32_t y) -> Result<bool> {
+      return minhash::estimate_jaccard(signature(x), signature(y)) >= o.threshold;
+    });
+    if (!clusters.ok()) return clusters.status();
+    for (size_t x = 0; x < clusters->size(); ++x) {
+      a.keys[a.near_record[x]] = {a.near_record[(*clusters)[x]], 1};
+    }
+    a.near_index.reset();
+    std::vector<uint32_t>().swap(a.signatures);
+  }
+
   // Conflicts: the same text key with different labels.
   if (setup.conflicts) {
     std::vector<label_conflicts::Entry> entries;
@@ -923,7 +993,16 @@ Status build_plan(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
         }
       }
     }
-    f["conflict_key"] = o.normalize_key ? "normalized" : "exact";
+    f["conflict_key"] = setup.near ? "near" : o.normalize_key ? "normalized" : "exact";
+    if (setup.near) {
+      Json near;
+      near["ngram"] = setup.ngram;
+      near["num_perm"] = setup.minhasher->num_perm();
+      near["bands"] = setup.bands;
+      near["rows"] = setup.rows;
+      near["threshold"] = o.threshold;
+      f["near"] = near;
+    }
     f["duplicate_groups"] = c.duplicate_groups;
     f["conflict_groups"] = c.groups.size();
     f["conflict_records"] = c.conflict_records();
@@ -1218,9 +1297,17 @@ Status check_usage(const LabelCheckOptions& o) {
     return Status::usage("--item-field and --annotator-field need --long");
   }
   bool conflicts = !o.no_conflicts && !o.long_form;
-  if (!conflicts && (o.resolve != "none" || !o.conflicts.empty() || o.normalize_key || given(o.max_conflict_rate_opt))) {
-    return Status::usage(std::string("--resolve, --conflicts, --normalize-key and --max-conflict-rate need conflict checks (") +
+  if (!conflicts && (o.resolve != "none" || !o.conflicts.empty() || o.normalize_key || o.near ||
+                     given(o.max_conflict_rate_opt))) {
+    return Status::usage(std::string("--resolve, --conflicts, --normalize-key, --near and --max-conflict-rate need "
+                                     "conflict checks (") +
                          (o.long_form ? "not done on --long ratings" : "--no-conflicts turns them off") + ")");
+  }
+  if (o.near && o.normalize_key) {
+    return Status::usage("--normalize-key applies to exact keys; --near compares the shingles of a normal form already");
+  }
+  if (!o.near && (given(o.ngram_opt) || given(o.num_perm_opt) || given(o.bands_opt) || given(o.threshold_opt))) {
+    return Status::usage("--ngram, --num-perm, --bands and --threshold need --near");
   }
   if (!annotated) {
     if (o.consensus != "none") return Status::usage("--consensus needs --annotations-field PATH (or --long ratings)");
@@ -1259,6 +1346,15 @@ Status run_label_check(const LabelCheckOptions& o) {
   setup.long_form = o.long_form;
   setup.conflicts = !o.no_conflicts && !o.long_form;
   setup.normalize_key = o.normalize_key;
+  if (o.near) {
+    Result<uint32_t> rows = lsh::rows_per_band(o.num_perm, o.bands);
+    if (!rows.ok()) return rows.status();
+    setup.near = true;
+    setup.ngram = o.ngram;
+    setup.bands = o.bands;
+    setup.rows = *rows;
+    setup.minhasher = std::make_unique<minhash::MinHasher>(o.num_perm, o.common.seed);
+  }
   setup.consensus = o.consensus != "none";
   const record::Path& lp = setup.fields.label;
   setup.label_top_level = lp.steps.size() == 1 && lp.steps[0].kind == record::PathStep::Kind::key;
@@ -1286,6 +1382,7 @@ Status run_label_check(const LabelCheckOptions& o) {
   Plan plan;
   Analysis& a = plan.a;
   a.setup = &setup;
+  if (setup.near) a.near_index = std::make_unique<lsh::Index>(setup.bands);
   if (!o.labels.empty()) {
     for (const std::string& l : split_list(o.labels)) a.labels.intern(l, labels::Kind::string);
     a.declared = a.labels.size();
@@ -1393,6 +1490,18 @@ StageRunner setup_label_check(CLI::App& app) {
   sub->add_flag("--drop-invalid", o->drop_invalid, "Records whose label is missing, empty or outside --labels go to --rejects");
   sub->add_flag("--no-conflicts", o->no_conflicts, "Do not compare texts (records need no text field)");
   sub->add_flag("--normalize-key", o->normalize_key, "Conflicts ignore case, punctuation and white space of the text");
+  sub->add_flag("--near", o->near, "Conflicts between near-duplicate texts too (MinHash LSH), not only identical ones");
+  o->ngram_opt = sub->add_option("--ngram", o->ngram, "With --near: words per shingle")->check(CLI::Range(1, 1000))->capture_default_str();
+  o->num_perm_opt = sub->add_option("--num-perm", o->num_perm, "With --near: MinHash permutations")
+                        ->check(CLI::Range(1, 4096))
+                        ->capture_default_str();
+  o->bands_opt = sub->add_option("--bands", o->bands, "With --near: LSH bands (must divide --num-perm)")
+                     ->check(CLI::Range(1, 4096))
+                     ->capture_default_str();
+  o->threshold_opt = sub->add_option("--threshold", o->threshold,
+                                     "With --near: estimated Jaccard similarity a candidate pair must reach")
+                         ->check(CLI::Range(0.0, 1.0))
+                         ->capture_default_str();
   sub->add_option("--resolve", o->resolve,
                   "Conflicting groups: none (report), majority (relabel; a tie goes to --rejects), drop (all to --rejects)")
       ->check(CLI::IsMember({"none", "majority", "drop"}))

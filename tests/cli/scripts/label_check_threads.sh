@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # label-check writes the same bytes (records, rejects, conflict listing, summary without seconds) for
-# -j 1, 2 and 4, and from standard input as from a file: record form with every feature on, and the
-# long form with a consensus.
+# -j 1, 2 and 4, and from standard input as from a file: record form with every feature on, --near
+# conflicts, and the long form with a consensus.
 set -u
 DQPREP=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 work=$(mktemp -d)
@@ -42,6 +42,9 @@ for j in 1 2 4; do
   "$DQPREP" label-check -q -j "$j" --long --item-field item --annotator-field who --level ordinal \
     --consensus majority --rejects "lrej$j.jsonl" --stats "lstats$j.json" long.jsonl -o "lout$j.jsonl" ||
     { echo "FAIL: --long -j $j exited $?"; fail=1; }
+  "$DQPREP" label-check -q -j "$j" --near --resolve majority --rejects "nrej$j.jsonl" --conflicts "nconf$j.jsonl" \
+    --stats "nstats$j.json" in.jsonl -o "nout$j.jsonl" || { echo "FAIL: --near -j $j exited $?"; fail=1; }
+  grep -v '"seconds"' "nstats$j.json" >"nstats$j.masked"
   grep -v '"seconds"' "stats$j.json" >"stats$j.masked"
   grep -v '"seconds"' "lstats$j.json" >"lstats$j.masked"
 done
@@ -49,8 +52,8 @@ done
   --stats stats_stdin.json <in.jsonl >out_stdin.jsonl || { echo "FAIL: stdin run exited $?"; fail=1; }
 grep -v '"seconds"' stats_stdin.json >stats_stdin.masked
 
-for f in out rej conf stats lout lrej lstats; do
-  ext=jsonl; case $f in stats|lstats) ext=masked ;; esac
+for f in out rej conf stats lout lrej lstats nout nrej nconf nstats; do
+  ext=jsonl; case $f in *stats) ext=masked ;; esac
   for j in 2 4; do
     cmp -s "${f}1.$ext" "$f$j.$ext" || { echo "FAIL: $f differs between -j 1 and -j $j"; fail=1; }
   done
@@ -66,6 +69,8 @@ for want in '"conflict_groups": [1-9]' '"relabeled": [1-9]' '"label_issues": [1-
   grep -q "$want" stats1.json || { echo "FAIL: expected $want in the summary"; fail=1; }
 done
 grep -q '"merged_into_item": [1-9]' lstats1.json || { echo "FAIL: long form merged nothing"; fail=1; }
+grep -q '"conflict_key": "near"' nstats1.json && grep -q '"conflict_groups": [1-9]' nstats1.json ||
+  { echo "FAIL: --near found no conflict"; fail=1; }
 in=$(sed -n 's/^  "in": \([0-9]*\),/\1/p' stats1.json)
 out=$(wc -l <out1.jsonl); rej=$(wc -l <rej1.jsonl)
 [ "$in" = 30000 ] && [ $((out + rej)) = 30000 ] || { echo "FAIL: in $in != out $out + rejected $rej"; fail=1; }
