@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <numeric>
@@ -474,7 +475,7 @@ struct Analysis {
   uint64_t records = 0;
   uint64_t empty_ratings = 0;
   uint64_t invalid_ratings = 0;  // outside --labels: left out of the agreement figures
-  std::string scratch;
+  std::vector<uint8_t> sighted;  // per label id: seen in the data (its kind is then the data's)
 
   void grow(uint64_t index) {
     if (index < present.size()) return;
@@ -486,8 +487,6 @@ struct Analysis {
     if (setup->long_form) item_of.resize(n, 0);
   }
 
-  std::vector<uint8_t> sighted;  // per label id: seen in the data (its kind is then the data's)
-
   int32_t intern_label(uint8_t kind, std::string_view text) {
     int32_t id = labels.intern(text, to_kind(kind));
     if (static_cast<size_t>(id) >= sighted.size()) sighted.resize(static_cast<size_t>(id) + 1, 0);
@@ -498,13 +497,17 @@ struct Analysis {
     return id;
   }
 
+  // Whether the data writes some label as a JSON number.
+  bool numbers_seen() const {
+    for (size_t id = 0; id < sighted.size(); ++id) {
+      if (sighted[id] && labels.kind(static_cast<int32_t>(id)) == labels::Kind::number) return true;
+    }
+    return false;
+  }
+
   // A label named on the command line (--labels, --classes) that the data may never show: a number
   // when its text is one and the data writes numeric labels as numbers.
-  int32_t intern_declared(const std::string& text) {
-    bool numbers = false;
-    for (size_t id = 0; id < labels.size(); ++id) {
-      if (id < sighted.size() && sighted[id] && labels.kind(static_cast<int32_t>(id)) == labels::Kind::number) numbers = true;
-    }
+  int32_t intern_declared(const std::string& text, bool numbers) {
     bool numeric = numbers && labels::numeric_value(text).has_value();
     int32_t id = labels.intern(text, numeric ? labels::Kind::number : labels::Kind::string);
     if (static_cast<size_t>(id) >= sighted.size() || !sighted[static_cast<size_t>(id)]) {
@@ -855,7 +858,8 @@ Status build_plan(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
   p.decisions.assign(n, Decision{});
 
   // Declared labels the data never showed are written as the data writes its labels.
-  for (size_t id = 0; id < a.declared; ++id) a.intern_declared(a.labels.text(static_cast<int32_t>(id)));
+  bool numeric_data = a.numbers_seen();
+  for (size_t id = 0; id < a.declared; ++id) a.intern_declared(a.labels.text(static_cast<int32_t>(id)), numeric_data);
 
   // Validity of the labels as given.
   uint64_t missing = 0, empty = 0, invalid = 0, labeled = 0;
@@ -1017,7 +1021,7 @@ Status build_plan(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
     std::vector<std::string> classes_list = split_list(o.classes.empty() ? o.labels : o.classes);
     p.class_of_label.assign(a.labels.size(), -1);
     for (size_t k = 0; k < classes_list.size(); ++k) {
-      int32_t id = a.intern_declared(classes_list[k]);
+      int32_t id = a.intern_declared(classes_list[k], numeric_data);
       if (static_cast<size_t>(id) >= p.class_of_label.size()) p.class_of_label.resize(static_cast<size_t>(id) + 1, -1);
       p.class_of_label[static_cast<size_t>(id)] = static_cast<int32_t>(k);
       p.class_label.push_back(id);
@@ -1338,6 +1342,7 @@ Status check_usage(const LabelCheckOptions& o) {
 }
 
 Status run_label_check(const LabelCheckOptions& o) {
+  auto start = std::chrono::steady_clock::now();
   DQPREP_RETURN_IF_ERROR(check_usage(o));
   Result<Fields> fields = resolve_fields(o.common);
   if (!fields.ok()) return fields.status();
@@ -1405,7 +1410,7 @@ Status run_label_check(const LabelCheckOptions& o) {
   Result<report::Summary> pass2 = stream::run(second, [&] { return std::make_unique<WriteProcessor>(setup, plan); }, "label-check");
   if (!pass2.ok()) return pass2.status();
   report::Summary summary = std::move(*pass2);
-  summary.seconds += pass1->seconds;
+
 
   if (!o.conflicts.empty()) DQPREP_RETURN_IF_ERROR(write_conflicts(o.conflicts, plan, names, o.resolve));
   Json& f = plan.figures;
@@ -1465,6 +1470,7 @@ Status run_label_check(const LabelCheckOptions& o) {
   f["notes"] = notes;
   if (!gates.empty()) f["gates"] = gj;
   summary.figures = f;
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   DQPREP_RETURN_IF_ERROR(finish(o.common, summary));
   if (!failures.empty()) return Status::check_failed("quality gates failed:" + failures);
   return {};
