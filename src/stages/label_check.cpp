@@ -992,6 +992,7 @@ Status build_plan(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
             d.reject = Reject::conflict_tie;
           } else if (p.effective[i] != group.majority) {
             d.write_label = group.majority;
+            d.confidence = false;  // the consensus confidence was for another label
             ++relabeled;
           }
         }
