@@ -11,7 +11,10 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -623,6 +626,7 @@ Result<std::string> top_level_key(const std::string& path, const char* flag) {
 }
 
 Status run_weak_label(const WeakLabelOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
   if (o.max_iterations < 1) return Status::usage("--max-iterations must be at least 1");
   Result<Fields> fields = resolve_fields(o.common);
   if (!fields.ok()) return fields.status();
@@ -684,6 +688,8 @@ Status run_weak_label(const WeakLabelOptions& o) {
     dawid_skene::Options ds_options;
     ds_options.max_iterations = o.max_iterations;
     model = dawid_skene::fit(tally.ratings, ds_options);
+    if (model.note.empty() && !model.converged)
+      spdlog::warn("weak-label: Dawid-Skene did not converge in {} iterations (--max-iterations)", model.iterations);
     size_t patterns = tally.weights.size(), k = setup.rules.labels.size();
     setup.pattern_label.assign(patterns, agreement::kNotRated);
     setup.pattern_confidence.assign(patterns, 0.0);
@@ -711,7 +717,7 @@ Status run_weak_label(const WeakLabelOptions& o) {
     Result<report::Summary> pass2 = stream::run(second, [&] { return std::make_unique<WriteProcessor>(setup); }, "weak-label");
     if (!pass2.ok()) return pass2.status();
     summary = std::move(*pass2);
-    summary.seconds += pass1->seconds;
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 
   // Figures: flat keys; per-class counts under "classes".
