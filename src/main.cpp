@@ -24,7 +24,7 @@ struct StageEntry {
 const StageEntry kStages[] = {
     {"normalize", "Unicode and white-space clean-up of the text fields and labels", dqprep::stages::setup_normalize},
     {"dedup", "Remove or mark exact and near duplicates; decontaminate against other files", nullptr},
-    {"filter", "Drop records that fail quality rules (length, Gopher, C4, FineWeb, language, regex)", nullptr},
+    {"filter", "Drop records that fail quality rules (length, Gopher, C4, FineWeb, language, regex)", dqprep::stages::setup_filter},
     {"label-check", "Label validity, conflicts, annotator agreement, consensus, likely label errors", nullptr},
     {"augment", "Add records by EDA text operations, class balancing, numeric noise, external programs", nullptr},
     {"split", "Random, stratified, group, time and k-fold splits with a leakage check", nullptr},
