@@ -29,8 +29,9 @@ const StageEntry kStages[] = {
     {"augment", "Add records by EDA text operations, class balancing, numeric noise, external programs", nullptr},
     {"split", "Random, stratified, group, time and k-fold splits with a leakage check", nullptr},
     {"metrics", "The dataset quality report and CI gate", nullptr},
-    {"select", "Active learning: the records most worth annotating", nullptr},
-    {"weak-label", "Label records with keyword and regex rules, combined by vote or Dawid-Skene", nullptr},
+    {"select", "Active learning: the records most worth annotating", dqprep::stages::setup_select},
+    {"weak-label", "Label records with keyword and regex rules, combined by vote or Dawid-Skene",
+     dqprep::stages::setup_weak_label},
 };
 
 int exit_code(const Status& s) {
