@@ -791,6 +791,10 @@ Status agreement_figures(const LabelCheckOptions& o, Plan& p) {
   if (o.consensus == "dawid-skene") {
     model = dawid_skene::fit(r);
     if (!model.note.empty()) p.notes.push_back("dawid_skene: " + model.note);
+    else if (!model.converged) {
+      p.notes.push_back("dawid_skene: stopped after " + std::to_string(model.iterations) +
+                        " iterations without converging; the consensus is that of the last one");
+    }
     p.consensus = model.consensus;
   } else {
     p.consensus = agreement::majority_consensus(r);
