@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016  # the case commands are single-quoted on purpose: they expand at run time
 # The bench harness: runs each case over the same JSONL corpus (output to /dev/null) and prints
 # seconds, MB/s, ratios against jq and Miller, the share of the bare simdjson bound, peak RSS, and
 # PASS/FAIL against the targets of the issues. See docs/performance.md.
