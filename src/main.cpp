@@ -23,7 +23,7 @@ struct StageEntry {
 
 const StageEntry kStages[] = {
     {"normalize", "Unicode and white-space clean-up of the text fields and labels", dqprep::stages::setup_normalize},
-    {"dedup", "Remove or mark exact and near duplicates; decontaminate against other files", nullptr},
+    {"dedup", "Remove or mark exact and near duplicates; decontaminate against other files", dqprep::stages::setup_dedup},
     {"filter", "Drop records that fail quality rules (length, Gopher, C4, FineWeb, language, regex)", nullptr},
     {"label-check", "Label validity, conflicts, annotator agreement, consensus, likely label errors", nullptr},
     {"augment", "Add records by EDA text operations, class balancing, numeric noise, external programs", nullptr},
