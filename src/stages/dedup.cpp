@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -34,6 +36,7 @@ struct DedupOptions {
   std::vector<std::string> against;
   uint32_t ngram_overlap = 0;  // 0: off
   uint32_t overlap_min_words = 8;
+  bool curve = false;
 };
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -592,10 +595,32 @@ Status run_against(const DedupOptions& o, const KeySetup& setup, std::chrono::st
 
 // ---------------------------------------------------------------------------------------------
 
+// The S-curve of the banding: the chance that a pair of Jaccard similarity s becomes a candidate.
+Status print_curve(const DedupOptions& o) {
+  Result<uint32_t> rows = lsh::rows_per_band(o.key.num_perm, o.key.bands);
+  if (!rows.ok()) return rows.status();
+  const double half = std::pow(1.0 / o.key.bands, 1.0 / *rows);
+  std::string out = "bands " + std::to_string(o.key.bands) + " x rows " + std::to_string(*rows) +
+                    ": P(candidate) = 1 - (1 - s^" + std::to_string(*rows) + ")^" + std::to_string(o.key.bands) +
+                    "; threshold (1/b)^(1/r) = " + std::to_string(half).substr(0, 5) + "\n\n| Jaccard s | P(candidate) |\n|---|---|\n";
+  for (double s : {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0}) {
+    char line[64];
+    std::snprintf(line, sizeof line, "| %.2f | %.4f |\n", s, lsh::candidate_probability(s, o.key.bands, *rows));
+    out += line;
+  }
+  Result<std::unique_ptr<io::OutputFile>> file = io::OutputFile::open(o.common.output);
+  if (!file.ok()) return file.status();
+  DQPREP_RETURN_IF_ERROR((*file)->write(out));
+  return (*file)->commit();
+}
+
 Status run_dedup(const DedupOptions& o, bool keep_given, bool threshold_given) {
   const auto start = std::chrono::steady_clock::now();
+  if (o.curve) return print_curve(o);
   if (!(o.threshold > 0.0 && o.threshold <= 1.0)) {
-    return Status::usage("--threshold must be in (0, 1], not " + std::to_string(o.threshold));
+    char value[32];
+    std::snprintf(value, sizeof value, "%g", o.threshold);
+    return Status::usage(std::string("--threshold must be in (0, 1], not ") + value);
   }
   if (o.mark && !o.removed.empty()) {
     return Status::usage("--removed gets the records dropped as duplicates; with --mark none is dropped");
@@ -654,6 +679,8 @@ StageRunner setup_dedup(CLI::App& app) {
       ->type_name("[N]")
       ->expected(0, 1)
       ->default_str("13");
+  sub->add_flag("--curve", o->curve,
+                "Print the chance of becoming a candidate per Jaccard for --bands/--num-perm, and exit");
   sub->add_option("--overlap-min-words", o->overlap_min_words,
                   "--ngram-overlap: references shorter than N words are looked for whole if they have this many")
       ->capture_default_str();

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cstdio>
 
 #include "dqprep/io.hpp"
 #include "stages/dedup_records.hpp"
@@ -120,7 +121,9 @@ Status run_cluster(const ClusterOptions& o) {
   if (o.common.inputs.empty()) return Status::usage("dedup cluster needs the signature files of every shard");
   DQPREP_RETURN_IF_ERROR(check_binary_output(o.common.output, "cluster file"));
   if (!(o.threshold > 0.0 && o.threshold <= 1.0)) {
-    return Status::usage("--threshold must be in (0, 1], not " + std::to_string(o.threshold));
+    char value[32];
+    std::snprintf(value, sizeof value, "%g", o.threshold);
+    return Status::usage(std::string("--threshold must be in (0, 1], not ") + value);
   }
   std::vector<std::unique_ptr<signature_file::Reader>> readers;
   for (const std::string& path : o.common.inputs) {
@@ -327,8 +330,8 @@ Status run_apply(const ApplyOptions& o) {
       if (named.size() == 1) found = named;
     }
     if (found.empty()) {
-      return Status::usage(name + " matches none of the " + std::to_string(file->shards.size()) + " shards of " +
-                           o.clusters + ": it is not a shard that was signed, or it changed since");
+      return Status::usage(name + " matches no shard of " + o.clusters + " (" + std::to_string(file->shards.size()) +
+                           " signed): it is not one that was signed, or it changed since");
     }
     if (found.size() > 1) {
       return Status::usage(name + " has the same records as several shards of " + o.clusters +
