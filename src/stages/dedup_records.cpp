@@ -188,8 +188,14 @@ Status Analyzer::append_entry(const stream::Line& line, std::string& out) {
   return {};
 }
 
+namespace {
+constexpr size_t kChunkBytes = size_t{8} << 20;
+}  // namespace
+
+
+
 Collector::Collector(Mode mode, uint32_t keys_per_record, bool sets)
-    : mode_(mode), sets_(sets), index_(mode == Mode::near ? keys_per_record : 0), keys_(keys_per_record) {}
+    : mode_(mode), sets_(sets), bands_(mode == Mode::near ? keys_per_record : 0), keys_(keys_per_record) {}
 
 void Collector::begin_shard() {
   Shard shard;
@@ -207,8 +213,12 @@ Status Collector::add(const signature_file::Entry& entry, uint64_t set_location)
   if (records() == UINT32_MAX) return Status::usage("more than 2^32 - 1 records in one dedup run: use the sharded form");
   const uint32_t record = records();
   if (mode_ == Mode::near) {
-    for (size_t k = 0; k < keys_.size(); ++k) keys_[k] = entry.key(k);
-    DQPREP_RETURN_IF_ERROR(index_.add(keys_));
+    const size_t chunk_keys = kChunkBytes / sizeof(uint64_t) / bands_ * bands_;
+    if (key_chunks_.empty() || key_chunks_.back().size() == chunk_keys) {
+      key_chunks_.emplace_back();
+      key_chunks_.back().reserve(chunk_keys);
+    }
+    for (size_t k = 0; k < bands_; ++k) key_chunks_.back().push_back(entry.key(k));
   } else {
     bool inserted = false;
     first_of_key_.push_back(table_.find_or_insert({entry.key(0), entry.key(1)}, record, inserted));
@@ -224,9 +234,20 @@ Result<std::vector<uint32_t>> Collector::cluster(const lsh::Verifier& verify) {
     table_ = KeyTable();
     return std::move(first_of_key_);
   }
-  Result<std::vector<uint32_t>> components = lsh::cluster(index_, verify);
-  index_ = lsh::Index(index_.bands());
-  return components;
+  lengths_.shrink_to_fit();
+  labels_.shrink_to_fit();
+  set_locations_.shrink_to_fit();
+  lsh::Index index(bands_);
+  index.reserve(records());
+  for (auto& chunk : key_chunks_) {
+    for (size_t at = 0; at < chunk.size(); at += bands_) {
+      DQPREP_RETURN_IF_ERROR(index.add(std::span<const uint64_t>(chunk.data() + at, bands_)));
+    }
+    std::vector<uint64_t, MappedAllocator<uint64_t>>().swap(chunk);
+  }
+  key_chunks_.clear();
+
+  return lsh::cluster(index, verify);
 }
 
 dup_groups::Groups Collector::groups(std::span<const uint32_t> component_min, bool keep_longest) const {

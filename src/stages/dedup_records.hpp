@@ -4,7 +4,10 @@
 // collection of those entries into clusters, and the writing pass that drops or marks duplicates.
 // One code path for the one-process run and the sharded form, so their outputs are the same bytes.
 
+#include <sys/mman.h>
+
 #include <memory>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -92,9 +95,29 @@ class Analyzer {
 // The shingle set of an entry, as written: 32-bit, sorted, unique.
 void narrow_set(std::span<const uint64_t> shingles, std::vector<uint32_t>& out);
 
+// Each allocation its own mapping, so that freeing it returns its pages at once (from the heap they
+// could stay resident).
+template <class T>
+struct MappedAllocator {
+  using value_type = T;
+  MappedAllocator() = default;
+  template <class U>
+  MappedAllocator(const MappedAllocator<U>&) {}
+  T* allocate(size_t n) {
+    void* p = ::mmap(nullptr, n * sizeof(T), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, size_t n) { ::munmap(p, n * sizeof(T)); }
+  friend bool operator==(const MappedAllocator&, const MappedAllocator&) { return true; }
+};
+
 // Collects first-pass entries, on one thread and in input order, shard after shard (the
-// one-process run is one shard), into what clustering needs: per record 8 bytes per key (the LSH
-// index; exact mode: a hash table of keys instead), 4 of length, 8 of label, 8 of set location.
+// one-process run is one shard), into what clustering needs: per record 8 bytes per band key
+// (exact mode: a hash table of the 16-byte keys instead, 32-64 bytes per distinct key), 4 of text
+// length, 8 of label hash, and with --verify 8 of shingle-set location. Near mode peaks while
+// clustering, at 112 + 12 (+ 8) + 21 bytes per record for 14 bands (lsh.hpp: sort entries and
+// union-find).
 class Collector {
  public:
   Collector(Mode mode, uint32_t keys_per_record, bool sets);
@@ -126,7 +149,10 @@ class Collector {
   std::vector<uint32_t> lengths_;
   std::vector<uint64_t> labels_;
   std::vector<uint64_t> set_locations_;
-  lsh::Index index_;
+  // Band keys in fixed-size chunks until cluster() moves them into an index of the exact size: a
+  // growing vector would double (and momentarily triple) the largest structure of the run.
+  std::vector<std::vector<uint64_t, MappedAllocator<uint64_t>>> key_chunks_;
+  uint32_t bands_ = 0;
   KeyTable table_;
   std::vector<uint32_t> first_of_key_;
   std::vector<uint64_t> keys_;
