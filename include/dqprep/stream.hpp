@@ -77,7 +77,8 @@ struct Options {
   // Called on the writing thread, in input order, with each batch's Emitter before its records are
   // written: a stage whose decision about a record depends on the records before it (exact dedup
   // keeping the first occurrence, in one pass) makes it here, from what its workers put in
-  // state(), by calling keep() or reject(). The workers did the costly part in parallel.
+  // state(), by calling keep() or reject(). The workers did the costly part in parallel. The
+  // Line::text views of the batch's records are still valid while in_order runs.
   std::function<Status(Emitter& batch)> in_order;
 };
 

@@ -87,8 +87,9 @@ class ExactStreamProcessor : public stream::RecordProcessor {
  public:
   ExactStreamProcessor(const KeySetup& setup, bool removed) : analyzer_(setup), removed_(removed) {}
 
-  // State per record: key (16), label (8), line; with --removed also the record's name and where
-  // dup_of goes in its line (offset, length, the bytes before the name).
+  // State per record: key (16), label (8), where the line is (in the batch, which in_order sees
+  // before it is written: no copy); with --removed also the record's name and where dup_of goes in
+  // its line (offset, length, the bytes before the name).
   Status process(const stream::Line& line, stream::Emitter& out) override {
     DQPREP_RETURN_IF_ERROR(analyzer_.parse(line.text));
     hash::Key128 key;
@@ -98,7 +99,8 @@ class ExactStreamProcessor : public stream::RecordProcessor {
     put(state, key.low);
     put(state, key.high);
     put(state, analyzer_.label_hash());
-    put_sized(state, line.text);
+    put(state, line.text.data());
+    put(state, line.text.size());
     if (removed_) {
       analyzer_.name(line, name_);
       put_sized(state, name_);
@@ -127,7 +129,8 @@ class ExactStreamDecider {
     while (c.pos < c.data.size()) {
       hash::Key128 key{c.get<uint64_t>(), c.get<uint64_t>()};
       const uint64_t label = c.get<uint64_t>();
-      const std::string_view line = c.sized();
+      const char* data = c.get<const char*>();
+      const std::string_view line(data, c.get<size_t>());
       std::string_view name, prefix;
       uint32_t offset = 0, length = 0;
       if (removed_) {
@@ -675,7 +678,7 @@ StageRunner setup_dedup(CLI::App& app) {
       ->type_name("FILE")
       ->allow_extra_args(false);
   sub->add_option("--ngram-overlap", o->ngram_overlap,
-                  "With --against: drop records sharing any word N-gram with them (N = 13 when not given)")
+                  "With --against: drop records sharing a word N-gram with them; bare: N = 13 (else write --ngram-overlap=N)")
       ->type_name("[N]")
       ->expected(0, 1)
       ->default_str("13");

@@ -71,6 +71,18 @@ Analyzer::Analyzer(const KeySetup& setup)
     : setup_(setup), signature_(setup.hasher ? setup.hasher->num_perm() : 0), keys_(setup.layout.keys) {}
 
 Status Analyzer::text(std::string_view& out) {
+  // The common case, one text value, is used where the parser left it: no copy.
+  if (setup_.fields.text.size() == 1) {
+    const record::Path& path = setup_.fields.text[0];
+    values_.clear();
+    bool found = false;
+    DQPREP_RETURN_IF_ERROR(parser_.strings(path, values_, found));
+    if (!found) return Status::bad_input("missing text field '" + path.text + "'");
+    if (values_.size() == 1) {
+      out = values_[0].text;
+      return {};
+    }
+  }
   DQPREP_RETURN_IF_ERROR(joined_text(parser_, setup_.fields.text, values_, joined_));
   out = joined_;
   return {};
@@ -92,9 +104,10 @@ void append_key_value(std::string& out, char type, std::string_view value) {
 
 Status Analyzer::exact_key(hash::Key128& key, uint32_t& length) {
   if (setup_.key_paths.empty()) {
-    DQPREP_RETURN_IF_ERROR(joined_text(parser_, setup_.fields.text, values_, joined_));
-    length = clamp32(joined_.size());
-    key = hash::xxh3_128(setup_.normalize_key ? normalizer_.normalize(joined_) : std::string_view(joined_));
+    std::string_view joined;
+    DQPREP_RETURN_IF_ERROR(text(joined));
+    length = clamp32(joined.size());
+    key = hash::xxh3_128(setup_.normalize_key ? normalizer_.normalize(joined) : joined);
     return {};
   }
   key_bytes_.clear();
@@ -123,14 +136,16 @@ Status Analyzer::exact_key(hash::Key128& key, uint32_t& length) {
   }
   key = hash::xxh3_128(key_bytes_);
   // --keep longest still compares the text; a record keyed by other fields may have none.
-  length = joined_text(parser_, setup_.fields.text, values_, joined_).ok() ? clamp32(joined_.size()) : 0;
+  std::string_view joined;
+  length = text(joined).ok() ? clamp32(joined.size()) : 0;
   return {};
 }
 
 Status Analyzer::near_keys(std::span<uint64_t> keys, uint32_t& length) {
-  DQPREP_RETURN_IF_ERROR(joined_text(parser_, setup_.fields.text, values_, joined_));
-  length = clamp32(joined_.size());
-  shingle::shingle_hashes(joined_, setup_.ngram, scratch_, shingles_);
+  std::string_view joined;
+  DQPREP_RETURN_IF_ERROR(text(joined));
+  length = clamp32(joined.size());
+  shingle::shingle_hashes(joined, setup_.ngram, scratch_, shingles_);
   setup_.hasher->signature(shingles_, signature_);
   lsh::band_keys(signature_, setup_.rows, keys);
   return {};

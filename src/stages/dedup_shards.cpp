@@ -375,6 +375,7 @@ StageRunner setup_sign(CLI::App& dedup) {
       "Example (then dedup cluster, then dedup apply):\n"
       "  dqprep dedup sign --mode near shard-007.jsonl.zst -o sig/shard-007.sig");
   add_common_options(*sub, o->common);
+  sub->get_option("--output")->description("The signature file (required; not compressed)")->default_str("");
   add_key_options(*sub, o->key);
   return [o] { return run_sign(*o); };
 }
