@@ -628,6 +628,9 @@ Status run_dedup(const DedupOptions& o, bool keep_given, bool threshold_given) {
   if (o.mark && !o.removed.empty()) {
     return Status::usage("--removed gets the records dropped as duplicates; with --mark none is dropped");
   }
+  for (const std::string& ref : o.against) {
+    if (ref == "-") return Status::usage("--against needs files (standard input is for the records to check)");
+  }
   if (o.ngram_overlap && o.against.empty()) {
     return Status::usage("--ngram-overlap needs --against FILE: the reference records whose n-grams are looked for");
   }
