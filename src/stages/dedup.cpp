@@ -646,8 +646,8 @@ Status run_dedup(const DedupOptions& o, bool keep_given, bool threshold_given) {
   if (threshold_given && !o.key.verify) {
     spdlog::warn("dqprep dedup: --threshold is the Jaccard cut-off of --verify; without --verify the bands alone decide");
   }
-  const bool names = false;
-  Result<KeySetup> setup = dedup::make_key_setup(o.key, o.common, names, o.key.verify && o.against.empty());
+  // Names are read in a pass of their own, only for the kept members of groups (see run_two_pass).
+  Result<KeySetup> setup = dedup::make_key_setup(o.key, o.common, /*names=*/false, o.key.verify && o.against.empty());
   if (!setup.ok()) return setup.status();
   if (!o.against.empty()) return run_against(o, *setup, start);
   if (setup->mode == Mode::exact && o.keep == "first" && !o.mark) return run_exact_streaming(o, *setup, start);
@@ -684,7 +684,8 @@ StageRunner setup_dedup(CLI::App& app) {
                   "With --against: drop records sharing a word N-gram with them; bare: N = 13 (else write --ngram-overlap=N)")
       ->type_name("[N]")
       ->expected(0, 1)
-      ->default_str("13");
+      ->default_str("13")
+      ->check(CLI::Range(1u, 1000u));
   sub->add_flag("--curve", o->curve,
                 "Print the chance of becoming a candidate per Jaccard for --bands/--num-perm, and exit");
   sub->add_option("--overlap-min-words", o->overlap_min_words,
