@@ -15,7 +15,7 @@ void add_key_options(CLI::App& app, KeyOptions& o) {
       ->type_name("PATH")
       ->allow_extra_args(false);
   app.add_flag("--normalize-key", o.normalize_key,
-               "exact: ignore case, punctuation, symbols, white space and Unicode compatibility forms");
+               "exact: ignore case, punctuation, white space and Unicode compatibility forms (symbols count)");
   app.add_option("--ngram", o.ngram, "near: words per shingle")->capture_default_str();
   app.add_option("--num-perm", o.num_perm, "near: MinHash values per signature")->capture_default_str();
   app.add_option("--bands", o.bands, "near: LSH bands (rows per band = num-perm / bands)")->capture_default_str();
@@ -107,7 +107,7 @@ Status Analyzer::exact_key(hash::Key128& key, uint32_t& length) {
     std::string_view joined;
     DQPREP_RETURN_IF_ERROR(text(joined));
     length = clamp32(joined.size());
-    key = hash::xxh3_128(setup_.normalize_key ? normalizer_.normalize(joined) : joined);
+    key = hash::xxh3_128(key_text(joined));
     return {};
   }
   key_bytes_.clear();
@@ -118,7 +118,7 @@ Status Analyzer::exact_key(hash::Key128& key, uint32_t& length) {
       DQPREP_RETURN_IF_ERROR(parser_.strings(path, values_, found));
       if (!found) return Status::bad_input("missing key field '" + path.text + "'");
       for (const record::StringValue& v : values_) {
-        append_key_value(key_bytes_, 's', setup_.normalize_key ? normalizer_.normalize(v.text) : v.text);
+        append_key_value(key_bytes_, 's', key_text(v.text));
       }
     } else {
       std::optional<std::string_view> raw;
@@ -127,7 +127,7 @@ Status Analyzer::exact_key(hash::Key128& key, uint32_t& length) {
       if (raw->front() == '"') {
         std::optional<std::string_view> s;
         DQPREP_RETURN_IF_ERROR(parser_.scalar_text(path, s));
-        append_key_value(key_bytes_, 's', setup_.normalize_key ? normalizer_.normalize(*s) : *s);
+        append_key_value(key_bytes_, 's', key_text(*s));
       } else {
         append_key_value(key_bytes_, 'r', *raw);  // numbers, booleans, null, objects, arrays: as written
       }

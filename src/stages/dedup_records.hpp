@@ -12,13 +12,13 @@
 #include <vector>
 
 #include "dqprep/dup_groups.hpp"
-#include "dqprep/exact_key.hpp"
 #include "dqprep/hash.hpp"
 #include "dqprep/key_table.hpp"
 #include "dqprep/lsh.hpp"
 #include "dqprep/minhash.hpp"
 #include "dqprep/shingle.hpp"
 #include "dqprep/signature_file.hpp"
+#include "dqprep/text_key.hpp"
 #include "stages/common.hpp"
 
 namespace dqprep::stages::dedup {
@@ -83,13 +83,19 @@ class Analyzer {
   const KeySetup& setup_;
   record::Parser parser_;
   std::vector<record::StringValue> values_;
-  std::string joined_, key_bytes_, name_;
-  exact_key::KeyNormalizer normalizer_;
+  std::string joined_, key_bytes_, name_, key_form_;
   shingle::Scratch scratch_;
   std::vector<uint64_t> shingles_;
   std::vector<uint32_t> signature_;
   std::vector<uint64_t> keys_;
   std::vector<uint32_t> narrow_;
+
+  // The --normalize-key form of text (text_key.hpp), or text itself.
+  std::string_view key_text(std::string_view text) {
+    if (!setup_.normalize_key) return text;
+    text::key_form(text, key_form_);
+    return key_form_;
+  }
 };
 
 // The shingle set of an entry, as written: 32-bit, sorted, unique.
