@@ -25,9 +25,26 @@ namespace dqprep::stages {
 namespace {
 
 constexpr uint32_t kNoClass = 0xFFFFFFFFu;
-// Balancing asks each record for an exact number of new records; an op that leaves a text as it
-// was (or repeats an earlier variant) is tried again, at most this many rounds in all.
-constexpr int kBalanceRounds = 4;
+// Balancing asks each record for an exact number of new records. Variants that come out unchanged
+// or repeat an earlier one are made again, in rounds, until `want` are made or a budget of attempts
+// is spent: 10 * want + 40 (a short text has few distinct variants, found late by random draws);
+// 2 * want + 2 for --exec, where each attempt costs a call of the helper.
+class Rounds {
+ public:
+  Rounds(bool balance, bool exec, uint64_t want)
+      : budget_(!balance ? want : exec ? 2 * want + 2 : 10 * want + 40) {}
+  // The number of variants to try in the next round (0: stop).
+  uint64_t next(uint64_t made, uint64_t want) {
+    if (made >= want || tried_ >= budget_) return 0;
+    uint64_t n = std::min(want - made, budget_ - tried_);
+    tried_ += n;
+    return n;
+  }
+
+ private:
+  uint64_t budget_;
+  uint64_t tried_ = 0;
+};
 
 struct AugmentOptions {
   CommonOptions common;
@@ -439,10 +456,9 @@ class AugmentProcessor : public stream::RecordProcessor {
     }
     if (variants_.size() < targets_used_) variants_.resize(targets_used_);
     uint64_t made = 0;
-    int rounds = setup_.balance ? kBalanceRounds : 1;
-    for (int round = 0; round < rounds && made < want; ++round) {
-      int n = static_cast<int>(want - made);
-      augmenter_.generate(targets_[0].text, setup_.ops, n, rng, variants_[0]);
+    Rounds rounds(setup_.balance, setup_.mode == Mode::exec, want);
+    for (uint64_t n; (n = rounds.next(made, want)) > 0;) {
+      augmenter_.generate(targets_[0].text, setup_.ops, static_cast<int>(n), rng, variants_[0]);
       if (targets_used_ > 1) {
         labels_.clear();
         for (const eda::Variant& v : variants_[0]) labels_.push_back(v.op);
@@ -524,9 +540,9 @@ class AugmentProcessor : public stream::RecordProcessor {
 
   uint64_t make_gaussian(const stream::Line& line, uint64_t want, Rng& rng, stream::Emitter& out) {
     uint64_t made = 0;
-    int rounds = setup_.balance ? kBalanceRounds : 1;
-    for (int round = 0; round < rounds && made < want; ++round) {
-      for (uint64_t i = 0, n = want - made; i < n; ++i) {
+    Rounds rounds(setup_.balance, setup_.mode == Mode::exec, want);
+    for (uint64_t n; (n = rounds.next(made, want)) > 0;) {
+      for (uint64_t i = 0; i < n; ++i) {
         numeric_aug::gaussian(numbers_, setup_.sigma, rng, new_numbers_);
         made += emit_numbers(line, "gaussian", {}, nullptr, out);
       }
@@ -543,10 +559,10 @@ class AugmentProcessor : public stream::RecordProcessor {
       label_weights_edit_ = std::move(base.back());
     }
     uint64_t made = 0;
-    int rounds = setup_.balance ? kBalanceRounds : 1;
+    Rounds rounds(setup_.balance, setup_.mode == Mode::exec, want);
     numeric_aug::PartnerPool::Partner partner;
-    for (int round = 0; round < rounds && made < want; ++round) {
-      for (uint64_t i = 0, n = want - made; i < n; ++i) {
+    for (uint64_t n; (n = rounds.next(made, want)) > 0;) {
+      for (uint64_t i = 0; i < n; ++i) {
         if (!pool.draw(group, numbers_.size(), line.index, rng, partner)) {
           out.count("mixup_no_partner");
           return made;
@@ -602,9 +618,8 @@ class AugmentProcessor : public stream::RecordProcessor {
     }
     const size_t fields = targets_used_;
     uint64_t made = 0, variant = 0;
-    int rounds = setup_.balance ? kBalanceRounds : 1;
-    for (int round = 0; round < rounds && made < want; ++round) {
-      uint64_t n = want - made;
+    Rounds rounds(setup_.balance, setup_.mode == Mode::exec, want);
+    for (uint64_t n; (n = rounds.next(made, want)) > 0;) {
       requests_.clear();
       for (uint64_t i = 0; i < n; ++i, ++variant) {
         uint64_t seed = rng.next_u64() >> 12;  // exact in a double, for helpers in any language
@@ -733,7 +748,17 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
+std::string number_text(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", x);
+  return buf;
+}
+
 Status validate_options(const AugmentOptions& o) {
+  if (!(o.alpha > 0 && o.alpha <= 1)) return Status::usage("--alpha must be in (0, 1], got " + number_text(o.alpha));
+  if (!(o.char_rate > 0 && o.char_rate <= 1)) {
+    return Status::usage("--char-rate must be in (0, 1], got " + number_text(o.char_rate));
+  }
   bool numeric = !o.numeric_field.empty();
   bool exec = !o.exec.empty();
   if (numeric && exec) return Status::usage("--numeric-field and --exec exclude each other: run augment twice");
