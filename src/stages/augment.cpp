@@ -13,6 +13,7 @@
 #include "dqprep/balance.hpp"
 #include "dqprep/coprocess.hpp"
 #include "dqprep/eda.hpp"
+#include "dqprep/hash.hpp"
 #include "dqprep/io.hpp"
 #include "dqprep/json_text.hpp"
 #include "dqprep/numeric_aug.hpp"
@@ -303,7 +304,7 @@ class AugmentProcessor : public stream::RecordProcessor {
       std::vector<record::Edit> base;
       DQPREP_RETURN_IF_ERROR(record::set_top_level(parser_, "aug", "", base));
       aug_edit_ = std::move(base.back());
-      kept_keys_ = 0;
+      kept_keys_.clear();
       Rng rng(setup_.seed, line.index);
       switch (setup_.mode) {
         case Mode::eda: made = make_eda(line, want, rng, out); break;
@@ -426,27 +427,62 @@ class AugmentProcessor : public stream::RecordProcessor {
     return {};
   }
 
-  // True (and remembers it) when `key` differs from every variant already written for the record.
-  bool is_new(std::string_view key) {
-    for (size_t i = 0; i < kept_keys_; ++i) {
-      if (keys_[i] == key) return false;
-    }
-    if (kept_keys_ == keys_.size()) keys_.emplace_back();
-    keys_[kept_keys_++].assign(key);
+  // True (and remembers it) when a variant whose new values hash to `key` differs from every
+  // variant already written for the record. Hashes, not copies of the texts: a 64-bit collision
+  // among a record's few variants (odds about n^2 / 2^65) would only drop one variant.
+  bool is_new(uint64_t key) {
+    if (std::find(kept_keys_.begin(), kept_keys_.end(), key) != kept_keys_.end()) return false;
+    kept_keys_.push_back(key);
     return true;
   }
+  static uint64_t combine(uint64_t h, std::string_view text) {
+    return hash::xxh3_64(text, h + 0x9e3779b97f4a7c15ULL);
+  }
 
-  // Writes the record with the edits in edits_ and aug = {"op": op, "source_id": id, extra}.
+  // Writes the record with pieces_ spliced in and aug = {"op": op, "source_id": id, extra}. A text
+  // piece is escaped straight into the output line: no intermediate copy of a variant.
   void emit(const stream::Line& line, std::string_view op, std::string_view extra, stream::Emitter& out) {
-    record::Edit& aug = edits_.emplace_back(aug_edit_);
-    aug.text += "{\"op\":\"";
-    aug.text += op;
-    aug.text += "\",\"source_id\":";
-    aug.text += id_;
-    aug.text += extra;
-    aug.text += '}';
-    record::apply_edits(line.text, edits_, edited_);
+    aug_text_.assign(aug_edit_.text);
+    aug_text_ += "{\"op\":\"";
+    aug_text_ += op;
+    aug_text_ += "\",\"source_id\":";
+    aug_text_ += id_;
+    aug_text_ += extra;
+    aug_text_ += '}';
+    pieces_.push_back({aug_edit_.offset, aug_edit_.length, aug_text_, false});
+    std::stable_sort(pieces_.begin(), pieces_.end(), [](const Piece& a, const Piece& b) { return a.offset < b.offset; });
+    edited_.clear();
+    size_t pos = 0;
+    for (const Piece& p : pieces_) {
+      edited_.append(line.text.substr(pos, p.offset - pos));
+      if (p.as_string) {
+        json_text::append_string(edited_, p.text);
+      } else {
+        edited_.append(p.text);
+      }
+      pos = p.offset + p.length;
+    }
+    edited_.append(line.text.substr(pos));
     out.keep(edited_);
+  }
+
+  std::string_view variant_text(size_t f, size_t i) const {
+    return variants_[f][i].changed ? std::string_view(variants_[f][i].text) : std::string_view(targets_[f].text);
+  }
+  // Whether EDA variant i repeats one already written for the record: compared with those of this
+  // round directly, with those of earlier rounds (--balance) by hash.
+  bool is_new_variant(size_t i) {
+    for (size_t j : kept_round_) {
+      bool same = true;
+      for (size_t f = 0; f < targets_used_ && same; ++f) same = variant_text(f, i) == variant_text(f, j);
+      if (same) return false;
+    }
+    if (!kept_keys_.empty()) {
+      uint64_t key = 0;
+      for (size_t f = 0; f < targets_used_; ++f) key = combine(key, variant_text(f, i));
+      if (std::find(kept_keys_.begin(), kept_keys_.end(), key) != kept_keys_.end()) return false;
+    }
+    return true;
   }
 
   uint64_t make_eda(const stream::Line& line, uint64_t want, Rng& rng, stream::Emitter& out) {
@@ -458,6 +494,7 @@ class AugmentProcessor : public stream::RecordProcessor {
     uint64_t made = 0;
     Rounds rounds(setup_.balance, setup_.mode == Mode::exec, want);
     for (uint64_t n; (n = rounds.next(made, want)) > 0;) {
+      kept_round_.clear();
       augmenter_.generate(targets_[0].text, setup_.ops, static_cast<int>(n), rng, variants_[0]);
       if (targets_used_ > 1) {
         labels_.clear();
@@ -471,31 +508,26 @@ class AugmentProcessor : public stream::RecordProcessor {
           out.count("unchanged_variants");
           continue;
         }
-        std::string_view key = variants_[0][i].text;
-        if (targets_used_ > 1) {
-          key_.clear();
-          for (size_t f = 0; f < targets_used_; ++f) {
-            key_ += variants_[f][i].changed ? variants_[f][i].text : targets_[f].text;
-            key_.push_back('\0');
-          }
-          key = key_;
-        }
-        if (!is_new(key)) {
+        if (!is_new_variant(i)) {
           out.count("duplicate_variants");
           continue;
         }
-        edits_.clear();
+        kept_round_.push_back(i);
+        pieces_.clear();
         for (size_t f = 0; f < targets_used_; ++f) {
-          if (!variants_[f][i].changed) continue;
-          record::Edit& e = edits_.emplace_back();
-          e.offset = targets_[f].offset;
-          e.length = targets_[f].length;
-          json_text::append_string(e.text, variants_[f][i].text);
+          if (variants_[f][i].changed) pieces_.push_back({targets_[f].offset, targets_[f].length, variants_[f][i].text, true});
         }
         eda::Op op = variants_[0][i].op;
         emit(line, eda::op_name(op), {}, out);
         out.count(op_keys_[static_cast<size_t>(op)]);
         ++made;
+      }
+      if (setup_.balance && made < want) {  // another round may follow: remember this one's variants
+        for (size_t j : kept_round_) {
+          uint64_t key = 0;
+          for (size_t f = 0; f < targets_used_; ++f) key = combine(key, variant_text(f, j));
+          kept_keys_.push_back(key);
+        }
       }
     }
     return made;
@@ -523,15 +555,16 @@ class AugmentProcessor : public stream::RecordProcessor {
       return false;
     }
     write_numbers(new_numbers_, number_text_);
-    if (!is_new(number_text_)) {
+    if (!is_new(combine(0, number_text_))) {
       out.count("duplicate_variants");
       return false;
     }
-    edits_.clear();
-    edits_.push_back({numeric_offset_, numeric_length_, number_text_});
+    pieces_.clear();
+    pieces_.push_back({numeric_offset_, numeric_length_, number_text_, false});
     if (label_weights) {
-      edits_.push_back(label_weights_edit_);
-      edits_.back().text += *label_weights;
+      label_weights_text_.assign(label_weights_edit_.text);
+      label_weights_text_ += *label_weights;
+      pieces_.push_back({label_weights_edit_.offset, label_weights_edit_.length, label_weights_text_, false});
     }
     emit(line, op, extra, out);
     out.count(std::string("op:") + std::string(op));
@@ -661,13 +694,12 @@ class AugmentProcessor : public stream::RecordProcessor {
       if (!s.ok()) return exec_error(line, "the helper " + s.message());
       for (uint64_t i = 0; i < n; ++i) {
         bool declined = false, changed = false;
-        key_.clear();
+        uint64_t key = 0;
         for (size_t f = 0; f < fields; ++f) {
           size_t a = i * fields + f;
           if (answer_null_[a]) declined = true;
           else changed |= answer_texts_[a] != targets_[f].text;
-          key_ += answer_texts_[a];
-          key_.push_back('\0');
+          key = combine(key, answer_texts_[a]);
         }
         if (declined) {
           out.count("exec_declined");
@@ -677,18 +709,14 @@ class AugmentProcessor : public stream::RecordProcessor {
           out.count("unchanged_variants");
           continue;
         }
-        if (!is_new(key_)) {
+        if (!is_new(key)) {
           out.count("duplicate_variants");
           continue;
         }
-        edits_.clear();
+        pieces_.clear();
         for (size_t f = 0; f < fields; ++f) {
           const std::string& t = answer_texts_[i * fields + f];
-          if (t == targets_[f].text) continue;
-          record::Edit& e = edits_.emplace_back();
-          e.offset = targets_[f].offset;
-          e.length = targets_[f].length;
-          json_text::append_string(e.text, t);
+          if (t != targets_[f].text) pieces_.push_back({targets_[f].offset, targets_[f].length, t, true});
         }
         emit(line, "exec", {}, out);
         out.count("op:exec");
@@ -710,10 +738,18 @@ class AugmentProcessor : public stream::RecordProcessor {
   std::vector<std::vector<eda::Variant>> variants_;
   std::vector<eda::Op> labels_;
   std::vector<record::Edit> edits_;
+  // A replacement of line[offset, offset + length) by text, as it is or as a JSON string.
+  struct Piece {
+    size_t offset, length;
+    std::string_view text;
+    bool as_string;
+  };
+  std::vector<Piece> pieces_;
+  std::vector<size_t> kept_round_;
+  std::string aug_text_, label_weights_text_;
   record::Edit aug_edit_, label_weights_edit_;
-  std::vector<std::string> keys_;
-  size_t kept_keys_ = 0;
-  std::string id_, edited_, key_, extra_, weights_, number_text_;
+  std::vector<uint64_t> kept_keys_;
+  std::string id_, edited_, extra_, weights_, number_text_;
   std::vector<double> numbers_, new_numbers_;
   size_t numeric_offset_ = 0, numeric_length_ = 0;
   bool numeric_is_array_ = true;
