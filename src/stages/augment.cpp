@@ -293,6 +293,18 @@ class AugmentProcessor : public stream::RecordProcessor {
       if (class_id == kNoClass) out.count("unlabeled");
     }
 
+    if (want > 0) {
+      // Where aug (and label_weights) go: the value replaced, or the key appended before the '}'.
+      source_id(parser_, setup_.fields.id, line, id_);
+      edits_.clear();
+      DQPREP_RETURN_IF_ERROR(record::set_top_level(parser_, "aug", "", edits_));
+      aug_edit_ = std::move(edits_.back());
+      if (setup_.soft_labels) {
+        DQPREP_RETURN_IF_ERROR(record::set_top_level(parser_, "label_weights", "", edits_));
+        label_weights_edit_ = std::move(edits_.back());
+      }
+    }
+
     if (setup_.keep_original) {
       out.keep(line.text);
     } else {
@@ -300,10 +312,6 @@ class AugmentProcessor : public stream::RecordProcessor {
     }
     uint64_t made = 0;
     if (want > 0) {
-      source_id(parser_, setup_.fields.id, line, id_);
-      std::vector<record::Edit> base;
-      DQPREP_RETURN_IF_ERROR(record::set_top_level(parser_, "aug", "", base));
-      aug_edit_ = std::move(base.back());
       kept_keys_.clear();
       Rng rng(setup_.seed, line.index);
       switch (setup_.mode) {
@@ -586,11 +594,6 @@ class AugmentProcessor : public stream::RecordProcessor {
   uint64_t make_mixup(const stream::Line& line, uint64_t want, uint32_t class_id, Rng& rng, stream::Emitter& out) {
     const numeric_aug::PartnerPool& pool = setup_.collected->pool;
     uint32_t group = setup_.soft_labels ? numeric_aug::PartnerPool::kAnyClass : class_id;
-    if (setup_.soft_labels) {
-      std::vector<record::Edit> base;
-      if (!record::set_top_level(parser_, "label_weights", "", base).ok()) return 0;
-      label_weights_edit_ = std::move(base.back());
-    }
     uint64_t made = 0;
     Rounds rounds(setup_.balance, setup_.mode == Mode::exec, want);
     numeric_aug::PartnerPool::Partner partner;
