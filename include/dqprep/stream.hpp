@@ -70,6 +70,9 @@ struct Options {
   std::string quarantine;           // with ErrorPolicy::quarantine
   ErrorPolicy on_error = ErrorPolicy::fail;
   unsigned threads = 1;
+  // Records per batch (0: the default, 8192). Fewer spread a slow stage (one that waits on an
+  // external program) over the threads even for a small input.
+  size_t batch_lines = 0;
   // Called on the writing thread after each batch: records and input bytes so far.
   std::function<void(uint64_t records, uint64_t bytes)> progress;
   // Called on the writing thread, in input order, with each batch's Emitter::state() bytes.

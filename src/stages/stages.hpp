@@ -7,6 +7,7 @@ namespace dqprep::stages {
 
 StageRunner setup_normalize(CLI::App& app);
 StageRunner setup_dedup(CLI::App& app);
+StageRunner setup_augment(CLI::App& app);
 StageRunner setup_filter(CLI::App& app);
 StageRunner setup_label_check(CLI::App& app);
 StageRunner setup_select(CLI::App& app);
