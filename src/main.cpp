@@ -27,7 +27,7 @@ const StageEntry kStages[] = {
     {"filter", "Drop records that fail quality rules (length, Gopher, C4, FineWeb, language, regex)", nullptr},
     {"label-check", "Label validity, conflicts, annotator agreement, consensus, likely label errors", nullptr},
     {"augment", "Add records by EDA text operations, class balancing, numeric noise, external programs", nullptr},
-    {"split", "Random, stratified, group, time and k-fold splits with a leakage check", nullptr},
+    {"split", "Random, stratified, group, time and k-fold splits with a leakage check", dqprep::stages::setup_split},
     {"metrics", "The dataset quality report and CI gate", nullptr},
     {"select", "Active learning: the records most worth annotating", nullptr},
     {"weak-label", "Label records with keyword and regex rules, combined by vote or Dawid-Skene", nullptr},
