@@ -15,6 +15,7 @@ namespace dqprep::external_sort {
 
 inline constexpr uint64_t kDefaultBucketBytes = uint64_t{64} << 20;
 inline constexpr size_t kMaxBuckets = 512;
+inline constexpr uint64_t kDefaultBufferBytes = uint64_t{32} << 20;
 
 // Records are appended to one of B buckets cut by the top bits of their keys; a bucket is kept in
 // memory until its buffer fills, then spilled to an unnamed temporary file (unlinked at creation, so
@@ -22,10 +23,12 @@ inline constexpr size_t kMaxBuckets = 512;
 // key (equal keys in the order added) and hands the records on. Keys must be spread uniformly
 // (hashes, random draws): a bucket then holds about total / B bytes, and that, plus 16 bytes a record
 // of it, is the memory drain() needs. B is a power of two, about expected_bytes / bucket_bytes, at
-// most kMaxBuckets.
+// most kMaxBuckets. The write buffers of all buckets take about buffer_bytes together (64 KiB to
+// 1 MiB each); a single bucket keeps up to bucket_bytes in memory before it spills.
 class Sorter {
  public:
-  explicit Sorter(uint64_t expected_bytes, uint64_t bucket_bytes = kDefaultBucketBytes);
+  explicit Sorter(uint64_t expected_bytes, uint64_t bucket_bytes = kDefaultBucketBytes,
+                  uint64_t buffer_bytes = kDefaultBufferBytes);
   ~Sorter();
   Sorter(const Sorter&) = delete;
   Sorter& operator=(const Sorter&) = delete;

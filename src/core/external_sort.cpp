@@ -13,7 +13,6 @@ namespace dqprep::external_sort {
 namespace {
 
 constexpr size_t kHeader = sizeof(uint64_t) + 2 * sizeof(uint32_t);  // key, tag, length
-constexpr size_t kBufferMemory = size_t{32} << 20;                    // all write buffers together
 
 std::string errno_text() { return std::strerror(errno); }
 
@@ -50,7 +49,7 @@ Status read_all(int fd, uint64_t size, std::string& out) {
 
 }  // namespace
 
-Sorter::Sorter(uint64_t expected_bytes, uint64_t bucket_bytes) {
+Sorter::Sorter(uint64_t expected_bytes, uint64_t bucket_bytes, uint64_t buffer_bytes) {
   size_t count = 1;
   unsigned bits = 0;
   while (count < kMaxBuckets && expected_bytes / count > bucket_bytes) {
@@ -59,7 +58,7 @@ Sorter::Sorter(uint64_t expected_bytes, uint64_t bucket_bytes) {
   }
   buckets_.resize(count);
   shift_ = 64 - bits;
-  buffer_limit_ = std::clamp<size_t>(kBufferMemory / count, size_t{1} << 16, size_t{1} << 20);
+  buffer_limit_ = std::clamp<uint64_t>(buffer_bytes / count, uint64_t{1} << 16, uint64_t{1} << 20);
   // One bucket that fits in memory never needs a file.
   if (count == 1) buffer_limit_ = std::max<uint64_t>(bucket_bytes, buffer_limit_);
 }

@@ -29,7 +29,7 @@ std::vector<Item> items(size_t n, uint64_t seed, bool repeat_keys) {
 
 std::vector<Item> sorted_through(const std::vector<Item>& in, uint64_t expected, uint64_t bucket_bytes, size_t& spilled,
                                  size_t& buckets) {
-  Sorter sorter(expected, bucket_bytes);
+  Sorter sorter(expected, bucket_bytes, 1 << 20);  // 64 KiB buffers for 16 buckets: they spill
   for (const Item& it : in) EXPECT_TRUE(sorter.add(it.key, it.tag, it.bytes).ok());
   buckets = sorter.buckets();
   spilled = sorter.spilled_buckets();
@@ -58,7 +58,8 @@ void expect_sorted_like_stable_sort(const std::vector<Item>& in, uint64_t expect
 TEST(ExternalSort, InMemory) { expect_sorted_like_stable_sort(items(5000, 1, false), 1 << 20, kDefaultBucketBytes, false); }
 
 TEST(ExternalSort, SpilledBuckets) {
-  // 20000 records of ~160 bytes: 3.2 MB over buckets of 256 KiB, so 16 buckets, all on disk.
+  // 20000 records of ~160 bytes: 3.2 MB over buckets of 256 KiB, so 16 buckets of ~200 KB, each
+  // beyond its 64 KiB buffer, so on disk.
   std::vector<Item> in = items(20000, 2, false);
   Sorter probe(3'200'000, 256 << 10);
   EXPECT_EQ(probe.buckets(), 16u);
