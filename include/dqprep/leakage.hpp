@@ -30,10 +30,11 @@ struct ExactLeaks {
   uint64_t records = 0;     // records of those texts (every copy, in every part)
 };
 
-// Records with equal keys in different parts. For each such text every record but its first one
-// is listed once: paired with the first one when their parts differ, else with the first record of
-// the text in another part. So each record of a leaked text appears in a pair, and
-// pairs = records - groups. At most 2^32 - 1 records.
+// Records with equal keys in different parts. A text's anchor is its first copy (by position) in
+// the lowest part that holds it; every other copy is listed once: paired with the anchor when
+// their parts differ, else with the text's first copy in the next part that holds it. So each
+// record of a leaked text appears in a pair, every pair has a copy in the lowest part (train before
+// test), and pairs = records - groups. At most 2^32 - 1 records.
 ExactLeaks exact(std::span<const hash::Key128> keys, std::span<const PartId> parts);
 
 // Candidate near-duplicate pairs across parts: in every LSH bucket (records sharing a band key)

@@ -17,8 +17,11 @@ ExactLeaks exact(std::span<const hash::Key128> keys, std::span<const PartId> par
   };
   std::vector<Entry> entries(keys.size());
   for (uint32_t i = 0; i < keys.size(); ++i) entries[i] = {keys[i], i};
-  std::sort(entries.begin(), entries.end(), [](const Entry& x, const Entry& y) {
-    return x.key != y.key ? x.key < y.key : x.record < y.record;
+  // By text, then part, then position: a text's first entry is its first copy in its earliest part.
+  std::sort(entries.begin(), entries.end(), [&](const Entry& x, const Entry& y) {
+    if (x.key != y.key) return x.key < y.key;
+    if (parts[x.record] != parts[y.record]) return parts[x.record] < parts[y.record];
+    return x.record < y.record;
   });
   ExactLeaks out;
   for (size_t lo = 0; lo < entries.size();) {
@@ -26,7 +29,7 @@ ExactLeaks exact(std::span<const hash::Key128> keys, std::span<const PartId> par
     while (hi < entries.size() && entries[hi].key == entries[lo].key) ++hi;
     const uint32_t first = entries[lo].record;
     const PartId first_part = parts[first];
-    // The first record of the text in a part other than the first record's part.
+    // The text's first copy in the next part that holds it.
     size_t other = lo + 1;
     while (other < hi && parts[entries[other].record] == first_part) ++other;
     if (other < hi) {

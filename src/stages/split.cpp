@@ -1007,11 +1007,17 @@ Result<LeakReport> report_leakage(const SplitOptions& o, const Setup& s, const s
   std::map<std::string, std::pair<uint64_t, uint64_t>> by_splits;  // "a/b" -> exact, near
   std::string line;
   size_t printed = 0;
+  // Each pair as (earlier split, later split): "train X ~ test Y".
+  for (Found& f : found)
+    if (plan.part[f.pair.a] > plan.part[f.pair.b]) std::swap(f.pair.a, f.pair.b);
+  std::stable_sort(found.begin(), found.end(), [&](const Found& x, const Found& y) {
+    if (x.exact != y.exact) return x.exact;
+    return std::pair(plan.part[x.pair.a], plan.part[x.pair.b]) < std::pair(plan.part[y.pair.a], plan.part[y.pair.b]);
+  });
   for (const Found& f : found) {
     const std::string& sa = s.names[plan.part[f.pair.a]];
     const std::string& sb = s.names[plan.part[f.pair.b]];
-    const PartId pa = plan.part[f.pair.a], pb = plan.part[f.pair.b];
-    std::string key = pa < pb ? sa + "/" + sb : sb + "/" + sa;
+    std::string key = sa + "/" + sb;
     (f.exact ? by_splits[key].first : by_splits[key].second) += 1;
     Json j;
     j["kind"] = f.exact ? "exact" : "near";

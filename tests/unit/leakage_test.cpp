@@ -25,6 +25,18 @@ TEST(Leakage, ExactPairsAcrossParts) {
   EXPECT_EQ(e.pairs.size(), e.records - e.groups);
 }
 
+TEST(Leakage, ExactAnchorIsInTheLowestPart) {
+  // One text at positions 0 (part 2), 1 (part 0), 2 (part 1), 3 (part 0): the anchor is position 1,
+  // the first copy in part 0; position 3, also in part 0, pairs with position 2, the first copy in
+  // part 1.
+  std::vector<hash::Key128> keys{key(9), key(9), key(9), key(9)};
+  std::vector<PartId> parts{2, 0, 1, 0};
+  ExactLeaks e = exact(keys, parts);
+  EXPECT_EQ(e.pairs, (std::vector<Pair>{{0, 1}, {1, 2}, {2, 3}}));
+  EXPECT_EQ(e.groups, 1u);
+  EXPECT_EQ(e.records, 4u);
+}
+
 TEST(Leakage, NoLeakWithinOnePart) {
   std::vector<hash::Key128> keys{key(1), key(1), key(1)};
   std::vector<PartId> parts{2, 2, 2};
