@@ -927,7 +927,7 @@ void report_table(const Setup& s, const Classes& classes, const Table& t, bool q
 
   // Columns: the class (or "all"), then "count (share)" per split.
   std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> head{s.kfold ? "fold" : "split"};
+  std::vector<std::string> head{""};
   for (const std::string& n : s.names) head.push_back(n);
   rows.push_back(head);
   std::vector<std::string> total{"all"};
@@ -1006,7 +1006,7 @@ Result<LeakReport> report_leakage(const SplitOptions& o, const Setup& s, const s
   Json listed = Json::array();
   std::map<std::string, std::pair<uint64_t, uint64_t>> by_splits;  // "a/b" -> exact, near
   std::string line;
-  size_t printed = 0;
+  std::vector<std::string> shown;  // the first pairs, for stderr
   // Each pair as (earlier split, later split): "train X ~ test Y".
   for (Found& f : found)
     if (plan.part[f.pair.a] > plan.part[f.pair.b]) std::swap(f.pair.a, f.pair.b);
@@ -1030,11 +1030,9 @@ Result<LeakReport> report_leakage(const SplitOptions& o, const Setup& s, const s
       line += '\n';
       DQPREP_RETURN_IF_ERROR(file->write(line));
     }
-    if (!o.common.quiet && printed < 10) {
-      ++printed;
-      spdlog::warn("  {} {} ({}) ~ {} ({}){}", f.exact ? "exact" : "near ", info(f.pair.a).name, sa,
-                   info(f.pair.b).name, sb, f.exact ? "" : fmt::format("  jaccard {:.3f}", f.jaccard));
-    }
+    if (shown.size() < 10)
+      shown.push_back(fmt::format("  {} {} ({}) ~ {} ({}){}", f.exact ? "exact" : "near ", info(f.pair.a).name, sa,
+                                  info(f.pair.b).name, sb, f.exact ? "" : fmt::format("  jaccard {:.3f}", f.jaccard)));
   }
   if (file) DQPREP_RETURN_IF_ERROR(file->commit());
 
@@ -1056,12 +1054,14 @@ Result<LeakReport> report_leakage(const SplitOptions& o, const Setup& s, const s
     if (found.empty()) {
       spdlog::info("split: no leakage: no exact or near duplicate across splits");
     } else {
-      if (found.size() > printed) spdlog::warn("  ... {} more pairs{}", found.size() - printed,
-                                                 o.leakage_file.empty() ? " (--leakage FILE lists them)" : "");
       spdlog::warn("split: leakage: {} exact-duplicate pair{} across splits ({} records), {} near-duplicate pair{} "
                    "(Jaccard >= {})",
                    r.exact_pairs, r.exact_pairs == 1 ? "" : "s", exact.records, r.near_pairs,
                    r.near_pairs == 1 ? "" : "s", o.near_threshold);
+      for (const std::string& l : shown) spdlog::warn("{}", l);
+      if (found.size() > shown.size())
+        spdlog::warn("  ... {} more pairs{}", found.size() - shown.size(),
+                     o.leakage_file.empty() ? " (--leakage FILE lists them all)" : "");
     }
   }
   return r;
