@@ -395,20 +395,23 @@ class KeyReader {
     return {};
   }
 
-  // Whether the record has the top-level key already. The key's bytes cannot be anywhere in a
-  // line that has neither them nor an escape sequence (which could spell them), so the exact
-  // look-up runs only on the few lines that do.
+  // Whether the record has the top-level key already. A key without '"', '\\', '/' or control
+  // characters can only be written as its bytes or with \\u escapes, so a line holding neither
+  // cannot have it, and the exact look-up runs only on the few lines that do.
   bool has_field(std::string_view line) {
-    if (quoted_key_.empty()) json_text::append_string(quoted_key_, setup_.assign_key);
+    if (quoted_key_.empty()) {
+      json_text::append_string(quoted_key_, setup_.assign_key);
+      for (unsigned char c : setup_.assign_key) always_look_ |= c == '"' || c == '\\' || c == '/' || c < 0x20;
+    }
     std::string_view q(quoted_key_.data() + 1, quoted_key_.size() - 2);
-    if (line.find(q) == std::string_view::npos && line.find("\\u") == std::string_view::npos) return false;
+    if (!always_look_ && line.find(q) == std::string_view::npos && line.find("\\u") == std::string_view::npos)
+      return false;
     std::optional<std::pair<size_t, size_t>> span;
     return parser_.top_level_span(setup_.assign_key, span).ok() && span.has_value();
   }
 
   std::span<const uint64_t> band_keys() const { return band_keys_; }
   record::Parser& parser() { return parser_; }
-  const std::string& joined() const { return joined_; }
   // The shingles of the parsed record's text.
   Status shingles_of_text(std::vector<uint64_t>& out) {
     DQPREP_RETURN_IF_ERROR(joined_text(parser_, setup_.fields.text, values_, joined_));
@@ -448,6 +451,7 @@ class KeyReader {
   record::Parser parser_;
   std::vector<record::StringValue> values_;
   std::string joined_, quoted_key_, label_;
+  bool always_look_ = false;
   shingle::Scratch scratch_;
   std::vector<uint64_t> shingles_, band_keys_;
   std::vector<uint32_t> signature_;
@@ -539,7 +543,6 @@ struct Collected {
   uint64_t planned_bytes = 0;  // bytes of the planned records, for the shuffle's buckets
   uint64_t missing_label = 0, missing_group = 0, missing_time = 0;
 
-  bool gaps() const { return class_ids.size() != route.size(); }
 };
 
 Status consume_keys(const Setup& setup, Collected& c, std::string_view state) {
@@ -623,6 +626,11 @@ struct Involved {
   std::vector<uint64_t> name_bits;     // by run index
   std::vector<uint64_t> shingle_bits;  // by run index
   bool any = false;
+  std::vector<uint32_t> positions;  // planned positions, ascending
+  std::vector<uint64_t> runs;       // their run indices
+  uint64_t run_of(uint32_t pos) const {
+    return runs[std::lower_bound(positions.begin(), positions.end(), pos) - positions.begin()];
+  }
   static bool test(const std::vector<uint64_t>& bits, uint64_t i) {
     return i / 64 < bits.size() && (bits[i / 64] >> (i % 64) & 1);
   }
@@ -971,9 +979,9 @@ struct LeakReport {
 // The leak pairs, named by the records' ids (FILE:LINE without one) and splits.
 Result<LeakReport> report_leakage(const SplitOptions& o, const Setup& s, const split_plan::Plan& plan,
                                   const leakage::ExactLeaks& exact, const std::vector<leakage::Pair>& candidates,
-                                  const std::vector<uint64_t>& run_index, const Router& router,
+                                  const Involved& involved, const Router& router,
                                   report::Summary& summary) {
-  auto info = [&](uint32_t pos) -> const Router::Info& { return router.info.at(run_index[pos]); };
+  auto info = [&](uint32_t pos) -> const Router::Info& { return router.info.at(involved.run_of(pos)); };
   struct Found {
     leakage::Pair pair;
     bool exact;
@@ -1154,13 +1162,12 @@ Status run_split(const SplitOptions& o) {
   leakage::ExactLeaks exact;
   std::vector<leakage::Pair> candidates;
   Involved involved;
-  std::vector<uint64_t> run_index;  // by planned position, for the positions involved only
   if (s.leakage) {
     exact = leakage::exact(c.text_keys, plan->part);
     candidates = leakage::near_candidates(*c.index, plan->part, c.text_keys);
     c.index.reset();
     std::vector<hash::Key128>().swap(c.text_keys);
-    std::vector<uint32_t> positions;
+    std::vector<uint32_t>& positions = involved.positions;
     for (const auto& p : exact.pairs) positions.insert(positions.end(), {p.a, p.b});
     std::vector<uint32_t> near_positions;
     for (const auto& p : candidates) near_positions.insert(near_positions.end(), {p.a, p.b});
@@ -1170,14 +1177,14 @@ Status run_split(const SplitOptions& o) {
     std::sort(positions.begin(), positions.end());
     positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
     // Planned position -> run index: a walk over the route, skipping the records not planned.
-    run_index.assign(plan->part.size(), 0);
+    involved.runs.resize(positions.size());
     {
       size_t next = 0;
       uint64_t pos = 0;
       for (uint64_t i = 0; i < c.route.size() && next < positions.size(); ++i) {
         if (c.route[i] >= kPending) continue;
         if (pos == positions[next]) {
-          run_index[pos] = i;
+          involved.runs[next] = i;
           Involved::set(involved.name_bits, i);
           if (std::binary_search(near_positions.begin(), near_positions.end(), static_cast<uint32_t>(pos)))
             Involved::set(involved.shingle_bits, i);
@@ -1199,13 +1206,13 @@ Status run_split(const SplitOptions& o) {
   Result<report::Summary> second =
       stream::run(pass2, [&] { return std::make_unique<RouteProcessor>(s, c, involved); }, "split");
   if (!second.ok()) return second.status();
-  if (second->in + [&] { uint64_t n = 0; for (uint64_t k : router->routed) n += k; return n; }() != c.route.size())
+  uint64_t routed = 0;
+  for (uint64_t n : router->routed) routed += n;
+  if (second->in + routed != c.route.size())
     return Status::io("the input changed between the two passes (fewer records in the second)");
   DQPREP_RETURN_IF_ERROR(router->finish());
 
   report::Summary summary = *second;
-  uint64_t routed = 0;
-  for (uint64_t n : router->routed) routed += n;
   summary.in += routed;
   summary.out += routed;
   add_mode_figures(o, s, summary);
@@ -1219,7 +1226,7 @@ Status run_split(const SplitOptions& o) {
 
   LeakReport leaks;
   if (s.leakage) {
-    Result<LeakReport> r = report_leakage(o, s, *plan, exact, candidates, run_index, *router, summary);
+    Result<LeakReport> r = report_leakage(o, s, *plan, exact, candidates, involved, *router, summary);
     if (!r.ok()) return r.status();
     leaks = *r;
   }
@@ -1236,6 +1243,8 @@ StageRunner setup_split(CLI::App& app) {
   auto o = std::make_shared<SplitOptions>();
   CLI::App* sub = app.add_subcommand("split", "Random, stratified, group, time and k-fold splits with a leakage check");
   sub->footer(
+      "Where the splits go: --out-dir (a file per split) or --assign-field (one annotated stream); --kfold\n"
+      "always adds 'fold' and writes one stream unless --out-dir is given.\n"
       "Reads the input twice (standard input is spilled to a temporary file); --hash-mode streams it once.\n"
       "Names by default: train (1 ratio), train,test (2), train,val,test (3), part-0,part-1,... (more).\n"
       "--by random writes each split in an order shuffled by --seed; the other modes keep the input order.\n"
@@ -1257,7 +1266,8 @@ StageRunner setup_split(CLI::App& app) {
   sub->add_option("--by", o->by, "random, stratified (on --label-field), group or time")
       ->check(CLI::IsMember({"random", "stratified", "group", "time"}))
       ->capture_default_str();
-  sub->add_option("--group-field", o->group_field, "With --by group: records with equal values stay in one split")
+  sub->add_option("--group-field", o->group_field,
+                  "With --by group: records with equal values stay in one split (with --by stratified: as --stratify)")
       ->type_name("PATH");
   sub->add_flag("--stratify", o->stratify, "With --by group: keep class shares as even as possible");
   sub->add_option("--time-field", o->time_field, "With --by time: ISO-8601 text or epoch seconds; oldest first")
@@ -1265,8 +1275,8 @@ StageRunner setup_split(CLI::App& app) {
   sub->add_option("--kfold", o->kfold, "K folds instead of --ratios: field 'fold' (0..K-1) on each record")
       ->type_name("K");
   sub->add_flag("--hash-mode", o->hash_mode,
-                "Decide each record by a seeded hash of its id (text without one; group key with --by group): "
-                "one streaming pass, shards agree, shares only approximate");
+                "One streaming pass: each record's split from a seeded hash of its id (its text without one; the "
+                "group key with --by group); shards agree; shares only approximate");
   sub->add_option("--order", o->order, "Order within a split: auto (shuffled for --by random), input, shuffled")
       ->check(CLI::IsMember({"auto", "input", "shuffled"}))
       ->capture_default_str();
