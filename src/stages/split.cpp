@@ -734,7 +734,8 @@ class RouteProcessor : public stream::RecordProcessor {
       shingles_.clear();
       if (Involved::test(involved_.shingle_bits, line.index)) DQPREP_RETURN_IF_ERROR(reader_.shingles_of_text(shingles_));
       put(st, static_cast<uint32_t>(shingles_.size()));
-      st.append(reinterpret_cast<const char*>(shingles_.data()), shingles_.size() * sizeof(uint64_t));
+      if (!shingles_.empty())
+        st.append(reinterpret_cast<const char*>(shingles_.data()), shingles_.size() * sizeof(uint64_t));
     }
     const bool has_field = Involved::test(c_.has_field, line.index);
     return writer_.write(line, route, has_field, parser, parsed, st);
@@ -805,7 +806,7 @@ struct Router {
         i.name = std::string(take_bytes(p));
         const uint32_t n = take<uint32_t>(p);
         i.shingles.resize(n);
-        std::memcpy(i.shingles.data(), p, n * sizeof(uint64_t));
+        if (n) std::memcpy(i.shingles.data(), p, n * sizeof(uint64_t));
         p += n * sizeof(uint64_t);
         continue;
       }
