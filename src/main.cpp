@@ -28,7 +28,7 @@ const StageEntry kStages[] = {
     {"label-check", "Label validity, conflicts, annotator agreement, consensus, likely label errors", nullptr},
     {"augment", "Add records by EDA text operations, class balancing, numeric noise, external programs", nullptr},
     {"split", "Random, stratified, group, time and k-fold splits with a leakage check", nullptr},
-    {"metrics", "The dataset quality report and CI gate", nullptr},
+    {"metrics", "The dataset quality report and CI gate", dqprep::stages::setup_metrics},
     {"select", "Active learning: the records most worth annotating", nullptr},
     {"weak-label", "Label records with keyword and regex rules, combined by vote or Dawid-Skene", nullptr},
 };

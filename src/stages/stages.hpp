@@ -6,5 +6,6 @@
 namespace dqprep::stages {
 
 StageRunner setup_normalize(CLI::App& app);
+StageRunner setup_metrics(CLI::App& app);
 
 }  // namespace dqprep::stages
