@@ -144,13 +144,19 @@ Result<Check> parse(std::string_view expression, Level level) {
                          " (expected METRIC OP VALUE, OP one of < <= > >= == !=, e.g. 'noise_ratio <= 0.02')");
   };
   size_t at = find_outside_brackets(s, is_op_char);
-  if (at == std::string_view::npos) return bad("no comparison operator");
+  if (at == std::string_view::npos) {
+    size_t open = s.rfind('[');
+    if (open != std::string_view::npos && s.find(']', open) == std::string_view::npos) return bad("'[' without ']'");
+    return bad("no comparison operator");
+  }
   Check check;
   check.level = level;
   check.metric = std::string(trim(s.substr(0, at)));
   if (check.metric.empty()) return bad("no metric before the operator");
   std::string_view rest = s.substr(at);
-  std::string_view op = rest.size() >= 2 && rest[1] == '=' ? rest.substr(0, 2) : rest.substr(0, 1);
+  size_t op_length = 0;
+  while (op_length < rest.size() && is_op_char(rest[op_length])) ++op_length;
+  std::string_view op = rest.substr(0, op_length);
   if (op == "<") check.op = Op::lt;
   else if (op == "<=") check.op = Op::le;
   else if (op == ">") check.op = Op::gt;
@@ -241,8 +247,9 @@ Result<Outcome> evaluate(const Check& check, const report::Json& report,
   }
   if (!at->is_number()) {
     std::string what = at->is_object() ? "named values (name one of: " + list_keys(*at) + ")"
-                       : at->is_array() ? "a list"
-                                        : "not a number";
+                       : at->is_array()  ? "a list"
+                       : at->is_string() ? "a string"
+                                         : "a boolean";
     return Status::usage("metric '" + check.metric + "' is " + what + ", not a number");
   }
   o.actual = at->get<double>();

@@ -339,6 +339,8 @@ std::string join_names(const Json& list, size_t limit = 8) {
   return out;
 }
 
+std::string plural(uint64_t n, const std::string& noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
+
 // What a headline figure is made of, in words.
 std::string explain(const Json& r, const std::string& key) {
   if (r[key].is_null()) return note_of(r, key);
@@ -347,15 +349,14 @@ std::string explain(const Json& r, const std::string& key) {
   if (key == "coverage" || key == "label_coverage" || key == "field_coverage") {
     bool field = key == "field_coverage" || (key == "coverage" && !r["field_coverage"].is_null());
     const Json& missing = r[field ? "field_coverage_missing" : "label_coverage_missing"];
-    std::string s = field ? "field values" : "labels";
-    if (!missing.empty()) s += "; missing: " + join_names(missing);
-    return s;
+    std::string s = field ? "values of the field" : "declared labels";
+    return s + (missing.empty() ? ", none missing" : "; missing: " + join_names(missing));
   }
   if (key == "noise_ratio") return std::to_string(count(r, "noisy")) + " of " + std::to_string(n) + " records";
   if (key == "annotation_consistency")
     return std::to_string(count(r, "agreeing_items")) + " of " + std::to_string(count(r, "annotated_items")) + " items agree";
-  if (key == "duplicate_ratio") return std::to_string(count(r, "duplicates")) + " exact repeats";
-  if (key == "near_duplicate_ratio") return std::to_string(count(r, "near_duplicates")) + " near repeats";
+  if (key == "duplicate_ratio") return plural(count(r, "duplicates"), "exact repeat");
+  if (key == "near_duplicate_ratio") return plural(count(r, "near_duplicates"), "near repeat");
   return "";
 }
 
@@ -421,17 +422,28 @@ std::vector<std::string> warnings(const Json& r) {
   uint64_t min = count(r, "min_per_class");
   for (const Json& label : r["small_classes"]) {
     std::string l = label.get<std::string>();
-    out.push_back("class '" + l + "' has " + r["classes"][l].dump() + " records, fewer than --min-per-class " +
+    out.push_back("class '" + l + "' has " + plural(r["classes"][l].get<uint64_t>(), "record") + ", fewer than --min-per-class " +
                   std::to_string(min));
   }
   return out;
 }
 
+namespace {
+// The actual value of a check: six significant digits (the exit message has every digit).
+std::string actual_text(const Json& c) {
+  if (c["actual"].is_null()) return "null (" + c.value("note", std::string()) + ")";
+  return fmt("%.6g", c["actual"].get<double>());
+}
+}  // namespace
+
 std::string table(const Json& r) {
   std::string t = "metrics: " + std::to_string(count(r, "n")) + " records, " + std::to_string(count(r, "quarantined")) +
                   " malformed, " + std::to_string(count(r, "empty_lines")) + " empty lines in " +
                   fmt("%.2f", r.value("seconds", 0.0)) + " s\n";
-  for (const char* key : kHeadline) t += "  " + pad(key, 24) + pad(num(r[key]), 8, true) + "   " + explain(r, key) + "\n";
+  for (const char* key : kHeadline) {
+    std::string why = explain(r, key);
+    t += "  " + pad(key, 24) + pad(num(r[key]), 8, true) + (why.empty() ? "" : "   " + why) + "\n";
+  }
   t += "  noise by source: " + noise_breakdown(r) + "\n";
   if (!r["missing_fields"].empty()) t += "  missing fields: " + missing_breakdown(r) + "\n";
   if (r["languages"].is_object()) t += "  languages: " + language_breakdown(r) + "\n";
@@ -470,7 +482,7 @@ std::string table(const Json& r) {
     for (const Json& c : r["checks"]) {
       bool passed = c["passed"].get<bool>();
       std::string status = passed ? "ok" : c["level"] == "warn" ? "WARN" : "FAIL";
-      std::string actual = c["actual"].is_null() ? "null (" + c.value("note", std::string()) + ")" : checks::number_text(c["actual"].get<double>());
+      std::string actual = actual_text(c);
       t += "  " + pad(status, 6) + pad(c["check"].get<std::string>(), 40) + " actual " + actual + "\n";
     }
   }
@@ -495,7 +507,7 @@ std::string markdown(const Json& r) {
       std::string icon = passed ? "✅" : c["level"] == "warn" ? "⚠️" : "❌";
       std::string text = c["check"].get<std::string>();
       std::replace(text.begin(), text.end(), '`', '\'');
-      std::string actual = c["actual"].is_null() ? "null (" + c.value("note", std::string()) + ")" : checks::number_text(c["actual"].get<double>());
+      std::string actual = actual_text(c);
       m += "| " + icon + " | `" + md_cell(text) + "` | " + md_cell(actual) + " | " + c["level"].get<std::string>() + " |\n";
     }
     m += "\n";
@@ -558,11 +570,13 @@ Status write_partial(const std::string& path, const RunState& run) {
   bands.reserve(static_cast<size_t>(run.near.size()) * run.near.bands() * 8);
   for (uint32_t r = 0; r < run.near.size(); ++r)
     for (uint64_t k : run.near.keys(r)) put_le(bands, k);
-  nlohmann::json header = {{"format", kPartialFormat},
-                           {"version", kPartialVersion},
-                           {"config", run.config.to_json()},
-                           {"state", std::move(state)},
-                           {"blocks", {{"keys", keys.size()}, {"bands", bands.size()}}}};
+  // The format and version first, so that the first bytes of a file say what it is.
+  Json header;
+  header["format"] = kPartialFormat;
+  header["version"] = kPartialVersion;
+  header["blocks"] = {{"keys", keys.size()}, {"bands", bands.size()}};
+  header["config"] = Json::parse(run.config.to_json().dump());
+  header["state"] = Json::parse(state.dump());
   Result<std::unique_ptr<io::OutputFile>> out = io::OutputFile::open(path);
   if (!out.ok()) return out.status();
   DQPREP_RETURN_IF_ERROR((*out)->write(header.dump() + "\n"));
@@ -578,6 +592,8 @@ Result<RunState> read_partial(const std::string& path) {
   size_t nl = bytes->find('\n');
   nlohmann::json header =
       nlohmann::json::parse(std::string_view(*bytes).substr(0, nl == std::string::npos ? bytes->size() : nl), nullptr, false);
+  if (nl == std::string::npos && bytes->find(kPartialFormat) != std::string::npos)
+    return bad("a truncated partial state (its header line does not end)");
   if (nl == std::string::npos || header.is_discarded() || !header.is_object() || !header.contains("format") ||
       header["format"] != kPartialFormat)
     return bad("not a metrics partial state (made by `dqprep metrics --partial -o FILE`)");

@@ -541,7 +541,13 @@ Status report_and_gate(const metrics::RunState& run, const ReportFlags& flags, c
   std::vector<checks::Outcome> outcomes;
   for (const checks::Check& c : list) {
     Result<checks::Outcome> o = checks::evaluate(c, report, metrics::check_aliases());
-    if (!o.ok()) return o.status();
+    if (!o.ok()) {
+      std::string first = (*checks::metric_path(c.metric))[0];
+      bool per_class = first == "classes" || first == "class_count" || first == "class_share" || first == "lengths_by_class";
+      if (per_class && run.config.labels.empty())
+        return Status::usage(o.status().message() + "; a class without records is known only when declared with --labels");
+      return o.status();
+    }
     outcomes.push_back(std::move(*o));
   }
   summary->figures["checks"] = checks::to_json(outcomes);
@@ -679,6 +685,7 @@ StageRunner setup_metrics(CLI::App& app) {
   return [o, m, merge] {
     if (merge->parsed()) {
       if (!o->common.inputs.empty()) return Status::usage("'metrics merge' takes partial states, not record inputs");
+      m->report.quiet = m->report.quiet || o->common.quiet;
       return run_merge(*m);
     }
     o->report.stats = o->common.stats;
