@@ -6,6 +6,7 @@
 #include <bit>
 #include <chrono>
 #include <cstring>
+#include <type_traits>
 
 #include "dqprep/agreement.hpp"
 #include "dqprep/checks.hpp"
@@ -71,7 +72,9 @@ struct Fact {
   uint32_t values = 0;
   uint8_t lang_len = 0;
   uint8_t flags = 0;
+  uint8_t reserved[6] = {};  // no padding: every byte handed over is initialized
 };
+static_assert(sizeof(Fact) == 64 && std::has_unique_object_representations_v<Fact>);
 
 // Everything the workers share, read-only.
 struct Setup {
@@ -621,8 +624,10 @@ void add_report_flags(CLI::App& app, ReportFlags& r) {
   app.add_option("--markdown", r.markdown, "The report as Markdown, for pull-request comments")->type_name("FILE");
   app.add_option("--junit", r.junit, "The checks as JUnit XML (a testcase each) for CI dashboards")->type_name("FILE");
   app.add_option("--check", r.checks, "Gate 'METRIC OP VALUE' (OP: < <= > >= == !=); a failure exits 1 (repeatable)")
+      ->allow_extra_args(false)
       ->type_name("EXPR");
   app.add_option("--warn", r.warns, "As --check, at the warn level: reported, never exits 1 (repeatable)")
+      ->allow_extra_args(false)
       ->type_name("EXPR");
   app.add_option("--checks", r.checks_file, "Checks file: one check a line, 'fail:' or 'warn:' before it")
       ->type_name("FILE");
@@ -651,6 +656,7 @@ StageRunner setup_metrics(CLI::App& app) {
   sub->add_flag("--partial", o->partial, "Write this shard's mergeable state to -o (see 'metrics merge')");
   sub->add_option("--labels", o->labels, "The declared classes A,B,...: class figures, coverage, unknown labels")
       ->delimiter(',')
+      ->allow_extra_args(false)  // one value an occurrence: a following INPUT is not a label
       ->type_name("A,B,...");
   sub->add_flag("--unlabeled", o->unlabeled, "The data has no class labels: a missing label is not noise");
   sub->add_option("--coverage-field", o->coverage_field, "Coverage of this field's values over --domain")
