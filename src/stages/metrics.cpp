@@ -438,13 +438,17 @@ Result<std::unique_ptr<Setup>> make_setup(const MetricsOptions& o) {
   c.coverage_field = o.coverage_field;
   c.noise_field = o.noise_field;
   c.annotations_field = o.annotations_field;
+  // Parameters of what is not measured keep their defaults, so that they cannot make two partial
+  // states of the same measurements refuse to merge.
   c.lang = o.lang;
-  c.lang_threshold = o.lang_threshold;
+  if (c.lang) c.lang_threshold = o.lang_threshold;
   c.near = o.near;
-  c.ngram = o.ngram;
-  c.num_perm = o.num_perm;
-  c.bands = o.bands;
-  c.seed = o.common.seed;
+  if (c.near) {
+    c.ngram = o.ngram;
+    c.num_perm = o.num_perm;
+    c.bands = o.bands;
+    c.seed = o.common.seed;
+  }
 
   auto cov = optional_path(c.coverage_field);
   if (!cov.ok()) return cov.status();
