@@ -30,7 +30,8 @@ struct Model {
   std::vector<double> posteriors;    // items x num_categories, row-major; unrated items: the priors
   std::vector<double> class_priors;  // num_categories
   // Per annotator, num_categories x num_categories row-major: confusion[a][t * K + l] is the
-  // probability that annotator a says l when the true class is t.
+  // probability that annotator a says l when the true class is t (K + 1 columns, the last one for
+  // "abstain", with SparseRatings::abstain_is_output).
   std::vector<std::vector<double>> confusion;
   // Per annotator: expected share of its ratings that equal the true class, under the posteriors;
   // empty for an annotator with no rating.
@@ -43,5 +44,33 @@ struct Model {
 
 // Cost per iteration O(ratings x K); memory O(items x K + annotators x K^2).
 Model fit(const agreement::Ratings& ratings, const Options& options = {});
+
+// The same model on sparse, weighted items: item i stands for weights[i] identical items (1 when
+// weights is empty) whose ratings are votes[offsets[i], offsets[i + 1]). Fitting each distinct
+// rating pattern once with its count as weight gives the model of the full data (weak-label
+// interns each record's votes: most records share a few patterns, and a record stores only its
+// pattern id). Consensus::tied_items counts weight, rounded down.
+struct Vote {
+  uint32_t annotator = 0;
+  int32_t category = 0;  // in [0, num_categories)
+};
+struct SparseRatings {
+  size_t num_annotators = 0;
+  int32_t num_categories = 0;
+  std::vector<size_t> offsets{0};  // num_items + 1 entries
+  std::vector<Vote> votes;         // an item's votes in any order, at most one per annotator
+  std::vector<double> weights;     // num_items positive weights, or empty
+  // Every annotator rates every item: one without a vote on an item said "abstain", an output of
+  // its own (category num_categories). Confusion rows then have num_categories + 1 entries, the
+  // last P(abstain | true class), and items without any vote take part (their absence of votes is
+  // evidence too). This is the model for labeling functions, which vote for one class or abstain:
+  // when abstentions are ignored, such an annotator says its class whatever the truth, its
+  // confusion rows all converge to that class and its votes carry no information; with them, the
+  // rate at which it fires on each class is what tells the classes apart.
+  bool abstain_is_output = false;
+
+  size_t num_items() const { return offsets.empty() ? 0 : offsets.size() - 1; }
+};
+Model fit(const SparseRatings& ratings, const Options& options = {});
 
 }  // namespace dqprep::dawid_skene

@@ -68,6 +68,10 @@ class Parser {
   // The JSON text of the value at `path`, whatever its type; nullopt when missing.
   Status raw_value(const Path& path, std::optional<std::string_view>& out);
 
+  // Appends the JSON text of every value at `path` (several with `[*]`; a null is "null").
+  // The views point into the line, so they stay valid across later calls.
+  Status raw_values(const Path& path, std::vector<std::string_view>& out);
+
   // The numbers of an array at `path` (or a single number); `found` false when missing or null.
   Status numbers(const Path& path, std::vector<double>& out, bool& found);
 

@@ -74,6 +74,12 @@ struct Options {
   std::function<void(uint64_t records, uint64_t bytes)> progress;
   // Called on the writing thread, in input order, with each batch's Emitter::state() bytes.
   std::function<Status(std::string_view state)> consume_state;
+  // Called on the writing thread, in input order, with each batch's Emitter before its records are
+  // written: a stage whose decision about a record depends on the records before it (exact dedup
+  // keeping the first occurrence, in one pass) makes it here, from what its workers put in
+  // state(), by calling keep() or reject(). The workers did the costly part in parallel. The
+  // Line::text views of the batch's records are still valid while in_order runs.
+  std::function<Status(Emitter& batch)> in_order;
 };
 
 // Runs the stage over the inputs. The outputs are committed only when the run succeeds. A

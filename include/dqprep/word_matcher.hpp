@@ -12,7 +12,8 @@
 //   have no such boundary: an entry in them matches inside a run of text, as C4's bad-words filter
 //   does for Chinese, Japanese and Thai;
 // - hits: matches are taken leftmost first, the longest at a position, and do not overlap; so
-//   "free money" in "free money now" is one hit even when "free" is also listed.
+//   "free money" in "free money now" is one hit even when "free" is also listed (find_all instead
+//   reports every occurrence of every entry, overlaps included).
 // A built matcher is immutable: one instance can serve every thread.
 
 #include <cstdint>
@@ -47,9 +48,19 @@ class WordMatcher {
   // Appends every hit, in text order.
   void find(std::string_view text, std::vector<Hit>& hits) const;
 
+  // Appends every occurrence of every entry on word boundaries, overlapping ones included, in order
+  // of their end (longest first among equal ends): "free", "free money" and "money now" all hit in
+  // "free money now". For callers that ask which entries occur at all (weak-label's keyword rules).
+  void find_all(std::string_view text, std::vector<Hit>& hits) const;
+
+  // The normal form create() gives one line (lower-cased, trimmed, inner white space collapsed to
+  // one space): an entry equals normalize_entry(line) of the line it came from. Empty for a blank
+  // line; a usage error when the line is not valid UTF-8.
+  static Result<std::string> normalize_entry(std::string_view line);
+
  private:
   WordMatcher() = default;
-  template <class OnHit>
+  template <bool kOverlapping, class OnHit>
   void scan(std::string_view text, OnHit&& on_hit) const;
 
   std::vector<std::string> entries_;

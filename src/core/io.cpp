@@ -314,8 +314,10 @@ Result<std::unique_ptr<OutputFile>> OutputFile::open(const std::string& path) {
   }
   out->name_ = path;
   struct stat st;
-  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
-    // A device or a pipe (/dev/null, /dev/stdout, a FIFO): written in place, it cannot be replaced.
+  bool special_path = path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0;
+  if (special_path || (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))) {
+    // A device, a pipe or a descriptor (/dev/null, /dev/stderr, a FIFO) is written in place: it is
+    // not ours to replace, even when it leads to a regular file.
     int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) return Status::io("cannot open " + path + ": " + errno_text());
     out->fd_ = fd;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 
 #include "dqprep/text.hpp"
@@ -83,7 +84,49 @@ size_t find_non_ascii(std::string_view s, size_t from) {
   return n;
 }
 
-inline bool is_ascii(std::string_view s) { return find_non_ascii(s, 0) == s.size(); }
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHigh = 0x8080808080808080ULL;
+
+inline uint64_t load8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+// High bit of each byte equal to c (exact, no carries between bytes).
+inline uint64_t eq_mask(uint64_t w, uint8_t c) {
+  uint64_t x = w ^ (kOnes * c);
+  return ~(((x & ~kHigh) + ~kHigh) | x) & kHigh;
+}
+// High bit of each byte below c (c <= 0x80; exact, non-ASCII bytes are never below).
+inline uint64_t lt_mask(uint64_t w, uint8_t c) {
+  return ~((w & ~kHigh) + kOnes * (0x80 - c)) & ~w & kHigh;
+}
+
+// The first position at or after `i` whose byte `flags` marks, or s.size(). `flags(w0, w1, w2)`
+// gets the 8 bytes at p, p + 1, p + 2 and returns a high bit for each byte at p to flag; the
+// text is read as if followed by 'x' bytes, which no caller flags.
+template <class Flags>
+size_t scan(std::string_view s, size_t i, Flags flags) {
+  auto first = [](uint64_t m) -> size_t {
+    bool little = std::endian::native == std::endian::little;
+    int bit = little ? std::countr_zero(m) : std::countl_zero(m);
+    return static_cast<size_t>(bit) >> 3;
+  };
+  size_t n = s.size();
+  for (; i + 10 <= n; i += 8) {
+    uint64_t m = flags(load8(s.data() + i), load8(s.data() + i + 1), load8(s.data() + i + 2));
+    if (m) return i + first(m);
+  }
+  if (i >= n) return n;
+  char tail[24];
+  std::memset(tail, 'x', sizeof tail);
+  std::memcpy(tail, s.data() + i, n - i);
+  for (size_t k = 0; k < n - i; k += 8) {
+    uint64_t m = flags(load8(tail + k), load8(tail + k + 1), load8(tail + k + 2));
+    if (m) return std::min(n, i + k + first(m));
+  }
+  return n;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Copy-on-first-edit output: a step that changes nothing never writes.
@@ -106,6 +149,12 @@ class Editor {
     flush_to(pos);
     dst_.append(with);
     keep_ = pos + len;
+  }
+  // Drops src[pos, pos + len); the caller appends its replacement to the returned output.
+  std::string& replace_by_appending(size_t pos, size_t len) {
+    flush_to(pos);
+    keep_ = pos + len;
+    return dst_;
   }
   const std::string& dst() const { return dst_; }
   // True when something was replaced (dst then holds the whole output).
@@ -203,7 +252,9 @@ constexpr ElementInfo kElements[] = {
     {"video", TagBreak::none, false},      {"wbr", TagBreak::none, false},
 };
 static_assert(std::is_sorted(std::begin(kElements), std::end(kElements),
-                             [](const ElementInfo& a, const ElementInfo& b) { return a.name < b.name; }));
+                             [](const ElementInfo& a, const ElementInfo& b) {
+                               return a.name < b.name;
+                             }));
 
 const ElementInfo* find_element(std::string_view lower_name) {
   auto it = std::lower_bound(std::begin(kElements), std::end(kElements), lower_name,
@@ -233,9 +284,10 @@ struct Markup {
 };
 
 // Where the '>' closing a tag whose attributes start at `j` is, skipping quoted attribute
-// values (they may hold '>'); npos when there is none.
-size_t find_tag_end(std::string_view s, size_t j) {
-  size_t n = s.size();
+// values (they may hold '>'); npos when there is none. `last_gt` is the text's last '>': stopping
+// there keeps text full of unclosed "<b" linear.
+size_t find_tag_end(std::string_view s, size_t j, size_t last_gt) {
+  size_t n = std::min(s.size(), last_gt + 1);
   while (j < n) {
     uint8_t c = byte_at(s, j);
     if (c == '>') return j;
@@ -244,7 +296,7 @@ size_t find_tag_end(std::string_view s, size_t j) {
       while (j < n && is_html_space(byte_at(s, j))) ++j;
       if (j < n && (s[j] == '"' || s[j] == '\'')) {
         size_t close = s.find(s[j], j + 1);
-        if (close == std::string_view::npos) return close;
+        if (close >= n) return std::string_view::npos;
         j = close + 1;
       }
       continue;
@@ -255,7 +307,7 @@ size_t find_tag_end(std::string_view s, size_t j) {
 }
 
 // Parses markup starting with '<' at s[p]; false when it is text ("a < b", "List<String>").
-bool parse_markup(std::string_view s, size_t p, Markup& m) {
+bool parse_markup(std::string_view s, size_t p, size_t last_gt, Markup& m) {
   size_t n = s.size();
   if (p + 1 >= n) return false;
   uint8_t c = byte_at(s, p + 1);
@@ -272,6 +324,9 @@ bool parse_markup(std::string_view s, size_t p, Markup& m) {
       }
       return true;
     }
+  }
+  if (last_gt == std::string_view::npos || last_gt < p) return false;  // nothing can close it
+  if (c == '!') {
     size_t close = s.find('>', p + 2);  // <!DOCTYPE ...>, <![CDATA[...]]>
     if (close == std::string_view::npos) return false;
     m.end = close + 1;
@@ -307,7 +362,7 @@ bool parse_markup(std::string_view s, size_t p, Markup& m) {
   const ElementInfo* info =
       !custom && len <= sizeof name ? find_element(std::string_view(name, len)) : nullptr;
   if (!info && !custom) return false;
-  size_t close = find_tag_end(s, j);
+  size_t close = find_tag_end(s, j, last_gt);
   if (close == std::string_view::npos) return false;
   m.end = close + 1;
   m.brk = info ? info->brk : TagBreak::none;
@@ -323,7 +378,7 @@ bool parse_markup(std::string_view s, size_t p, Markup& m) {
       size_t after = k + 2 + info->name.size();
       if (iequals_at(s, k + 2, info->name) &&
           (after == n || is_html_space(byte_at(s, after)) || s[after] == '/' || s[after] == '>')) {
-        size_t gt = find_tag_end(s, after);
+        size_t gt = find_tag_end(s, after, last_gt);
         m.end = gt == std::string_view::npos ? n : gt + 1;
         break;
       }
@@ -385,10 +440,16 @@ size_t decode_reference(std::string_view s, size_t p, std::string& buf) {
 
 // The line breaks a block tag adds: enough to make the output end in `want` of them, none at
 // the start (nested blocks and the source's own new lines do not pile up); <br> always adds one.
+// Only the last 64 bytes are looked at, so that a long run of white space costs nothing.
 std::string_view break_text(const std::string& out_so_far, TagBreak brk, bool is_br) {
   if (brk == TagBreak::none) return {};
-  size_t newlines = 0, k = out_so_far.size();
-  while (k > 0) {
+  if (brk == TagBreak::space) {
+    char last = out_so_far.empty() ? ' ' : out_so_far.back();
+    return last == ' ' || last == '\t' || last == '\n' || last == '\r' ? "" : " ";
+  }
+  if (is_br) return "\n";
+  size_t newlines = 0, k = out_so_far.size(), stop = k > 64 ? k - 64 : 0;
+  while (k > stop) {
     char c = out_so_far[k - 1];
     if (c == '\n') {
       ++newlines;
@@ -397,8 +458,6 @@ std::string_view break_text(const std::string& out_so_far, TagBreak brk, bool is
     }
     --k;
   }
-  if (brk == TagBreak::space) return k < out_so_far.size() || k == 0 ? "" : " ";
-  if (is_br) return "\n";
   if (k == 0) return {};
   size_t want = brk == TagBreak::paragraph ? 2 : 1;
   return newlines >= want ? std::string_view() : std::string_view("\n\n", want - newlines);
@@ -406,10 +465,12 @@ std::string_view break_text(const std::string& out_so_far, TagBreak brk, bool is
 
 bool strip_html(std::string_view in, std::string& out, std::string& buf, NormalizeCounts& counts) {
   Editor ed(in, out);
-  size_t i = 0, n = in.size();
+  size_t i = 0, n = in.size(), last_gt = in.rfind('>');
   while (i < n) {
-    size_t p = in.find_first_of("<&", i);
-    if (p == std::string_view::npos) break;
+    size_t p = scan(in, i, [](uint64_t w, uint64_t, uint64_t) {
+      return eq_mask(w, '<') | eq_mask(w, '&');
+    });
+    if (p == n) break;
     if (in[p] == '&') {
       size_t len = decode_reference(in, p, buf);
       if (len == 0) {
@@ -422,7 +483,7 @@ bool strip_html(std::string_view in, std::string& out, std::string& buf, Normali
       continue;
     }
     Markup m;
-    if (!parse_markup(in, p, m)) {
+    if (!parse_markup(in, p, last_gt, m)) {
       i = p + 1;
       continue;
     }
@@ -476,12 +537,15 @@ inline size_t control_length(std::string_view s, size_t i) {
 bool remove_controls(std::string_view in, std::string& out, NormalizeCounts& counts) {
   Editor ed(in, out);
   size_t n = in.size();
-  for (size_t i = 0; i < n;) {
-    uint8_t c = byte_at(in, i);
-    if (c >= 0x20 && c < 0x7F) {
-      ++i;
-      continue;
-    }
+  // Flags the first bytes control_length() looks at: C2, D8 9C, E2 80, E2 81, EF BB.
+  auto flags = [](uint64_t w0, uint64_t w1, uint64_t) {
+    uint64_t ws_controls = lt_mask(w0, '\r' + 1) & ~lt_mask(w0, '\t');
+    uint64_t m = (lt_mask(w0, 0x20) & ~ws_controls) | eq_mask(w0, 0x7F);
+    if ((w0 & kHigh) == 0) return m;
+    return m | eq_mask(w0, 0xC2) | (eq_mask(w0, 0xE2) & (eq_mask(w1, 0x80) | eq_mask(w1, 0x81))) |
+           (eq_mask(w0, 0xD8) & eq_mask(w1, 0x9C)) | (eq_mask(w0, 0xEF) & eq_mask(w1, 0xBB));
+  };
+  for (size_t i = scan(in, 0, flags); i < n; i = scan(in, i, flags)) {
     size_t len = control_length(in, i);
     if (len) {
       ed.replace(i, len, {});
@@ -568,16 +632,14 @@ bool lower(std::string_view in, std::string& out, bool& non_ascii_changed) {
   non_ascii_changed = false;
   bool prev_cased = false;  // the last non-case-ignorable character was cased
   size_t n = in.size();
-  std::string tmp;
   for (size_t i = 0; i < n;) {
     uint8_t c = byte_at(in, i);
     if (c < 0x80) {
       if (c >= 'A' && c <= 'Z') {
         size_t j = i;
-        tmp.clear();
-        while (j < n && byte_at(in, j) >= 'A' && byte_at(in, j) <= 'Z')
-          tmp.push_back(to_lower_ascii(byte_at(in, j++)));
-        ed.replace(i, j - i, tmp);
+        while (j < n && byte_at(in, j) >= 'A' && byte_at(in, j) <= 'Z') ++j;
+        std::string& dst = ed.replace_by_appending(i, j - i);
+        for (size_t k = i; k < j; ++k) dst.push_back(static_cast<char>(in[k] + 32));
         prev_cased = true;
         i = j;
         continue;
@@ -599,9 +661,7 @@ bool lower(std::string_view in, std::string& out, bool& non_ascii_changed) {
         low = static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(cp)));
       }
       if (low != cp) {
-        tmp.clear();
-        encode(low, tmp);
-        ed.replace(i, len, tmp);
+        encode(low, ed.replace_by_appending(i, len));
         non_ascii_changed = true;
       }
     }
@@ -669,46 +729,112 @@ inline WsKind ws_kind(std::string_view s, size_t i, size_t& len) {
   return kHorizontal;
 }
 
+inline bool is_ascii_space(uint8_t c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
 bool fold_whitespace(std::string_view in, std::string& out) {
   static constexpr std::string_view kBreaks = "\n\n ";
   Editor ed(in, out);
   size_t n = in.size();
-  for (size_t i = 0; i < n;) {
-    uint8_t c = byte_at(in, i);
-    if (c > ' ' && c < 0x80) {
-      ++i;
-      continue;
-    }
+  // Runs needing no change (one ' ', one or two '\n' between other characters) are skipped eight
+  // bytes at a time; anything else is flagged: controls, non-ASCII, "  ", " \n", "\n ", "\n\n\n".
+  // A run at the start or end is looked at on its own: the scan stops before a trailing run.
+  auto flags = [](uint64_t w0, uint64_t w1, uint64_t w2) {
+    uint64_t n0 = eq_mask(w0, '\n'), s0 = eq_mask(w0, ' ');
+    uint64_t n1 = eq_mask(w1, '\n'), s1 = eq_mask(w1, ' ');
+    uint64_t m = (lt_mask(w0, 0x20) & ~n0) | (s0 & (s1 | n1)) |
+                 (n0 & (s1 | (n1 & eq_mask(w2, '\n'))));
+    if ((w0 & kHigh) == 0) return m;
+    // The first two bytes of every non-ASCII white space (see whitespace_length).
+    return m | (eq_mask(w0, 0xC2) & (eq_mask(w1, 0x85) | eq_mask(w1, 0xA0))) |
+           (eq_mask(w0, 0xE1) & eq_mask(w1, 0x9A)) |
+           (eq_mask(w0, 0xE2) & (eq_mask(w1, 0x80) | eq_mask(w1, 0x81))) |
+           (eq_mask(w0, 0xE3) & eq_mask(w1, 0x80));
+  };
+  size_t limit = n;
+  while (limit > 0 && is_ascii_space(byte_at(in, limit - 1))) --limit;
+  std::string_view body = in.substr(0, limit);
+  size_t done = 0;  // everything before has been looked at
+  size_t i = n > 0 && is_ascii_space(byte_at(in, 0)) ? 0 : scan(body, 0, flags);
+  while (i < n) {
+    while (i > done && (in[i - 1] == ' ' || in[i - 1] == '\n')) --i;  // back to the run's start
     size_t len;
     WsKind kind = ws_kind(in, i, len);
     if (kind == kNotSpace) {
       ++i;
-      continue;
-    }
-    size_t start = i, newlines = 0;
-    bool space_after_break = false;
-    do {
-      if (kind == kHorizontal) {
-        space_after_break = true;
-      } else {
-        newlines += kind == kParagraph ? 2 : 1;
-        space_after_break = false;
-      }
-      i += len;
-    } while (i < n && (kind = ws_kind(in, i, len)) != kNotSpace);
-    std::string_view want;
-    if (start == 0 || i == n) {
-      want = {};
-    } else if (newlines == 0) {
-      want = " ";
     } else {
-      // "\n", "\n\n", "\n ", "\n\n " are all views of kBreaks.
-      size_t count = std::min<size_t>(newlines, 2);
-      want = kBreaks.substr(2 - count, count + (space_after_break ? 1 : 0));
+      size_t start = i, newlines = 0;
+      bool space_after_break = false;
+      do {
+        if (kind == kHorizontal) {
+          space_after_break = true;
+        } else {
+          newlines += kind == kParagraph ? 2 : 1;
+          space_after_break = false;
+        }
+        i += len;
+      } while (i < n && (kind = ws_kind(in, i, len)) != kNotSpace);
+      std::string_view want;
+      if (start == 0 || i == n) {
+        want = {};
+      } else if (newlines == 0) {
+        want = " ";
+      } else {
+        // "\n", "\n\n", "\n ", "\n\n " are all views of kBreaks.
+        size_t count = std::min<size_t>(newlines, 2);
+        want = kBreaks.substr(2 - count, count + (space_after_break ? 1 : 0));
+      }
+      bool same = i - start == want.size();
+      for (size_t k = 0; same && k < want.size(); ++k) same = in[start + k] == want[k];
+      if (!same) ed.replace(start, i - start, want);
     }
-    if (in.substr(start, i - start) != want) ed.replace(start, i - start, want);
+    done = i;
+    if (i < limit) i = scan(body, i, flags);  // at limit: the trailing run, if any, is next
   }
   return ed.finish();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step 4: what lets utf8proc be skipped
+
+#if UTF8PROC_VERSION_MAJOR == 2 && UTF8PROC_VERSION_MINOR <= 8
+#define DQPREP_UTF8PROC_COMB_INDEX 1
+// A starter that no composition takes as its second character. utf8proc up to 2.8 marks a
+// possible second by comb_index >= 0x8000, and composes Hangul jamo by arithmetic.
+inline bool plain_starter(char32_t cp) {
+  if ((cp >= 0x1161 && cp <= 0x1175) || (cp >= 0x11A7 && cp <= 0x11C2)) return false;
+  const utf8proc_property_t* p = utf8proc_get_property(static_cast<utf8proc_int32_t>(cp));
+  return p->combining_class == 0 && (p->comb_index == UINT16_MAX || p->comb_index < 0x8000);
+}
+#endif
+
+// ---------------------------------------------------------------------------------------------
+// The shortcut for the common record: pure ASCII that no step would change.
+
+// True when `s` is ASCII and normalize() would return it unchanged. Eight bytes at a time;
+// w1 and w2 are the words one and two bytes further on, for "  ", " \n", "\n ", "\n\n\n".
+bool ascii_unchanged(std::string_view s, const NormalizeOptions& o) {
+  size_t n = s.size();
+  if (n == 0) return true;
+  if (o.fold_whitespace && (s[0] == ' ' || s[0] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\n'))
+    return false;
+  const uint64_t ctrl_on = o.fold_whitespace || o.remove_control ? ~0ULL : 0;
+  const uint64_t del_on = o.remove_control ? ~0ULL : 0;
+  const uint64_t upper_on = o.lowercase ? ~0ULL : 0;
+  const uint64_t html_on = o.strip_html ? ~0ULL : 0;
+  const uint64_t fold_on = o.fold_whitespace ? ~0ULL : 0;
+  auto bad = [&](uint64_t w0, uint64_t w1, uint64_t w2) {
+    uint64_t n0 = eq_mask(w0, '\n'), s0 = eq_mask(w0, ' ');
+    uint64_t n1 = eq_mask(w1, '\n'), s1 = eq_mask(w1, ' ');
+    uint64_t n2 = eq_mask(w2, '\n');
+    uint64_t b = (w0 & kHigh);
+    b |= lt_mask(w0, 0x20) & ~n0 & ctrl_on;  // TAB CR VT FF fold; the rest are removed
+    b |= eq_mask(w0, 0x7F) & del_on;
+    b |= lt_mask(w0, 'Z' + 1) & ~lt_mask(w0, 'A') & upper_on;
+    b |= (eq_mask(w0, '<') | eq_mask(w0, '&')) & html_on;
+    b |= ((s0 & (s1 | n1)) | (n0 & (s1 | (n1 & n2)))) & fold_on;
+    return b;
+  };
+  return scan(s, 0, bad) == n;
 }
 
 }  // namespace
@@ -780,39 +906,130 @@ std::string lowercase(std::string_view in) {
   return out;
 }
 
-bool Normalizer::apply_form(std::string_view in, UnicodeForm form, bool ascii_fast_path,
+namespace {
+// Caches a stability answer for a BMP code point (the table is made on first use).
+bool remember(std::vector<uint8_t>& known, char32_t cp, bool stable) {
+  if (cp > 0xFFFF) return stable;
+  if (known.empty()) known.assign(0x10000, 0);
+  known[cp] = stable ? 1 : 2;
+  return stable;
+}
+}  // namespace
+
+// A stable character is a plain starter (reordering never crosses it, nothing composes with
+// what precedes it) that is its own normal form and whose decomposition starts with a plain
+// starter. The normal form of a text is then the concatenation of the normal forms of its
+// pieces cut before each stable character. ASCII is stable.
+bool Normalizer::is_stable(char32_t cp, UnicodeForm form) {
+  if (cp < 0x80) return true;
+#ifdef DQPREP_UTF8PROC_COMB_INDEX
+  std::vector<uint8_t>& known = stable_[form == UnicodeForm::nfkc ? 1 : 0];
+  if (cp <= 0xFFFF && !known.empty() && known[cp] != 0) return known[cp] == 1;
+  if (!plain_starter(cp)) return remember(known, cp, false);
+  const utf8proc_property_t* p = utf8proc_get_property(static_cast<utf8proc_int32_t>(cp));
+  if (p->decomp_seqindex == UINT16_MAX || (p->decomp_type != 0 && form == UnicodeForm::nfc))
+    return remember(known, cp, true);  // no decomposition under this form
+  if (cp > 0xFFFF) return false;
+  // Precomposed letters (é, ά, ü) decompose and compose back: asked of utf8proc once each.
+  {
+    std::string utf8;
+    encode(cp, utf8);
+    utf8proc_int32_t buf[32];  // the longest decomposition (U+FDFA, NFKD) has 18
+    auto options = static_cast<utf8proc_option_t>(
+        UTF8PROC_STABLE | UTF8PROC_COMPOSE | (form == UnicodeForm::nfkc ? UTF8PROC_COMPAT : 0));
+    utf8proc_ssize_t n = utf8proc_decompose(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
+                                            static_cast<utf8proc_ssize_t>(utf8.size()), buf, 32,
+                                            options);
+    bool yes = n > 0 && n <= 32 && plain_starter(static_cast<char32_t>(buf[0])) &&
+               utf8proc_normalize_utf32(buf, n, options) == 1 &&
+               static_cast<char32_t>(buf[0]) == cp;
+    return remember(known, cp, yes);
+  }
+#else
+  (void)form;  // a newer utf8proc encodes compositions differently: send everything to it
+  return false;
+#endif
+}
+
+bool Normalizer::apply_form(std::string_view in, UnicodeForm form, bool fast_paths,
                             std::string& out) {
   auto options = static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
                                                 (form == UnicodeForm::nfkc ? UTF8PROC_COMPAT : 0));
+  // utf8proc_decompose's own reordering is a gnome sort, quadratic in a run of combining marks
+  // ("Zalgo" text), so the decomposition and the canonical ordering are done here: U+034F
+  // COMBINING GRAPHEME JOINER before the 31st mark of a run (UAX #15 Stream-Safe Text Format),
+  // then a stable sort of each run by combining class, which is the canonical ordering.
+  if (cps_.empty()) cps_.resize(64);
   auto normalize_segment = [&](std::string_view seg) -> std::string_view {
-    const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(seg.data());
-    auto seg_size = static_cast<utf8proc_ssize_t>(seg.size());
-    utf8proc_ssize_t count;
-    while (true) {
-      count = utf8proc_decompose(bytes, seg_size, cps_.data(),
-                                 static_cast<utf8proc_ssize_t>(cps_.size()), options);
-      if (count < 0) return seg;  // not reachable on repaired input: keep the text as it is
-      // reencode writes count * 4 bytes at most plus a NUL, in place.
-      if (static_cast<size_t>(count) + 1 <= cps_.size()) break;
-      cps_.resize(std::max<size_t>(static_cast<size_t>(count) + 1, cps_.size() * 2));
+    size_t count = 0, run = 0;
+    auto push = [&](utf8proc_int32_t cp) {
+      if (count + 2 > cps_.size()) cps_.resize(std::max<size_t>(64, cps_.size() * 2));
+      cps_[count++] = cp;
+    };
+    auto ccc = [](utf8proc_int32_t cp) { return utf8proc_get_property(cp)->combining_class; };
+    for (size_t i = 0; i < seg.size();) {
+      char32_t cp;
+      i += decode(seg, i, cp);
+      utf8proc_int32_t parts[32];  // the longest decomposition (U+FDFA, NFKD) has 18
+      int boundclass = 0;
+      utf8proc_ssize_t n = utf8proc_decompose_char(static_cast<utf8proc_int32_t>(cp), parts, 32,
+                                                   options, &boundclass);
+      if (n < 0 || n > 32) return seg;  // not reachable on repaired input: keep the text
+      for (utf8proc_ssize_t k = 0; k < n; ++k) {
+        if (ccc(parts[k]) == 0) {
+          run = 0;
+        } else if (++run > 30) {
+          push(0x034F);
+          run = 1;
+        }
+        push(parts[k]);
+      }
     }
-    utf8proc_ssize_t bytes_out = utf8proc_reencode(cps_.data(), count, options);
+    for (size_t a = 0; a < count;) {
+      if (ccc(cps_[a]) == 0) {
+        ++a;
+        continue;
+      }
+      size_t b = a + 1;
+      while (b < count && ccc(cps_[b]) != 0) ++b;
+      if (b - a > 1)
+        std::stable_sort(cps_.begin() + static_cast<ptrdiff_t>(a),
+                         cps_.begin() + static_cast<ptrdiff_t>(b),
+                         [&](utf8proc_int32_t x, utf8proc_int32_t y) { return ccc(x) < ccc(y); });
+      a = b;
+    }
+    // Composes, then writes UTF-8 in place: count * 4 bytes at most, plus a NUL (push left room).
+    utf8proc_ssize_t bytes_out =
+        utf8proc_reencode(cps_.data(), static_cast<utf8proc_ssize_t>(count), options);
     if (bytes_out < 0) return seg;
     return {reinterpret_cast<const char*>(cps_.data()), static_cast<size_t>(bytes_out)};
   };
   Editor ed(in, out);
-  if (!ascii_fast_path) {
+  if (!fast_paths) {
     std::string_view r = normalize_segment(in);
     if (r != in) ed.replace(0, in.size(), r);
     return ed.finish();
   }
-  // An ASCII character is its own NFKC and never composes with what precedes it, so only runs
-  // of non-ASCII characters, each with the one ASCII character before it (it may take a
-  // combining mark: "e\u0301"), need utf8proc.
+  // Text splits before every stable character into chunks normalized independently; a chunk
+  // of one stable character is its own normal form, so only runs of unstable characters, each
+  // with the stable character before it (it may compose with them: "e\u0301"), need utf8proc.
   size_t n = in.size();
+  size_t last_stable = 0, last_stable_end = 0;  // the last stable non-ASCII character seen
   for (size_t j = find_non_ascii(in, 0); j < n; j = find_non_ascii(in, j)) {
-    size_t start = j > 0 ? j - 1 : 0, k = j;
-    while (k < n && byte_at(in, k) >= 0x80) ++k;
+    char32_t cp;
+    size_t len = decode(in, j, cp);
+    if (is_stable(cp, form)) {
+      last_stable = j;
+      last_stable_end = j += len;
+      continue;
+    }
+    size_t start = j == last_stable_end && j > 0 ? last_stable : j > 0 ? j - 1 : 0;
+    size_t k = j + len;
+    while (k < n && byte_at(in, k) >= 0x80) {
+      size_t l = decode(in, k, cp);
+      if (is_stable(cp, form)) break;
+      k += l;
+    }
     std::string_view seg = in.substr(start, k - start);
     std::string_view r = normalize_segment(seg);
     if (r != seg) ed.replace(start, seg.size(), r);
@@ -823,6 +1040,10 @@ bool Normalizer::apply_form(std::string_view in, UnicodeForm form, bool ascii_fa
 
 bool Normalizer::run(std::string_view in, const NormalizeOptions& opts, std::string& out,
                      NormalizeCounts& counts) {
+  if (opts.fast_paths && ascii_unchanged(in, opts)) {
+    out.assign(in);  // assign copes with `in` viewing `out`
+    return false;
+  }
   const char* out_begin = out.data();
   if (in.data() < out_begin + out.size() && out_begin < in.data() + in.size()) {
     a_.assign(in);  // `in` views `out`, which is about to be overwritten
@@ -844,7 +1065,7 @@ bool Normalizer::run(std::string_view in, const NormalizeOptions& opts, std::str
   auto form_step = [&] {
     if (opts.form == UnicodeForm::none) return;
     step([&](std::string_view s, std::string& d) {
-      return apply_form(s, opts.form, opts.ascii_fast_path, d);
+      return apply_form(s, opts.form, opts.fast_paths, d);
     });
   };
 
@@ -854,8 +1075,9 @@ bool Normalizer::run(std::string_view in, const NormalizeOptions& opts, std::str
       return true;
     });
   }
-  if (opts.strip_html && cur.find_first_of("<&") != std::string_view::npos)
-    step([&](std::string_view s, std::string& d) { return strip_html(s, d, seg_, counts); });
+  if (opts.strip_html && (cur.find('<') != std::string_view::npos ||
+                          cur.find('&') != std::string_view::npos))
+    step([&](std::string_view s, std::string& d) { return strip_html(s, d, entity_, counts); });
   if (opts.remove_control)
     step([&](std::string_view s, std::string& d) { return remove_controls(s, d, counts); });
   form_step();

@@ -319,6 +319,16 @@ Status Parser::raw_value(const Path& path, std::optional<std::string_view>& out)
   return impl_->each(path, visit);
 }
 
+Status Parser::raw_values(const Path& path, std::vector<std::string_view>& out) {
+  auto visit = [&](od::value v) -> Status {
+    std::string_view raw;
+    DQPREP_RETURN_IF_ERROR(raw_of(v, raw));
+    out.push_back(raw);
+    return {};
+  };
+  return impl_->each(path, visit);
+}
+
 Status Parser::numbers(const Path& path, std::vector<double>& out, bool& found) {
   found = false;
   auto number = [&](od::value v) -> Status {

@@ -256,6 +256,7 @@ class Driver {
         ++written_;
         changed_.notify_all();
       }
+      if (options_.in_order) DQPREP_RETURN_IF_ERROR(options_.in_order(batch->emitter));
       const Emitter& e = batch->emitter;
       if (out) DQPREP_RETURN_IF_ERROR(out->write(e.out_));
       if (options_.consume_state) DQPREP_RETURN_IF_ERROR(options_.consume_state(e.state_));

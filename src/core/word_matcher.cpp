@@ -72,43 +72,61 @@ bool code_point_before(std::string_view s, size_t end, char32_t& cp) {
   return true;
 }
 
+// The normal form of one line, with what create() needs to know about it.
+struct Folded {
+  std::string text;
+  uint32_t units = 0;  // code points (a space counts as one)
+  char32_t first = 0, last = 0;
+};
+
+Result<Folded> fold_line(std::string_view line) {
+  Folded f;
+  bool pending_space = false;
+  for (size_t i = 0; i < line.size();) {
+    size_t ws = text::whitespace_length(line, i);
+    if (ws) {
+      pending_space = f.units > 0;
+      i += ws;
+      continue;
+    }
+    Decoded d = decode(line, i);
+    if (!d.valid) return Status::usage("drop-words entry is not valid UTF-8: '" + std::string(line) + "'");
+    if (pending_space) {
+      f.text.push_back(' ');
+      ++f.units;
+      pending_space = false;
+    }
+    char buf[4];
+    char32_t c = fold(d.cp);
+    f.text.append(buf, encode(c, buf));
+    if (f.units == 0) f.first = c;
+    f.last = c;
+    ++f.units;
+    i += d.len;
+  }
+  return f;
+}
+
 }  // namespace
+
+Result<std::string> WordMatcher::normalize_entry(std::string_view line) {
+  Result<Folded> f = fold_line(line);
+  if (!f.ok()) return f.status();
+  return std::move(f->text);
+}
 
 Result<WordMatcher> WordMatcher::create(std::span<const std::string> lines) {
   WordMatcher m;
   std::unordered_set<std::string> seen;
   for (const std::string& line : lines) {
-    std::string folded;
-    uint32_t units = 0;
-    bool pending_space = false;
-    char32_t first = 0, last = 0;
-    for (size_t i = 0; i < line.size();) {
-      size_t ws = text::whitespace_length(line, i);
-      if (ws) {
-        pending_space = units > 0;
-        i += ws;
-        continue;
-      }
-      Decoded d = decode(line, i);
-      if (!d.valid) return Status::usage("drop-words entry is not valid UTF-8: '" + line + "'");
-      if (pending_space) {
-        folded.push_back(' ');
-        ++units;
-        pending_space = false;
-      }
-      char buf[4];
-      char32_t f = fold(d.cp);
-      folded.append(buf, encode(f, buf));
-      if (units == 0) first = f;
-      last = f;
-      ++units;
-      i += d.len;
-    }
-    if (units == 0 || !seen.insert(folded).second) continue;
-    m.entries_.push_back(std::move(folded));
-    m.entry_units_.push_back(units);
-    m.entry_bounds_.push_back(static_cast<uint8_t>((needs_boundary(first) ? 1 : 0) | (needs_boundary(last) ? 2 : 0)));
-    m.max_units_ = std::max(m.max_units_, units);
+    Result<Folded> f = fold_line(line);
+    if (!f.ok()) return f.status();
+    if (f->units == 0 || !seen.insert(f->text).second) continue;
+    m.entries_.push_back(std::move(f->text));
+    m.entry_units_.push_back(f->units);
+    m.entry_bounds_.push_back(
+        static_cast<uint8_t>((needs_boundary(f->first) ? 1 : 0) | (needs_boundary(f->last) ? 2 : 0)));
+    m.max_units_ = std::max(m.max_units_, f->units);
   }
   if (m.entries_.empty()) return Status::usage("the drop-words list has no entries");
 
@@ -175,7 +193,7 @@ Result<WordMatcher> WordMatcher::create(std::span<const std::string> lines) {
   return m;
 }
 
-template <class OnHit>
+template <bool kOverlapping, class OnHit>
 void WordMatcher::scan(std::string_view text, OnHit&& on_hit) const {
   // Start offsets of the last units (a code point, or a run of white space) in a ring.
   size_t ring_size = 1;
@@ -252,12 +270,17 @@ void WordMatcher::scan(std::string_view text, OnHit&& on_hit) const {
       auto entry = static_cast<uint32_t>(output_[s]);
       size_t units = entry_units_[entry];
       size_t start_unit = unit - units;
-      if (start_unit < selected_end) continue;
+      if (!kOverlapping && start_unit < selected_end) continue;
       size_t offset = ring[start_unit & mask];
       char32_t around;
       if ((entry_bounds_[entry] & 1) && code_point_before(text, offset, around) && is_word_char(around)) continue;
       if ((entry_bounds_[entry] & 2) && i < text.size() && is_word_char(decode(text, i).cp)) continue;
-      pending.push_back(Candidate{start_unit, unit, offset, i, entry});
+      if constexpr (kOverlapping) {
+        go_on = on_hit(Hit{offset, i - offset, entry});
+        if (!go_on) break;
+      } else {
+        pending.push_back(Candidate{start_unit, unit, offset, i, entry});
+      }
     }
     // A candidate arriving later ends after `unit`, so it starts after unit - max_units_.
     if (!pending.empty() && unit + 1 > max_units_) settle(unit + 1 - max_units_);
@@ -267,12 +290,19 @@ void WordMatcher::scan(std::string_view text, OnHit&& on_hit) const {
 
 size_t WordMatcher::count(std::string_view text, size_t stop_after) const {
   size_t hits = 0;
-  scan(text, [&](const Hit&) { return ++hits <= stop_after; });
+  scan<false>(text, [&](const Hit&) { return ++hits <= stop_after; });
   return hits;
 }
 
 void WordMatcher::find(std::string_view text, std::vector<Hit>& hits) const {
-  scan(text, [&](const Hit& h) {
+  scan<false>(text, [&](const Hit& h) {
+    hits.push_back(h);
+    return true;
+  });
+}
+
+void WordMatcher::find_all(std::string_view text, std::vector<Hit>& hits) const {
+  scan<true>(text, [&](const Hit& h) {
     hits.push_back(h);
     return true;
   });

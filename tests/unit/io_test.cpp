@@ -4,6 +4,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -169,6 +170,21 @@ TEST(OutputFile, DevicesAreWrittenInPlaceNeverReplaced) {
   ASSERT_EQ(::stat("/dev/null", &after), 0);
   EXPECT_TRUE(S_ISCHR(after.st_mode));
   EXPECT_EQ(before.st_rdev, after.st_rdev);
+}
+
+TEST(OutputFile, DescriptorPathsLeadingToFilesAreWrittenInPlace) {
+  TempDir dir;
+  std::string target = dir.file("stderr.txt");
+  int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ASSERT_GE(fd, 0);
+  std::string via = "/proc/self/fd/" + std::to_string(fd);
+  Result<std::unique_ptr<OutputFile>> out = OutputFile::open(via);
+  ASSERT_TRUE(out.ok());
+  ASSERT_TRUE((*out)->write("{}\n").ok());
+  ASSERT_TRUE((*out)->commit().ok());
+  ::close(fd);
+  EXPECT_EQ(*read_lines(target), std::vector<std::string>{"{}"});
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()), 1);  // no temp left
 }
 
 TEST(OutputFile, ThroughASymlinkTheTargetIsReplaced) {

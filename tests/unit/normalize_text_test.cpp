@@ -1,7 +1,9 @@
 #include "dqprep/normalize_text.hpp"
 
 #include <gtest/gtest.h>
+#include <utf8proc.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,22 @@ std::string norm(std::string_view in, const NormalizeOptions& o = {}) {
   NormalizeCounts counts;
   normalize(in, o, out, counts);
   return out;
+}
+
+// `in` with bytes outside printable ASCII as \xHH, for failure messages.
+std::string escaped(std::string_view in) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string e;
+  for (unsigned char c : in) {
+    if (c >= 0x20 && c < 0x7F && c != '\\') {
+      e += static_cast<char>(c);
+    } else {
+      e += "\\x";
+      e += hex[c >> 4];
+      e += hex[c & 15];
+    }
+  }
+  return e;
 }
 
 std::string repaired(std::string_view in, size_t* count = nullptr) {
@@ -56,15 +74,39 @@ TEST(NormalizeTextForm, NfkcFoldsCompatibilityCharacters) {
   EXPECT_EQ(norm("caf\u00E9 na\u00EFve \u00C5", nfkc), "caf\u00E9 na\u00EFve \u00C5");
 }
 
+TEST(NormalizeTextForm, LongRunsOfMarksAreMadeStreamSafe) {
+  // UAX #15: a grapheme joiner (U+034F) before the 31st non-starter in a row; each run is then
+  // put in canonical order (U+0316 class 220 before U+0301 class 230) and 'a' takes one U+0301.
+  std::string in = "a";
+  for (int k = 0; k < 20; ++k) in += "\u0301\u0316";
+  std::string expected = "\u00E1";
+  for (int k = 0; k < 15; ++k) expected += "\u0316";
+  for (int k = 0; k < 14; ++k) expected += "\u0301";
+  expected += "\u034F";
+  for (int k = 0; k < 5; ++k) expected += "\u0316";
+  for (int k = 0; k < 5; ++k) expected += "\u0301";
+  auto nfc = only(UnicodeForm::nfc);
+  EXPECT_EQ(norm(in, nfc), expected);
+  EXPECT_EQ(norm(expected, nfc), expected);
+  std::string zalgo = "x";
+  for (int k = 0; k < 100000; ++k) zalgo += k % 2 ? "\u0316" : "\u0301";
+  EXPECT_EQ(norm(norm(zalgo, nfc), nfc), norm(zalgo, nfc));  // quick: no quadratic sort
+}
+
 TEST(NormalizeTextForm, NoneLeavesCharactersAlone) {
   auto none = only(UnicodeForm::none);
   EXPECT_EQ(norm("e\u0301 \uFB01 \uFF21", none), "e\u0301 \uFB01 \uFF21");
 }
 
-TEST(NormalizeTextForm, AsciiBeforeCombiningMarkComposesInsideLongerText) {
-  // The ASCII letter before a non-ASCII run belongs to the run.
+TEST(NormalizeTextForm, CharacterBeforeAMarkComposesInsideLongerText) {
+  // Only pieces around characters that may change go through utf8proc; the character before
+  // such a piece belongs to it.
   EXPECT_EQ(norm("The cafe\u0301 and the A\u030Angstr\u00F6m."),
             "The caf\u00E9 and the \u00C5ngstr\u00F6m.");
+  EXPECT_EQ(norm("\u0436\u0438\u0306 \u4E2D\u03B1\u0301"), "\u0436\u0439 \u4E2D\u03AC");
+  EXPECT_EQ(norm("\u0995\u09C7\u09BE"), "\u0995\u09CB");  // U+09BE: a starter that composes
+  EXPECT_EQ(norm("\u4E2D\uAC00\u11A8"), "\u4E2D\uAC01");  // Hangul LV + T
+  EXPECT_EQ(norm("\u4E2D\uF900\u0344"), "\u4E2D\u8C48\u0308\u0301");  // canonical singletons
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -89,6 +131,49 @@ TEST(NormalizeTextWhitespace, KeepsLinesAndParagraphs) {
   EXPECT_EQ(norm("a\n\nb", o), "a\n\nb");
   EXPECT_EQ(norm("a\u2028b\u2029c\u0085d\x0B" "e\x0C" "f", o), "a\nb\n\nc\nd\ne\nf");
   EXPECT_EQ(norm("\n\n  x  \n\n", o), "x");
+}
+
+// The folding rules written plainly, on a few kinds of pieces: a reference for the fast scan.
+TEST(NormalizeTextWhitespace, AgreesWithPlainReference) {
+  struct Piece {
+    std::string text;
+    int kind;  // 0 other, 1 horizontal, 2 line break, 3 paragraph
+  };
+  const std::vector<Piece> pieces = {{"a", 0}, {"b", 0}, {"\u00E9", 0}, {"\u4E2D", 0},
+                                     {" ", 1}, {"\t", 1}, {"\u3000", 1}, {"\u00A0", 1},
+                                     {"\n", 2}, {"\r\n", 2}, {"\r", 2}, {"\u2029", 3}};
+  auto o = only(UnicodeForm::none);
+  o.fold_whitespace = true;
+  Rng rng(99);
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::string in, expected, pending;
+    size_t n = rng.uniform(40);
+    int breaks = 0;
+    bool space = false, started = false, last_cr = false;
+    for (size_t k = 0; k < n; ++k) {
+      // Mostly letters, so that runs land at every offset of the 8-byte words.
+      const Piece& p =
+          rng.bernoulli(0.6) ? pieces[rng.uniform(4)] : pieces[rng.uniform(pieces.size())];
+      in += p.text;
+      if (p.kind == 0) {
+        if (started) {
+          if (breaks) expected += std::string(std::min(breaks, 2), '\n');
+          if (space) expected += " ";
+        }
+        expected += p.text;
+        started = true;
+        breaks = 0;
+        space = false;
+      } else if (p.kind == 1) {
+        space = true;
+      } else if (!(p.text == "\n" && last_cr)) {  // "\r" then "\n" is one CRLF
+        breaks += p.kind == 3 ? 2 : 1;
+        space = false;
+      }
+      last_cr = p.text == "\r";
+    }
+    ASSERT_EQ(norm(in, o), expected) << "input: " << escaped(in);
+  }
 }
 
 TEST(NormalizeTextWhitespace, NfkcSpacesAreFoldedToo) {
@@ -152,18 +237,20 @@ TEST(NormalizeTextControl, OffKeepsThem) {
 
 TEST(NormalizeTextUtf8, UnicodeStandardExamples) {
   const std::string F = "\uFFFD";
+  const std::string F8 = F + F + F + F + F + F + F + F;
   size_t n = 0;
   EXPECT_EQ(repaired("\x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64", &n),
             "a" + F + F + F + "b" + F + "c" + F + F + "d");
   EXPECT_EQ(n, 6u);
   // Table 3-8: non-shortest forms.
-  EXPECT_EQ(repaired("\xC0\xAF\xE0\x80\xBF\xF0\x81\x82\x41", &n), F + F + F + F + F + F + F + F + "A");
+  EXPECT_EQ(repaired("\xC0\xAF\xE0\x80\xBF\xF0\x81\x82\x41", &n), F8 + "A");
   EXPECT_EQ(n, 8u);
   // Table 3-9: surrogates.
-  EXPECT_EQ(repaired("\xED\xA0\x80\xED\xBF\xBF\xED\xAF\x41", &n), F + F + F + F + F + F + F + F + "A");
+  EXPECT_EQ(repaired("\xED\xA0\x80\xED\xBF\xBF\xED\xAF\x41", &n), F8 + "A");
   EXPECT_EQ(n, 8u);
   // Table 3-10: other ill-formed sequences.
-  EXPECT_EQ(repaired("\xF4\x91\x92\x93\xFF\x41\x80\xBF\x42", &n), F + F + F + F + F + "A" + F + F + "B");
+  EXPECT_EQ(repaired("\xF4\x91\x92\x93\xFF\x41\x80\xBF\x42", &n),
+            F + F + F + F + F + "A" + F + F + "B");
   EXPECT_EQ(n, 7u);
   // Table 3-11: truncated sequences.
   EXPECT_EQ(repaired("\xE1\x80\xE2\xF0\x91\x92\xF1\xBF\x41", &n), F + F + F + F + "A");
@@ -214,7 +301,7 @@ TEST(NormalizeTextLowercase, FullUnicodeLowercase) {
   EXPECT_EQ(lowercase("Stra\u00DFE"), "stra\u00DFe");  // not case folding: ß stays
   EXPECT_EQ(lowercase("\u00C0\u00C9\u00CE"), "\u00E0\u00E9\u00EE");
   EXPECT_EQ(lowercase("\u039F\u0394\u03A5\u03A3\u03A3\u0395\u03A5\u03A3"),
-            "\u03BF\u03B4\u03C5\u03C3\u03C3\u03B5\u03C5\u03C2");  // ΟΔΥΣΣΕΥΣ -> οδυσσευς
+            "\u03BF\u03B4\u03C5\u03C3\u03C3\u03B5\u03C5\u03C2");  // -> οδυσσευς
   EXPECT_EQ(lowercase("\u03A3\u0391\u03A3 \u03A3"), "\u03C3\u03B1\u03C2 \u03C3");
   EXPECT_EQ(lowercase("\u0391\u03A3."), "\u03B1\u03C2.");
   EXPECT_EQ(lowercase("\u0391\u03A3'\u0391"), "\u03B1\u03C3'\u03B1");
@@ -264,6 +351,16 @@ TEST(NormalizeTextHtml, LeavesTextThatIsNotMarkup) {
   EXPECT_EQ(norm("x<3 and List<String> or <T>", html()), "x<3 and List<String> or <T>");
   EXPECT_EQ(norm("unterminated <b class='x", html()), "unterminated <b class='x");
   EXPECT_EQ(norm("a <b", html()), "a <b");
+}
+
+TEST(NormalizeTextHtml, ManyUnclosedTagsStayTextQuickly) {
+  std::string in;
+  for (int k = 0; k < 50000; ++k) in += "<b <!x <?y ";
+  in.pop_back();
+  EXPECT_EQ(norm(in, html()), in);  // each '<' used to look for a '>' to the end: quadratic
+  std::string cells;
+  for (int k = 0; k < 50000; ++k) cells += "<td> ";
+  EXPECT_EQ(norm(cells + "x", html()), "x");
 }
 
 TEST(NormalizeTextHtml, BlockTagsBreakLines) {
@@ -408,7 +505,7 @@ TEST(NormalizeTextIdempotence, VariedInputsAllOptionSets) {
   for (const auto& o : option_sets()) {
     for (const auto& in : varied_inputs()) {
       std::string once = norm(in, o), twice = norm(once, o);
-      EXPECT_EQ(twice, once) << "input: " << in << " form " << static_cast<int>(o.form)
+      EXPECT_EQ(twice, once) << "input: " << escaped(in) << " form " << static_cast<int>(o.form)
                              << " fold " << o.fold_whitespace << " ctrl " << o.remove_control
                              << " lower " << o.lowercase << " punct " << o.unify_punct;
       EXPECT_TRUE(is_valid_utf8(once));
@@ -437,7 +534,9 @@ std::string random_text(Rng& rng) {
       "\uFB01", "\uFF21", "\u2460", "\u00B4", "\u2026", "\u2014", "\u201C", "\u2019",
       "\u03A3", "\u0130", "\u1D2C", "\u00DF", "\u1100", "\u1161", "\u11A8", "\u0645",
       "\xC0",   "\x80",   "\xE2\x82", "\xED\xA0\x80", "<b>", "</p>", "&amp;", "&lt;",
-      "\U0001F468", ".",  "'",      "<",      "&",      "x\u0308"};
+      "\U0001F468", ".",  "'",      "<",      "&",      "x\u0308", "\u0436", "\u0438",
+      "\u0306", "\u4E2D", "\uAC00", "\u11A8", "\u11A7", "\u09C7", "\u09BE", "\u03B1",
+      "\uF900", "\u0344", "\u212A", "\u0915", "\u094D", "\u0F73", "\u1E9B", "\u0323"};
   std::string s;
   size_t n = rng.uniform(24);
   for (size_t k = 0; k < n; ++k) s += pieces[rng.uniform(pieces.size())];
@@ -451,10 +550,10 @@ TEST(NormalizeTextIdempotence, RandomPieces) {
     std::string in = random_text(rng);
     const NormalizeOptions& o = sets[rng.uniform(sets.size())];
     std::string once = norm(in, o), twice = norm(once, o);
-    ASSERT_EQ(twice, once) << "input: " << in << " form " << static_cast<int>(o.form) << " fold "
-                           << o.fold_whitespace << " ctrl " << o.remove_control << " lower "
-                           << o.lowercase << " punct " << o.unify_punct;
-    ASSERT_TRUE(is_valid_utf8(once)) << in;
+    ASSERT_EQ(twice, once) << "input: " << escaped(in) << " form " << static_cast<int>(o.form)
+                           << " fold " << o.fold_whitespace << " ctrl " << o.remove_control
+                           << " lower " << o.lowercase << " punct " << o.unify_punct;
+    ASSERT_TRUE(is_valid_utf8(once)) << escaped(in);
   }
 }
 
@@ -472,10 +571,67 @@ TEST(NormalizeTextFastPath, SameAsWholeTextThroughUtf8proc) {
       o.strip_html = html_on;
       for (const auto& in : inputs) {
         NormalizeOptions slow = o;
-        slow.ascii_fast_path = false;
+        slow.fast_paths = false;
         ASSERT_EQ(norm(in, o), norm(in, slow))
-            << "input: " << in << " form " << static_cast<int>(o.form);
+            << "input: " << escaped(in) << " form " << static_cast<int>(o.form);
       }
+    }
+  }
+}
+
+
+// utf8proc's own NFC/NFKC of the whole text (utf8proc_map), the reference.
+std::string utf8proc_reference(const std::string& in, UnicodeForm form) {
+  utf8proc_uint8_t* buf = form == UnicodeForm::nfkc
+                              ? utf8proc_NFKC(reinterpret_cast<const utf8proc_uint8_t*>(in.c_str()))
+                              : utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(in.c_str()));
+  std::string out(reinterpret_cast<const char*>(buf));
+  std::free(buf);
+  return out;
+}
+
+// Every code point of planes 0-2 among neighbours it could compose or reorder with: the pieces
+// sent to utf8proc, and the whole text decomposed and ordered here, give utf8proc_map's result.
+TEST(NormalizeTextFastPath, EveryCodePointAgreesWithUtf8proc) {
+  auto encode = [](char32_t cp, std::string& s) {
+    if (cp < 0x80) {
+      s += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      s += static_cast<char>(0xC0 | (cp >> 6));
+      s += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      s += static_cast<char>(0xE0 | (cp >> 12));
+      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      s += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      s += static_cast<char>(0xF0 | (cp >> 18));
+      s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      s += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  };
+  // Characters that compose with a following one (first) or a preceding one (second), marks of
+  // different classes, and a starter.
+  const std::vector<std::string> neighbours = {
+      "\u1100", "\u0301", "\u1161", "\u11A8", "\u09BE", "\u0316", "e",      "\uAC00",
+      "\u0300", "\u09C7", "\u0B47", "\u0BC6", "\u0CC6", "\u0D46", "\u0DD9", "\u1025",
+      "\u0438", "\u0345", "\u0CD5", "\u102E", "\U00011131", "\U00011347", "\u4E2D"};
+  std::string text;
+  for (UnicodeForm form : {UnicodeForm::nfc, UnicodeForm::nfkc}) {
+    NormalizeOptions fast = only(form), slow = only(form);
+    slow.fast_paths = false;
+    for (char32_t cp = 0x80; cp < 0x30000; ++cp) {
+      if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+      text.clear();
+      for (const auto& nb : neighbours) {
+        encode(cp, text);
+        text += nb;
+      }
+      encode(cp, text);
+      encode(cp, text);
+      std::string reference = utf8proc_reference(text, form);
+      ASSERT_EQ(norm(text, fast), reference) << "U+" << std::hex << static_cast<uint32_t>(cp);
+      ASSERT_EQ(norm(text, slow), reference) << "U+" << std::hex << static_cast<uint32_t>(cp);
     }
   }
 }

@@ -70,6 +70,22 @@ TEST(Parser, FieldAccessByPath) {
   EXPECT_EQ(*v, R"({"q": "deep"})");
 }
 
+TEST(Parser, RawValuesOfEveryMatchPointIntoTheLine) {
+  Padded line(R"({"m": [{"c": "a\u00e9"}, {"c": null}, {"c": [ ]}, {"d": 1}, {"c": {"x": 2} }], "n": 3.50})");
+  Parser p;
+  ASSERT_TRUE(p.parse(line.view()).ok());
+  std::vector<std::string_view> raw;
+  ASSERT_TRUE(p.raw_values(*parse_path("m[*].c"), raw).ok());
+  // Each view still reads correctly after another path was walked (unlike unescaped strings).
+  ASSERT_TRUE(p.raw_values(*parse_path("n"), raw).ok());
+  ASSERT_TRUE(p.raw_values(*parse_path("missing"), raw).ok());
+  EXPECT_EQ(raw, (std::vector<std::string_view>{R"("a\u00e9")", "null", "[ ]", R"({"x": 2})", "3.50"}));
+  for (std::string_view v : raw) {
+    EXPECT_GE(v.data(), line.view().data());
+    EXPECT_LE(v.data() + v.size(), line.view().data() + line.view().size());
+  }
+}
+
 TEST(Parser, StringValueKnowsWhereItsTokenIs) {
   Padded line(R"({"a": 1, "text" :  "h\u00e9llo"  , "z": 2})");
   Parser p;

@@ -104,5 +104,28 @@ TEST(WordMatcher, RejectsEmptyListsAndInvalidUtf8) {
   EXPECT_EQ(m.count("\xff spam \xfe"), 1u);
 }
 
+TEST(WordMatcher, FindAllReportsOverlappingHits) {
+  WordMatcher m = make({"free", "free money", "money now", "now", "mon"});
+  std::vector<Hit> hits;
+  m.find_all("Free money now", hits);
+  std::vector<std::string> got;
+  for (const Hit& h : hits) got.push_back(m.entries()[h.entry] + "@" + std::to_string(h.offset));
+  // In order of their end, longest first among equal ends; "mon" is inside a word: no hit.
+  EXPECT_EQ(got, (std::vector<std::string>{"free@0", "free money@0", "money now@5", "now@11"}));
+  // find() on the same text keeps its leftmost-longest, non-overlapping hits.
+  EXPECT_EQ(matched(m, "Free money now"), (std::vector<std::string>{"Free money", "now"}));
+  hits.clear();
+  m.find_all("freedom, monday", hits);
+  EXPECT_TRUE(hits.empty());
+}
+
+TEST(WordMatcher, NormalizeEntryGivesTheEntryOfALine) {
+  WordMatcher m = make({"  Free\t MONEY ", "\u00C9cole"});
+  EXPECT_EQ(*WordMatcher::normalize_entry("  Free\t MONEY "), m.entries()[0]);
+  EXPECT_EQ(*WordMatcher::normalize_entry("\u00C9cole"), m.entries()[1]);
+  EXPECT_EQ(*WordMatcher::normalize_entry("   "), "");
+  EXPECT_EQ(WordMatcher::normalize_entry("bad\xff").status().code(), StatusCode::usage);
+}
+
 }  // namespace
 }  // namespace dqprep::word_matcher

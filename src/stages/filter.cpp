@@ -1,0 +1,749 @@
+// dqprep filter: drops records that fail quality rules; --rejects gets them with the first rule
+// that failed, --explain keeps every record with the measured values.
+#include <re2/re2.h>
+
+#include <cmath>
+#include <memory>
+#include <optional>
+
+#include "dqprep/io.hpp"
+#include "dqprep/json_text.hpp"
+#include "dqprep/langid.hpp"
+#include "dqprep/quality.hpp"
+#include "dqprep/quality_rules.hpp"
+#include "dqprep/word_matcher.hpp"
+#include "stages/stages.hpp"
+
+namespace dqprep::stages {
+
+namespace {
+
+struct FilterOptions {
+  CommonOptions common;
+  uint64_t min_chars = 0, max_chars = 0, min_words = 0, max_words = 0;
+  CLI::Option* min_chars_opt = nullptr;
+  CLI::Option* max_chars_opt = nullptr;
+  CLI::Option* min_words_opt = nullptr;
+  CLI::Option* max_words_opt = nullptr;
+  std::vector<std::string> require;
+  std::string labels;
+  CLI::Option* labels_opt = nullptr;
+  std::vector<std::string> keep_regex, drop_regex;
+  std::vector<std::string> drop_words;
+  uint64_t drop_words_max = 0;
+  CLI::Option* drop_words_max_opt = nullptr;
+  bool gopher = false, c4 = false, fineweb = false;
+  std::vector<std::string> rules, disabled_rules;
+  std::string gopher_stop_words;
+  bool c4_decide_only = false;
+  std::string lang;
+  CLI::Option* lang_opt = nullptr;
+  double lang_threshold = 0.65;
+  CLI::Option* lang_threshold_opt = nullptr;
+  std::string rejects;
+  bool explain = false;
+  bool list_rules = false;
+};
+
+// What every worker reads; built once.
+struct Setup {
+  Fields fields;
+  bool explain = false;
+  std::vector<record::Path> require;
+  std::vector<std::string> labels;
+  std::string labels_json;  // the allowed set as a JSON array, for _reject
+  std::vector<std::string> keep_patterns, drop_patterns;
+  std::string keep_json;  // the keep patterns as a JSON array, for _reject
+  std::optional<word_matcher::WordMatcher> words;
+  uint64_t words_max = 0;
+  std::vector<std::string> langs;
+  double lang_threshold = 0.65;
+  quality::RuleSet rules;
+  bool length = false, gopher = false, c4 = false, fineweb = false;
+  bool c4_rewrite = false;  // C4 removes lines and the cleaned text is written
+  bool needs_text = false;
+};
+
+std::unique_ptr<RE2> compile(const std::string& pattern) {
+  RE2::Options options;
+  options.set_log_errors(false);
+  return std::make_unique<RE2>(pattern, options);
+}
+
+// Whether a raw JSON value counts as empty for --require: "", a string of white space only, [], {}.
+bool is_empty_value(std::string_view raw) {
+  if (raw.empty()) return true;
+  if (raw.front() == '[' || raw.front() == '{') {
+    for (size_t i = 1; i + 1 < raw.size(); ++i)
+      if (raw[i] != ' ' && raw[i] != '\t' && raw[i] != '\n' && raw[i] != '\r') return false;
+    return true;
+  }
+  if (raw.front() != '"') return false;  // numbers and booleans are values
+  for (size_t i = 1; i + 1 < raw.size(); ++i) {
+    char c = raw[i];
+    if (c == ' ' || c == '\t') continue;
+    if (c == '\\' && i + 2 < raw.size() && (raw[i + 1] == 'n' || raw[i + 1] == 't' || raw[i + 1] == 'r')) {
+      ++i;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+// A measured value or threshold: whole numbers as integers (100000, not 1e+05), others in the
+// shortest form that reads back exactly.
+void append_value(std::string& out, double v) {
+  if (v == std::floor(v) && std::fabs(v) < 1e15) {
+    json_text::append_number(out, static_cast<int64_t>(v));
+  } else {
+    json_text::append_number(out, v);
+  }
+}
+
+// At most `max` bytes of `s`, cut back to a character boundary.
+std::string_view cut(std::string_view s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
+class FilterProcessor : public stream::RecordProcessor {
+ public:
+  explicit FilterProcessor(const Setup& setup) : setup_(setup), length_(setup.rules.length) {
+    for (const std::string& p : setup.keep_patterns) keep_.push_back(compile(p));
+    for (const std::string& p : setup.drop_patterns) drop_.push_back(compile(p));
+    if (setup.gopher) gopher_.emplace(setup.rules.gopher_quality, setup.rules.gopher_repetition);
+    if (setup.c4) c4_.emplace(setup.rules.c4);
+    if (setup.fineweb) fineweb_.emplace(setup.rules.fineweb);
+  }
+
+  Status process(const stream::Line& line, stream::Emitter& out) override {
+    DQPREP_RETURN_IF_ERROR(parser_.parse(line.text));
+    failed_ = false;
+    reject_json_.clear();
+    reject_rule_ = {};
+    quality_json_.clear();
+    results_.clear();
+    edits_.clear();
+    const bool explain = setup_.explain;
+
+    DQPREP_RETURN_IF_ERROR(check_require());
+    if (failed_ && !explain) return reject(line, out);
+    if (!setup_.labels.empty()) DQPREP_RETURN_IF_ERROR(check_labels());
+    if (failed_ && !explain) return reject(line, out);
+
+    if (setup_.needs_text) {
+      bool found = false;
+      DQPREP_RETURN_IF_ERROR(gather_text(found));
+      if (found) {
+        if (!measure_text() && !explain) return reject(line, out);
+      } else if (!failed_) {
+        return Status::bad_input("missing text field '" + missing_path_ + "'");
+      }  // else: a required field is missing, the record is rejected for that already
+    }
+
+    if (failed_ && !explain) return reject(line, out);
+    if (!failed_ && setup_.c4_rewrite) DQPREP_RETURN_IF_ERROR(rewrite_c4(out));
+    if (explain) {
+      quality_json_.insert(0, "{");
+      quality_json_.push_back('}');
+      DQPREP_RETURN_IF_ERROR(record::set_top_level(parser_, "_quality", quality_json_, edits_));
+      // Always set, so a record that passes now loses the _reject of an earlier run.
+      DQPREP_RETURN_IF_ERROR(record::set_top_level(parser_, "_reject", failed_ ? reject_json_ : "null", edits_));
+      if (failed_) out.count("would_reject");
+    }
+    if (edits_.empty()) {
+      out.keep(line.text);
+    } else {
+      record::apply_edits(line.text, edits_, edited_);
+      out.keep(edited_);
+    }
+    return {};
+  }
+
+ private:
+  Status reject(const stream::Line& line, stream::Emitter& out) {
+    edits_.clear();
+    DQPREP_RETURN_IF_ERROR(record::set_top_level(parser_, "_reject", reject_json_, edits_));
+    record::apply_edits(line.text, edits_, edited_);
+    out.reject(edited_, reject_rule_);
+    return {};
+  }
+
+  // Starts _reject for the first failure: {"rule":..., then the caller adds ,"value":...}.
+  bool begin_failure(std::string_view rule) {
+    if (failed_) return false;
+    failed_ = true;
+    reject_rule_ = rule;
+    reject_json_ = "{\"rule\":";
+    json_text::append_string(reject_json_, rule);
+    return true;
+  }
+
+  void quality_key(std::string_view key) {
+    if (!quality_json_.empty()) quality_json_.push_back(',');
+    json_text::append_string(quality_json_, key);
+    quality_json_.push_back(':');
+  }
+
+  // Records the results from index `from` on: the first failure becomes _reject, and with
+  // --explain every value goes into _quality. Returns whether they all passed.
+  bool take_results(size_t from) {
+    bool all = true;
+    for (size_t i = from; i < results_.size(); ++i) {
+      const quality::RuleResult& r = results_[i];
+      if (setup_.explain) {
+        quality_key(r.rule);
+        append_value(quality_json_, r.value);
+      }
+      if (!r.passed) {
+        all = false;
+        if (begin_failure(r.rule)) {
+          reject_json_ += ",\"value\":";
+          append_value(reject_json_, r.value);
+          reject_json_ += ",\"threshold\":";
+          append_value(reject_json_, r.threshold);
+          reject_json_.push_back('}');
+        }
+      }
+    }
+    return all;
+  }
+
+  Status check_require() {
+    for (const record::Path& path : setup_.require) {
+      raw_.clear();
+      DQPREP_RETURN_IF_ERROR(parser_.raw_values(path, raw_));
+      bool any = false, empty = false;
+      for (std::string_view v : raw_) {
+        if (v == "null") continue;
+        any = true;
+        empty = empty || is_empty_value(v);
+      }
+      if (any && !empty) continue;
+      if (begin_failure("require")) {
+        reject_json_ += any ? ",\"value\":\"empty\"" : ",\"value\":\"missing\"";
+        reject_json_ += ",\"threshold\":null,\"field\":";
+        json_text::append_string(reject_json_, path.text);
+        reject_json_.push_back('}');
+      }
+      if (!setup_.explain) return {};
+    }
+    return {};
+  }
+
+  Status check_labels() {
+    std::optional<std::string_view> label;
+    DQPREP_RETURN_IF_ERROR(parser_.scalar_text(setup_.fields.label, label));
+    if (label) {
+      for (const std::string& allowed : setup_.labels)
+        if (allowed == *label) return {};
+    }
+    if (begin_failure("labels")) {
+      reject_json_ += ",\"value\":";
+      if (label) {
+        json_text::append_string(reject_json_, *label);
+      } else {
+        reject_json_ += "null";
+      }
+      reject_json_ += ",\"threshold\":";
+      reject_json_ += setup_.labels_json;
+      reject_json_.push_back('}');
+    }
+    return {};
+  }
+
+  // The text fields: a view of the one string when there is one, else their join with "\n".
+  // (A later parser call reuses the buffer the views point into: nothing reads the parser again
+  // until the text is measured, except rewrite_c4, which fetches the fields anew.)
+  Status gather_text(bool& found) {
+    const std::vector<record::Path>& paths = setup_.fields.text;
+    found = true;
+    if (paths.size() == 1) {
+      values_.clear();
+      DQPREP_RETURN_IF_ERROR(parser_.strings(paths[0], values_, found));
+      if (!found) {
+        missing_path_ = paths[0].text;
+        return {};
+      }
+      if (values_.size() == 1) {
+        text_ = values_[0].text;
+        return {};
+      }
+    }
+    joined_.clear();
+    bool first = true;
+    for (const record::Path& path : paths) {
+      values_.clear();
+      bool here = false;
+      DQPREP_RETURN_IF_ERROR(parser_.strings(path, values_, here));
+      if (!here) {
+        found = false;
+        missing_path_ = path.text;
+        return {};
+      }
+      for (const record::StringValue& v : values_) {
+        if (!first) joined_.push_back('\n');
+        joined_.append(v.text);
+        first = false;
+      }
+    }
+    text_ = joined_;
+    return {};
+  }
+
+  // The rules on the text, in the documented order. Returns false at the first failure unless
+  // explaining (then every rule is measured).
+  bool measure_text() {
+    const bool explain = setup_.explain;
+    std::string_view text = text_;
+    if (setup_.length) {
+      size_t from = results_.size();
+      length_.evaluate(text, explain, results_);
+      if (!take_results(from) && !explain) return false;
+    }
+    if (!keep_.empty()) {
+      bool kept = false;
+      for (const auto& re : keep_) {
+        if (RE2::PartialMatch(text, *re)) {
+          kept = true;
+          break;
+        }
+      }
+      if (!kept) {
+        if (begin_failure("keep_regex")) {
+          reject_json_ += ",\"value\":null,\"threshold\":";
+          reject_json_ += setup_.keep_json;
+          reject_json_.push_back('}');
+        }
+        if (!explain) return false;
+      }
+    }
+    for (size_t k = 0; k < drop_.size(); ++k) {
+      re2::StringPiece match;
+      if (!drop_[k]->Match(text, 0, text.size(), RE2::UNANCHORED, &match, 1)) continue;
+      if (begin_failure("drop_regex")) {
+        reject_json_ += ",\"value\":";
+        json_text::append_string(reject_json_, cut(std::string_view(match.data(), match.size()), 200));
+        reject_json_ += ",\"threshold\":";
+        json_text::append_string(reject_json_, setup_.drop_patterns[k]);
+        reject_json_.push_back('}');
+      }
+      if (!explain) return false;
+      break;
+    }
+    if (setup_.words) {
+      size_t hits = setup_.words->count(text, explain ? SIZE_MAX : setup_.words_max);
+      if (explain) {
+        quality_key("drop_words");
+        json_text::append_number(quality_json_, static_cast<uint64_t>(hits));
+      }
+      if (hits > setup_.words_max) {
+        if (begin_failure("drop_words")) add_word_hits(text);
+        if (!explain) return false;
+      }
+    }
+    if (!setup_.langs.empty()) {
+      langid::Detection d = langid::detect(text);
+      if (explain) {
+        quality_key("lang");
+        json_text::append_string(quality_json_, d.code);
+        quality_key("lang_score");
+        append_value(quality_json_, d.score);
+      }
+      if (!langid::accepts(d, setup_.langs, setup_.lang_threshold)) {
+        if (begin_failure("lang")) {
+          reject_json_ += ",\"value\":";
+          append_value(reject_json_, d.score);
+          reject_json_ += ",\"threshold\":";
+          append_value(reject_json_, setup_.lang_threshold);
+          reject_json_ += ",\"lang\":";
+          json_text::append_string(reject_json_, d.code);
+          reject_json_.push_back('}');
+        }
+        if (!explain) return false;
+      }
+    }
+    if (gopher_) {
+      size_t from = results_.size();
+      gopher_->evaluate(text, explain, results_);
+      if (!take_results(from) && !explain) return false;
+    }
+    c4_changed_ = false;
+    if (c4_) {
+      size_t from = results_.size();
+      bool passed = c4_->evaluate(text, explain, results_, setup_.c4_rewrite ? &kept_ : nullptr, &c4_counts_);
+      take_results(from);
+      if (explain) {
+        quality_key("c4_lines_removed");
+        json_text::append_number(quality_json_, static_cast<uint64_t>(c4_counts_.total - c4_counts_.kept));
+      }
+      if (!passed && !explain) return false;
+      if (setup_.c4_rewrite) {
+        // As datatrove does: a text left with no line is dropped (only reachable with
+        // c4_min_sentences off or at 0, or on a record that failed C4 already under --explain).
+        if (kept_.empty() && passed) {
+          if (begin_failure("c4_empty")) reject_json_ += ",\"value\":0,\"threshold\":1}";
+          if (!explain) return false;
+        }
+        c4_changed_ = kept_ != text;
+        text = kept_;  // later rules see the text that will be written, as in datatrove
+      }
+    }
+    if (fineweb_) {
+      size_t from = results_.size();
+      fineweb_->evaluate(text, explain, results_);
+      if (!take_results(from) && !explain) return false;
+    }
+    return !failed_;
+  }
+
+  void add_word_hits(std::string_view text) {
+    hits_.clear();
+    setup_.words->find(text, hits_);
+    reject_json_ += ",\"value\":";
+    json_text::append_number(reject_json_, static_cast<uint64_t>(hits_.size()));
+    reject_json_ += ",\"threshold\":";
+    json_text::append_number(reject_json_, setup_.words_max);
+    reject_json_ += ",\"words\":[";
+    // The distinct entries hit, in text order, at most ten.
+    const auto& entries = setup_.words->entries();
+    size_t listed = 0;
+    for (size_t i = 0; i < hits_.size() && listed < 10; ++i) {
+      bool seen = false;
+      for (size_t j = 0; j < i && !seen; ++j) seen = hits_[j].entry == hits_[i].entry;
+      if (seen) continue;
+      if (listed++) reject_json_.push_back(',');
+      json_text::append_string(reject_json_, entries[hits_[i].entry]);
+    }
+    reject_json_ += "]}";
+  }
+
+  // Splices the C4-cleaned text into the record. One text string: the kept text of the decision.
+  // Several (more paths, or [*]): each string is cleaned on its own; C4's line rules look at one
+  // line at a time and the fields are joined at line breaks, so the kept lines are the same.
+  Status rewrite_c4(stream::Emitter& out) {
+    uint32_t removed = c4_counts_.total - c4_counts_.kept;
+    if (!c4_changed_) return {};
+    if (setup_.fields.text.size() == 1 && values_.size() == 1) {
+      add_text_edit(values_[0], kept_);
+    } else {
+      for (const record::Path& path : setup_.fields.text) {
+        values_.clear();
+        bool found = false;
+        DQPREP_RETURN_IF_ERROR(parser_.strings(path, values_, found));
+        for (const record::StringValue& v : values_) {
+          scratch_results_.clear();
+          c4_->evaluate(v.text, true, scratch_results_, &field_kept_);
+          if (field_kept_ != v.text) add_text_edit(v, field_kept_);
+        }
+      }
+    }
+    out.count("c4_records_edited");
+    if (removed) {
+      out.count("c4_lines_removed", removed);
+      if (c4_counts_.too_long_word) out.count("c4_lines_too_long_word", c4_counts_.too_long_word);
+      if (c4_counts_.no_terminal_punct) out.count("c4_lines_no_terminal_punct", c4_counts_.no_terminal_punct);
+      if (c4_counts_.too_few_words) out.count("c4_lines_too_few_words", c4_counts_.too_few_words);
+      if (c4_counts_.javascript) out.count("c4_lines_javascript", c4_counts_.javascript);
+      if (c4_counts_.policy) out.count("c4_lines_policy", c4_counts_.policy);
+    }
+    return {};
+  }
+
+  void add_text_edit(const record::StringValue& v, std::string_view text) {
+    record::Edit edit{v.offset, v.length, {}};
+    json_text::append_string(edit.text, text);
+    edits_.push_back(std::move(edit));
+  }
+
+  const Setup& setup_;
+  record::Parser parser_;
+  quality::LengthFilter length_;
+  std::optional<quality::GopherFilter> gopher_;
+  std::optional<quality::C4Filter> c4_;
+  std::optional<quality::FineWebFilter> fineweb_;
+  std::vector<std::unique_ptr<RE2>> keep_, drop_;
+
+  bool failed_ = false;
+  bool c4_changed_ = false;
+  std::string_view reject_rule_;
+  std::string reject_json_, quality_json_;
+  std::string_view text_;
+  std::string missing_path_;
+  std::vector<quality::RuleResult> results_, scratch_results_;
+  quality::C4LineCounts c4_counts_;
+  std::vector<std::string_view> raw_;
+  std::vector<record::StringValue> values_;
+  std::vector<word_matcher::Hit> hits_;
+  std::vector<record::Edit> edits_;
+  std::string joined_, kept_, field_kept_, edited_;
+};
+
+Result<std::vector<std::string>> split_list(const std::string& flag, const std::string& text) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string item = text.substr(start, comma - start);
+    size_t b = item.find_first_not_of(' '), e = item.find_last_not_of(' ');
+    item = b == std::string::npos ? "" : item.substr(b, e - b + 1);
+    if (item.empty()) return Status::usage(flag + " '" + text + "': an empty item in the list");
+    items.push_back(std::move(item));
+    start = comma + 1;
+  }
+  return items;
+}
+
+std::string json_array(const std::vector<std::string>& items) {
+  std::string s = "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) s.push_back(',');
+    json_text::append_string(s, items[i]);
+  }
+  s.push_back(']');
+  return s;
+}
+
+void print_rules() {
+  std::printf("%-32s %-8s %-14s %-10s %s\n", "rule", "preset", "kind", "passes", "what is measured / done");
+  for (const quality::RuleInfo& r : quality::rule_catalog()) {
+    std::string passes;
+    const char* kind = "rule";
+    switch (r.kind) {
+      case quality::RuleKind::threshold:
+      case quality::RuleKind::line_threshold: {
+        kind = r.kind == quality::RuleKind::threshold ? "rule" : "line rule";
+        passes = std::string(quality::compare_symbol(r.compare)) + " ";
+        if (std::isnan(r.published)) {
+          passes += "N";
+        } else {
+          append_value(passes, r.published);
+        }
+        break;
+      }
+      case quality::RuleKind::line_switch: kind = "line rule"; passes = "on/off"; break;
+      case quality::RuleKind::doc_switch: passes = "<= 0"; break;
+      case quality::RuleKind::setting:
+        kind = "setting";
+        passes = "= ";
+        append_value(passes, r.published);
+        break;
+    }
+    std::printf("%-32s %-8s %-14s %-10s %s\n", std::string(r.name).c_str(),
+                std::string(quality::preset_name(r.preset)).c_str(), kind, passes.c_str(),
+                std::string(r.summary).c_str());
+  }
+}
+
+Result<quality::RuleSet> build_rules(const FilterOptions& o) {
+  quality::RuleSet rules;
+  if (o.gopher) rules.enable_preset(quality::Preset::gopher);
+  if (o.c4) rules.enable_preset(quality::Preset::c4);
+  if (o.fineweb) rules.enable_preset(quality::Preset::fineweb);
+  auto length = [&](CLI::Option* opt, const char* name, uint64_t v) -> Status {
+    if (opt && opt->count()) return rules.set(name, static_cast<double>(v));
+    return {};
+  };
+  DQPREP_RETURN_IF_ERROR(length(o.min_chars_opt, "min_chars", o.min_chars));
+  DQPREP_RETURN_IF_ERROR(length(o.max_chars_opt, "max_chars", o.max_chars));
+  DQPREP_RETURN_IF_ERROR(length(o.min_words_opt, "min_words", o.min_words));
+  DQPREP_RETURN_IF_ERROR(length(o.max_words_opt, "max_words", o.max_words));
+  for (const std::string& spec : o.rules) {
+    Status s = rules.set(spec);
+    if (!s.ok()) return Status::usage("--rule " + spec + ": " + s.message());
+  }
+  for (const std::string& name : o.disabled_rules) {
+    Status s = rules.disable(name);
+    if (!s.ok()) return Status::usage("--disable-rule " + name + ": " + s.message());
+  }
+  if (!o.gopher_stop_words.empty()) {
+    if (!rules.is_on("gopher_stop_words")) {
+      return Status::usage("--gopher-stop-words needs the gopher_stop_words rule (--gopher or --rule gopher_stop_words)");
+    }
+    Result<std::vector<std::string>> words = split_list("--gopher-stop-words", o.gopher_stop_words);
+    if (!words.ok()) return words.status();
+    rules.gopher_quality.stop_words = *words;
+  }
+  return rules;
+}
+
+Result<Setup> build_setup(const FilterOptions& o) {
+  Setup s;
+  Result<Fields> fields = resolve_fields(o.common);
+  if (!fields.ok()) return fields.status();
+  s.fields = *fields;
+  s.explain = o.explain;
+
+  for (const std::string& p : o.require) {
+    Result<record::Path> path = record::parse_path(p);
+    if (!path.ok()) return Status::usage("--require " + p + ": " + path.status().message());
+    s.require.push_back(*path);
+  }
+  if (o.labels_opt->count()) {
+    Result<std::vector<std::string>> labels = split_list("--labels", o.labels);
+    if (!labels.ok()) return labels.status();
+    s.labels = *labels;
+    s.labels_json = json_array(s.labels);
+  }
+  for (const std::string& p : o.keep_regex) {
+    if (auto re = compile(p); !re->ok()) return Status::usage("--keep-regex '" + p + "': " + re->error());
+  }
+  for (const std::string& p : o.drop_regex) {
+    if (auto re = compile(p); !re->ok()) return Status::usage("--drop-regex '" + p + "': " + re->error());
+  }
+  s.keep_patterns = o.keep_regex;
+  s.drop_patterns = o.drop_regex;
+  s.keep_json = json_array(s.keep_patterns);
+
+  if (!o.drop_words.empty()) {
+    std::vector<std::string> lines;
+    for (const std::string& file : o.drop_words) {
+      Result<std::string> text = io::read_file(file);
+      if (!text.ok()) return text.status();
+      size_t start = 0;
+      while (start < text->size()) {
+        size_t end = text->find('\n', start);
+        if (end == std::string::npos) end = text->size();
+        std::string line = text->substr(start, end - start);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        lines.push_back(std::move(line));
+        start = end + 1;
+      }
+    }
+    Result<word_matcher::WordMatcher> matcher = word_matcher::WordMatcher::create(lines);
+    if (!matcher.ok()) return Status::usage("--drop-words: " + matcher.status().message());
+    s.words.emplace(std::move(*matcher));
+    s.words_max = o.drop_words_max;
+  } else if (o.drop_words_max_opt->count()) {
+    return Status::usage("--drop-words-max needs --drop-words FILE");
+  }
+
+  if (o.lang_opt->count()) {
+    Result<std::vector<std::string>> codes = langid::parse_codes(o.lang);
+    if (!codes.ok()) return Status::usage("--lang: " + codes.status().message());
+    s.langs = *codes;
+  } else if (o.lang_threshold_opt->count()) {
+    return Status::usage("--lang-threshold needs --lang CODES");
+  }
+  if (!(o.lang_threshold >= 0 && o.lang_threshold <= 1)) {
+    return Status::usage("--lang-threshold must be between 0 and 1");
+  }
+  s.lang_threshold = o.lang_threshold;
+
+  Result<quality::RuleSet> rules = build_rules(o);
+  if (!rules.ok()) return rules.status();
+  s.rules = *rules;
+  s.length = s.rules.any(quality::Preset::length);
+  s.gopher = s.rules.any(quality::Preset::gopher);
+  s.c4 = s.rules.any(quality::Preset::c4);
+  s.fineweb = s.rules.any(quality::Preset::fineweb);
+  if (o.c4_decide_only && !s.rules.c4_edits_lines()) {
+    return Status::usage("--c4-decide-only needs C4's line rules (--c4, or --rule c4_line_...)");
+  }
+  s.c4_rewrite = s.rules.c4_edits_lines() && !o.c4_decide_only;
+
+  s.needs_text = s.length || s.gopher || s.c4 || s.fineweb || !s.keep_patterns.empty() ||
+                 !s.drop_patterns.empty() || s.words || !s.langs.empty();
+  if (!s.needs_text && s.require.empty() && s.labels.empty()) {
+    return Status::usage(
+        "no rule given: use --min-chars/--max-chars/--min-words/--max-words, --require, --labels, --keep-regex, "
+        "--drop-regex, --drop-words, --lang, --gopher, --c4, --fineweb or --rule NAME (see --list-rules)");
+  }
+  return s;
+}
+
+Status run_filter(const FilterOptions& o) {
+  if (o.list_rules) {
+    print_rules();
+    return {};
+  }
+  Result<Setup> setup = build_setup(o);
+  if (!setup.ok()) return setup.status();
+  Result<stream::Options> so = stream_options(o.common);
+  if (!so.ok()) return so.status();
+  so->rejects = o.rejects;
+  Result<report::Summary> summary = stream::run(
+      *so, [&] { return std::make_unique<FilterProcessor>(*setup); }, "filter");
+  if (!summary.ok()) return summary.status();
+  return finish(o.common, *summary);
+}
+
+}  // namespace
+
+StageRunner setup_filter(CLI::App& app) {
+  auto o = std::make_shared<FilterOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "filter", "Drop records that fail quality rules (length, Gopher, C4, FineWeb, language, regex)");
+  sub->footer(
+      "Rule order (the first failure is the record's _reject): require, labels, min_chars, max_chars,\n"
+      "min_words, max_words, keep_regex, drop_regex, drop_words, lang, gopher_* (quality, then\n"
+      "repetition), c4_* (then c4_empty), fineweb_*. --c4 removes lines as C4 does and writes the cleaned text\n"
+      "(--c4-decide-only keeps the text); fineweb_* rules then see the cleaned text.\n"
+      "--rule NAME turns one rule on at its published threshold, --rule NAME=VALUE at VALUE (also\n"
+      "to change a preset's threshold); --disable-rule NAME turns one off. --list-rules shows them.\n"
+      "Examples:\n"
+      "  dqprep filter --gopher --lang en --rejects rejects.jsonl web.jsonl.zst -o kept.jsonl\n"
+      "  dqprep filter --format alpaca --min-words 3 --max-chars 8000 --require output \\\n"
+      "      --rule gopher_alpha_words --rule gopher_symbol_ratio --lang en,de instructions.jsonl");
+  add_common_options(*sub, o->common);
+  o->min_chars_opt = sub->add_option("--min-chars", o->min_chars, "Drop texts with fewer code points (rule min_chars)")
+                         ->type_name("N");
+  o->max_chars_opt = sub->add_option("--max-chars", o->max_chars, "Drop texts with more code points (rule max_chars)")
+                         ->type_name("N");
+  o->min_words_opt = sub->add_option("--min-words", o->min_words,
+                                     "Drop texts with fewer white-space separated words (rule min_words)")
+                         ->type_name("N");
+  o->max_words_opt = sub->add_option("--max-words", o->max_words, "Drop texts with more words (rule max_words)")
+                         ->type_name("N");
+  sub->add_option("--require", o->require,
+                  "Drop records where PATH is missing, null or empty (\"\", white space, [], {}); repeatable")
+      ->type_name("PATH")
+      ->allow_extra_args(false);
+  o->labels_opt = sub->add_option("--labels", o->labels, "Allowed labels A,B,...: drop other labels and records without one")
+      ->type_name("LIST");
+  sub->add_option("--keep-regex", o->keep_regex,
+                  "Keep only texts that match RE (RE2 syntax; with several, any one); repeatable")
+      ->type_name("RE")
+      ->allow_extra_args(false);
+  sub->add_option("--drop-regex", o->drop_regex, "Drop texts that match RE (RE2 syntax, (?i) etc.); repeatable")
+      ->type_name("RE")
+      ->allow_extra_args(false);
+  sub->add_option("--drop-words", o->drop_words,
+                  "Word list (one word or phrase a line; case-insensitive, on word boundaries); repeatable")
+      ->type_name("FILE")
+      ->allow_extra_args(false);
+  o->drop_words_max_opt =
+      sub->add_option("--drop-words-max", o->drop_words_max, "Hits of the --drop-words list allowed in a text")
+          ->type_name("N")
+          ->capture_default_str();
+  sub->add_flag("--gopher", o->gopher, "Gopher quality and repetition rules (Rae et al. 2021) at published thresholds");
+  sub->add_flag("--c4", o->c4, "C4 rules (Raffel et al. 2020): remove lines, then document rules");
+  sub->add_flag("--fineweb", o->fineweb, "FineWeb rules (Penedo et al. 2024) at published thresholds");
+  sub->add_option("--rule", o->rules, "Turn a rule on, at VALUE or its published threshold; repeatable")
+      ->type_name("NAME[=VALUE]")
+      ->allow_extra_args(false);
+  sub->add_option("--disable-rule", o->disabled_rules, "Turn a rule of a preset off; repeatable")
+      ->type_name("NAME")
+      ->allow_extra_args(false);
+  sub->add_option("--gopher-stop-words", o->gopher_stop_words,
+                  "Stop words of gopher_stop_words (default the,be,to,of,and,that,have,with)")
+      ->type_name("LIST");
+  sub->add_flag("--c4-decide-only", o->c4_decide_only, "With C4's line rules: only decide, write the text unchanged");
+  o->lang_opt = sub->add_option("--lang", o->lang, "Keep texts in these languages (CLD2; ISO 639-1 codes: en,de,zh,...)")
+      ->type_name("CODES");
+  o->lang_threshold_opt =
+      sub->add_option("--lang-threshold", o->lang_threshold, "Least language score (0-1) to keep a text")
+          ->capture_default_str();
+  sub->add_option("--rejects", o->rejects, "Dropped records, each with _reject {rule, value, threshold}")
+      ->type_name("FILE");
+  sub->add_flag("--explain", o->explain,
+                "Keep every record; add _quality (measured values) and _reject (the rule that would drop it)");
+  sub->add_flag("--list-rules", o->list_rules, "Print the rules with their presets and thresholds, then exit");
+  return [o] { return run_filter(*o); };
+}
+
+}  // namespace dqprep::stages

@@ -1,0 +1,843 @@
+// dqprep select: active learning — the --k records most worth annotating, ranked by the uncertainty
+// of predicted class probabilities, optionally weighted by information density and kept free of
+// near duplicates.
+//
+// Passes over the input (stdin is spilled to a file first):
+//   1. score: each record's kind (candidate, no probabilities, malformed) and uncertainty; without
+//      --density or --diverse a bounded heap keeps the k best (score, index) pairs. With --density
+//      it also draws the seeded sample of the pool the densities are measured against.
+//   2. density (--density): each candidate's uncertainty x (mean similarity to the sample)^beta.
+//   3. signatures (--diverse): MinHash signatures of a window of the ranking, walked in rank order;
+//      another window (twice as large) only when near duplicates used up the first.
+//   4. write: the selected records, buffered (k lines), then written in rank order; every other
+//      record goes to --rest unchanged, in input order.
+// State kept between passes: one byte per record, 40 bytes per candidate with --diverse, the k
+// selected lines, and the sample (--density-sample signatures or vectors).
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <queue>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <spdlog/spdlog.h>
+
+#include "dqprep/io.hpp"
+#include "dqprep/json_text.hpp"
+#include "dqprep/lsh.hpp"
+#include "dqprep/minhash.hpp"
+#include "dqprep/random.hpp"
+#include "dqprep/shingle.hpp"
+#include "stages/stages.hpp"
+
+namespace dqprep::stages {
+
+namespace {
+
+struct SelectOptions {
+  CommonOptions common;
+  std::string probs_field;
+  std::string strategy = "least-confidence";
+  uint64_t k = 100;
+  std::string rest;
+  std::string missing = "exclude";
+  bool renormalize = false;
+  bool density = false;
+  double beta = 1.0;
+  std::string embedding_field;
+  uint64_t density_sample = 1000;
+  uint32_t density_ngram = 1;
+  bool diverse = false;
+  double diverse_threshold = 0.8;
+  uint32_t ngram = 5;
+  uint32_t num_perm = minhash::kDefaultNumPerm;
+};
+
+enum class Strategy { least_confidence, margin, entropy };
+
+// What pass 1 learns about each record (one byte per record).
+enum Kind : uint8_t { kCandidate = 0, kMissing = 1, kBad = 2 };
+
+// A record's place in the ranking: --missing first records before all, then the higher score,
+// then input order.
+struct Ranked {
+  double score = 0;        // what the ranking uses: uncertainty x density^beta
+  double uncertainty = 0;  // from the probabilities alone
+  double density = 1;
+  uint64_t index = 0;
+  bool first = false;  // no probabilities, ranked first (--missing first)
+};
+
+bool better(const Ranked& a, const Ranked& b) {
+  if (a.first != b.first) return a.first;
+  if (!a.first && a.score != b.score) return a.score > b.score;
+  return a.index < b.index;
+}
+
+// The k best seen so far; the worst of them on top.
+class BoundedHeap {
+ public:
+  explicit BoundedHeap(size_t k) : k_(k) {}
+  void offer(const Ranked& r) {
+    if (heap_.size() < k_) {
+      heap_.push(r);
+    } else if (better(r, heap_.top())) {
+      heap_.pop();
+      heap_.push(r);
+    }
+  }
+  // The kept entries, best first.
+  std::vector<Ranked> take() {
+    std::vector<Ranked> out;
+    out.reserve(heap_.size());
+    while (!heap_.empty()) {
+      out.push_back(heap_.top());
+      heap_.pop();
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  struct Worse {
+    bool operator()(const Ranked& a, const Ranked& b) const { return better(a, b); }
+  };
+  size_t k_;
+  std::priority_queue<Ranked, std::vector<Ranked>, Worse> heap_;
+};
+
+// Fixed-size values in the state bytes a pass hands to its consumer.
+template <class T>
+void put(std::string& s, const T& v) {
+  s.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+class StateReader {
+ public:
+  explicit StateReader(std::string_view s) : s_(s) {}
+  bool done() const { return pos_ >= s_.size(); }
+  template <class T>
+  T get() {
+    T v;
+    std::memcpy(&v, s_.data() + pos_, sizeof v);
+    pos_ += sizeof v;
+    return v;
+  }
+  std::string_view bytes(size_t n) {
+    std::string_view v = s_.substr(pos_, n);
+    pos_ += n;
+    return v;
+  }
+
+ private:
+  std::string_view s_;
+  size_t pos_ = 0;
+};
+
+std::string number_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+// Uncertainty of one probability vector (higher = more worth annotating). A single value p is one
+// class of two: (p, 1 - p).
+Status uncertainty(std::vector<double>& p, Strategy strategy, bool renormalize, double& out) {
+  if (p.empty()) return Status::bad_input("the probability array is empty");
+  if (p.size() == 1) {
+    if (!(p[0] >= 0 && p[0] <= 1)) return Status::bad_input("a single probability must be in [0, 1], not " + number_text(p[0]));
+    p.push_back(1.0 - p[0]);
+  }
+  double sum = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (!std::isfinite(p[i])) return Status::bad_input("probability " + std::to_string(i) + " is not a finite number");
+    if (p[i] < 0) return Status::bad_input("probability " + std::to_string(i) + " is negative (" + number_text(p[i]) + ")");
+    sum += p[i];
+  }
+  if (!(sum > 0)) return Status::bad_input("the probabilities sum to 0");
+  if (!renormalize && std::abs(sum - 1.0) > 1e-3) {
+    return Status::bad_input("the probabilities sum to " + number_text(sum) +
+                             ", not 1 (within 0.001); --renormalize divides them by their sum");
+  }
+  // Used as given unless --renormalize: a sum within the tolerance is taken as 1.
+  const double scale = renormalize ? sum : 1.0;
+  double top = 0, second = 0, entropy = 0;
+  for (double x : p) {
+    double q = x / scale;
+    if (q > top) {
+      second = top;
+      top = q;
+    } else if (q > second) {
+      second = q;
+    }
+    if (q > 0) entropy -= q * std::log(q);
+  }
+  switch (strategy) {
+    case Strategy::least_confidence: out = 1.0 - top; break;
+    case Strategy::margin: out = 1.0 - (top - second); break;
+    case Strategy::entropy: out = entropy; break;
+  }
+  return {};
+}
+
+// How similar two records are: MinHash Jaccard estimate of their word n-gram sets, or the cosine
+// of their embeddings (negative cosines count as 0).
+struct Similarity {
+  std::optional<record::Path> embedding;
+  size_t dim = 0;  // of every embedding: that of the first candidate carrying one
+  std::unique_ptr<minhash::MinHasher> hasher;
+  uint32_t ngram = 1;
+  size_t payload_bytes() const { return embedding ? dim * sizeof(float) : hasher->num_perm() * sizeof(uint32_t); }
+};
+
+struct Setup {
+  Fields fields;
+  record::Path probs;
+  Strategy strategy = Strategy::least_confidence;
+  bool renormalize = false;
+  bool missing_first = false;
+  bool density = false;
+  bool diverse = false;
+  double beta = 1;
+  uint64_t seed = 0;
+  size_t sample_size = 0;
+  Similarity density_sim;                            // --density
+  std::unique_ptr<minhash::MinHasher> diverse_hasher;  // --diverse
+  uint32_t ngram = 5;
+  // Pass 1 draws the sample as the candidates of smallest seeded key; a key above this cannot be
+  // in it any more (the consumer lowers it as the sample fills), so workers skip its payload.
+  std::atomic<uint64_t> sample_threshold{UINT64_MAX};
+
+  // Between passes (read-only while a pass runs).
+  std::vector<uint8_t> kinds;                        // per record
+  std::vector<uint8_t> sample;                       // sample payloads, back to back
+  size_t sample_count = 0;
+  std::unordered_map<uint64_t, uint32_t> window;     // --diverse: record index -> window position
+  std::unordered_map<uint64_t, uint32_t> selected;   // record index -> position in `selection`
+  std::vector<Ranked> selection;                     // rank order
+};
+
+// Per-thread reading of one record.
+class RecordView {
+ public:
+  explicit RecordView(const Setup& setup) : setup_(setup) {}
+
+  // Parses the record and checks everything later passes read from it: the probabilities, and
+  // the text or embedding when the record is ranked and density or diversity needs them.
+  Status classify(const stream::Line& line, Kind& kind, double& u) {
+    DQPREP_RETURN_IF_ERROR(parser_.parse(line.text));
+    probs_.clear();
+    bool found = false;
+    DQPREP_RETURN_IF_ERROR(parser_.numbers(setup_.probs, probs_, found));
+    kind = found ? kCandidate : kMissing;
+    u = 0;
+    if (found) DQPREP_RETURN_IF_ERROR(uncertainty(probs_, setup_.strategy, setup_.renormalize, u));
+    bool ranked = kind == kCandidate || setup_.missing_first;
+    if (setup_.diverse && ranked) DQPREP_RETURN_IF_ERROR(text());
+    if (setup_.density && kind == kCandidate) {
+      if (setup_.density_sim.embedding) {
+        DQPREP_RETURN_IF_ERROR(embedding());
+      } else if (!setup_.diverse) {
+        DQPREP_RETURN_IF_ERROR(text());
+      }
+    }
+    return {};
+  }
+
+  // The parsed record's uncertainty again (classify() accepted it).
+  double again_uncertainty() {
+    probs_.clear();
+    bool found = false;
+    double u = 0;
+    if (parser_.numbers(setup_.probs, probs_, found).ok() && found)
+      (void)uncertainty(probs_, setup_.strategy, setup_.renormalize, u);
+    return u;
+  }
+
+  // The payload density compares: a signature of the text or the unit embedding, into `out`.
+  Status density_payload(std::string& out) {
+    const Similarity& sim = setup_.density_sim;
+    if (sim.embedding) {
+      DQPREP_RETURN_IF_ERROR(embedding());
+      out.append(reinterpret_cast<const char*>(unit_.data()), unit_.size() * sizeof(float));
+      return {};
+    }
+    DQPREP_RETURN_IF_ERROR(text());
+    signature(*sim.hasher, sim.ngram);
+    out.append(reinterpret_cast<const char*>(signature_.data()), signature_.size() * sizeof(uint32_t));
+    return {};
+  }
+
+  // Mean similarity of the parsed record to the sample.
+  Status density(double& out) {
+    const Similarity& sim = setup_.density_sim;
+    size_t n = setup_.sample_count;
+    double total = 0;
+    if (sim.embedding) {
+      DQPREP_RETURN_IF_ERROR(embedding());
+      const float* s = reinterpret_cast<const float*>(setup_.sample.data());
+      for (size_t j = 0; j < n; ++j, s += sim.dim) {
+        double dot = 0;
+        for (size_t d = 0; d < sim.dim; ++d) dot += static_cast<double>(unit_[d]) * s[d];
+        total += std::max(0.0, dot);
+      }
+    } else {
+      DQPREP_RETURN_IF_ERROR(text());
+      signature(*sim.hasher, sim.ngram);
+      const uint32_t* s = reinterpret_cast<const uint32_t*>(setup_.sample.data());
+      size_t p = signature_.size();
+      for (size_t j = 0; j < n; ++j, s += p) total += minhash::estimate_jaccard(signature_, std::span(s, p));
+    }
+    out = n ? std::min(1.0, total / static_cast<double>(n)) : 0.0;
+    return {};
+  }
+
+  // The --diverse signature of the parsed record.
+  Status diverse_signature(std::string& out) {
+    DQPREP_RETURN_IF_ERROR(text());
+    signature(*setup_.diverse_hasher, setup_.ngram);
+    out.append(reinterpret_cast<const char*>(signature_.data()), signature_.size() * sizeof(uint32_t));
+    return {};
+  }
+
+  record::Parser& parser() { return parser_; }
+
+ private:
+  Status text() { return joined_text(parser_, setup_.fields.text, strings_, text_); }
+
+  Status embedding() {
+    const Similarity& sim = setup_.density_sim;
+    vector_.clear();
+    bool found = false;
+    DQPREP_RETURN_IF_ERROR(parser_.numbers(*sim.embedding, vector_, found));
+    if (!found) return Status::bad_input("missing embedding field '" + sim.embedding->text + "'");
+    if (vector_.size() != sim.dim) {
+      return Status::bad_input("the embedding has " + std::to_string(vector_.size()) + " numbers, not " +
+                               std::to_string(sim.dim) + " like the first one");
+    }
+    double norm = 0;
+    for (double x : vector_) {
+      if (!std::isfinite(x)) return Status::bad_input("the embedding holds a number that is not finite");
+      norm += x * x;
+    }
+    if (!(norm > 0)) return Status::bad_input("the embedding is all zeros (no direction to compare)");
+    norm = std::sqrt(norm);
+    unit_.resize(vector_.size());
+    for (size_t d = 0; d < vector_.size(); ++d) unit_[d] = static_cast<float>(vector_[d] / norm);
+    return {};
+  }
+
+  void signature(const minhash::MinHasher& hasher, uint32_t ngram) {
+    shingle::shingle_hashes(text_, ngram, scratch_, shingles_);
+    signature_.resize(hasher.num_perm());
+    hasher.signature(shingles_, signature_);
+  }
+
+  const Setup& setup_;
+  record::Parser parser_;
+  std::vector<double> probs_, vector_;
+  std::vector<float> unit_;
+  std::vector<record::StringValue> strings_;
+  std::string text_;
+  shingle::Scratch scratch_;
+  std::vector<uint64_t> shingles_;
+  std::vector<uint32_t> signature_;
+};
+
+// Pass 1. State per record: index, kind, uncertainty, and a sample flag (+ key and payload).
+class ScoreProcessor : public stream::RecordProcessor {
+ public:
+  explicit ScoreProcessor(const Setup& setup) : setup_(setup), view_(setup) {}
+
+  Status process(const stream::Line& line, stream::Emitter& out) override {
+    std::string& s = out.state();
+    put(s, line.index);
+    Kind kind = kBad;
+    double u = 0;
+    Status status = view_.classify(line, kind, u);
+    if (!status.ok()) {
+      put(s, static_cast<uint8_t>(kBad));
+      return status;
+    }
+    put(s, static_cast<uint8_t>(kind));
+    put(s, u);
+    bool offer = false;
+    uint64_t key = 0;
+    if (setup_.density && kind == kCandidate) {
+      key = Rng(setup_.seed, line.index).next_u64();
+      offer = key <= setup_.sample_threshold.load(std::memory_order_relaxed);
+    }
+    put(s, static_cast<uint8_t>(offer));
+    if (offer) {
+      put(s, key);
+      DQPREP_RETURN_IF_ERROR(view_.density_payload(s));
+    }
+    return {};
+  }
+
+ private:
+  const Setup& setup_;
+  RecordView view_;
+};
+
+// Pass 2 (--density). State per candidate: index, score, uncertainty, density.
+class DensityProcessor : public stream::RecordProcessor {
+ public:
+  explicit DensityProcessor(const Setup& setup) : setup_(setup), view_(setup) {}
+
+  Status process(const stream::Line& line, stream::Emitter& out) override {
+    if (line.index >= setup_.kinds.size()) return Status::io("the input changed between passes");
+    if (setup_.kinds[line.index] != kCandidate) return {};
+    DQPREP_RETURN_IF_ERROR(view_.parser().parse(line.text));
+    double u = view_.again_uncertainty();
+    double d = 0;
+    DQPREP_RETURN_IF_ERROR(view_.density(d));
+    double score = u * std::pow(d, setup_.beta);
+    std::string& s = out.state();
+    put(s, line.index);
+    put(s, score);
+    put(s, u);
+    put(s, d);
+    return {};
+  }
+
+ private:
+  const Setup& setup_;
+  RecordView view_;
+};
+
+// Pass 3 (--diverse). State per window record: index and signature.
+class SignatureProcessor : public stream::RecordProcessor {
+ public:
+  explicit SignatureProcessor(const Setup& setup) : setup_(setup), view_(setup) {}
+
+  Status process(const stream::Line& line, stream::Emitter& out) override {
+    if (!setup_.window.count(line.index)) return {};
+    DQPREP_RETURN_IF_ERROR(view_.parser().parse(line.text));
+    std::string& s = out.state();
+    put(s, line.index);
+    return view_.diverse_signature(s);
+  }
+
+ private:
+  const Setup& setup_;
+  RecordView view_;
+};
+
+// Pass 4. Selected records become state (position, length, bytes); the others go to --rest.
+class WriteProcessor : public stream::RecordProcessor {
+ public:
+  explicit WriteProcessor(const Setup& setup) : setup_(setup), view_(setup) {}
+
+  Status process(const stream::Line& line, stream::Emitter& out) override {
+    if (line.index >= setup_.kinds.size()) return Status::io("the input changed between passes");
+    auto it = setup_.selected.find(line.index);
+    if (it == setup_.selected.end()) {
+      switch (setup_.kinds[line.index]) {
+        case kCandidate: out.reject(line.text, "not_selected"); return {};
+        case kMissing: out.reject(line.text, setup_.missing_first ? "not_selected" : "no_probs"); return {};
+        default: {
+          Kind kind;
+          double u;
+          Status s = view_.classify(line, kind, u);
+          return s.ok() ? Status::io("the input changed between passes") : s;
+        }
+      }
+    }
+    const Ranked& r = setup_.selection[it->second];
+    DQPREP_RETURN_IF_ERROR(view_.parser().parse(line.text));
+    value_ = "{\"score\":";
+    if (r.first) {
+      value_ += "null";
+    } else {
+      json_text::append_number(value_, r.score);
+    }
+    value_ += ",\"rank\":";
+    json_text::append_number(value_, static_cast<uint64_t>(it->second) + 1);
+    if (setup_.density && !r.first) {
+      value_ += ",\"uncertainty\":";
+      json_text::append_number(value_, r.uncertainty);
+      value_ += ",\"density\":";
+      json_text::append_number(value_, r.density);
+    }
+    value_ += "}";
+    edits_.clear();
+    DQPREP_RETURN_IF_ERROR(record::set_top_level(view_.parser(), "_select", value_, edits_));
+    record::apply_edits(line.text, edits_, edited_);
+    std::string& s = out.state();
+    put(s, static_cast<uint64_t>(it->second));
+    put(s, static_cast<uint64_t>(edited_.size()));
+    s += edited_;
+    return {};
+  }
+
+ private:
+  const Setup& setup_;
+  RecordView view_;
+  std::string value_, edited_;
+  std::vector<record::Edit> edits_;
+};
+
+// The dimension of the embeddings: that of the first candidate record that has one (malformed
+// lines are left to pass 1).
+Result<size_t> embedding_dim(const ReplayableInputs& inputs, const record::Path& probs, const record::Path& embedding) {
+  record::Parser parser;
+  std::vector<double> values;
+  for (const std::string& path : inputs.paths) {
+    Result<std::unique_ptr<io::LineReader>> reader = io::LineReader::open(path);
+    if (!reader.ok()) return reader.status();
+    std::string_view line;
+    while (true) {
+      Result<bool> more = (*reader)->next(line);
+      if (!more.ok() || !*more) break;
+      if (!parser.parse(line).ok()) continue;
+      bool found = false;
+      values.clear();
+      if (!parser.numbers(probs, values, found).ok() || !found) continue;
+      values.clear();
+      if (!parser.numbers(embedding, values, found).ok() || !found) continue;
+      return values.size();
+    }
+  }
+  return size_t{0};
+}
+
+// The smallest number of bands dividing num_perm with more bands than the positions two signatures
+// at the threshold may disagree on: a pair whose estimate reaches the threshold then agrees on a
+// whole band (pigeonhole), so looking only at pairs that share a band key misses none.
+uint32_t exact_bands(uint32_t num_perm, double threshold) {
+  double may_differ = std::floor((1.0 - threshold) * num_perm + 1e-9);
+  for (uint32_t b = 1; b <= num_perm; ++b)
+    if (num_perm % b == 0 && b > may_differ) return b;
+  return num_perm;
+}
+
+// Chosen records' signatures, looked up by band key.
+class ChosenSet {
+ public:
+  ChosenSet(uint32_t num_perm, double threshold)
+      : num_perm_(num_perm), bands_(exact_bands(num_perm, threshold)), threshold_(threshold), keys_(bands_) {}
+
+  bool near_duplicate(std::span<const uint32_t> sig) {
+    lsh::band_keys(sig, num_perm_ / bands_, keys_);
+    ++stamp_;
+    for (uint64_t key : keys_) {
+      auto it = buckets_.find(key);
+      if (it == buckets_.end()) continue;
+      for (uint32_t c : it->second) {
+        if (seen_[c] == stamp_) continue;
+        seen_[c] = stamp_;
+        if (minhash::estimate_jaccard(sig, signature(c)) >= threshold_) return true;
+      }
+    }
+    return false;
+  }
+
+  void add(std::span<const uint32_t> sig) {
+    auto c = static_cast<uint32_t>(seen_.size());
+    signatures_.insert(signatures_.end(), sig.begin(), sig.end());
+    seen_.push_back(0);
+    lsh::band_keys(sig, num_perm_ / bands_, keys_);
+    for (uint64_t key : keys_) {
+      std::vector<uint32_t>& members = buckets_[key];
+      if (members.empty() || members.back() != c) members.push_back(c);
+    }
+  }
+
+ private:
+  std::span<const uint32_t> signature(uint32_t c) const { return {signatures_.data() + size_t{c} * num_perm_, num_perm_}; }
+
+  uint32_t num_perm_, bands_;
+  double threshold_;
+  std::vector<uint64_t> keys_;
+  std::vector<uint32_t> signatures_;
+  std::vector<uint64_t> seen_;
+  uint64_t stamp_ = 0;
+  std::unordered_map<uint64_t, std::vector<uint32_t>> buckets_;
+};
+
+Status check_options(const SelectOptions& o) {
+  if (o.k == 0) return Status::usage("--k must be at least 1");
+  if (!std::isfinite(o.beta) || o.beta < 0) return Status::usage("--beta must be a number >= 0");
+  if (o.density_sample == 0) return Status::usage("--density-sample must be at least 1");
+  if (!(o.diverse_threshold > 0 && o.diverse_threshold <= 1))
+    return Status::usage("--diverse-threshold must be in (0, 1]");
+  if (o.ngram == 0 || o.density_ngram == 0) return Status::usage("--ngram and --density-ngram must be at least 1");
+  if (o.num_perm == 0) return Status::usage("--num-perm must be at least 1");
+  return {};
+}
+
+Status run_select(const SelectOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
+  DQPREP_RETURN_IF_ERROR(check_options(o));
+  Result<Fields> fields = resolve_fields(o.common);
+  if (!fields.ok()) return fields.status();
+  Result<record::Path> probs = record::parse_path(o.probs_field);
+  if (!probs.ok()) return probs.status();
+  Setup setup;
+  setup.fields = *fields;
+  setup.probs = *probs;
+  setup.strategy = o.strategy == "margin"    ? Strategy::margin
+                   : o.strategy == "entropy" ? Strategy::entropy
+                                             : Strategy::least_confidence;
+  setup.renormalize = o.renormalize;
+  setup.missing_first = o.missing == "first";
+  setup.density = o.density;
+  setup.diverse = o.diverse;
+  setup.beta = o.beta;
+  setup.seed = o.common.seed;
+  setup.sample_size = o.density_sample;
+  setup.ngram = o.ngram;
+  if (!o.embedding_field.empty()) {
+    Result<record::Path> emb = record::parse_path(o.embedding_field);
+    if (!emb.ok()) return emb.status();
+    setup.density_sim.embedding = *emb;
+  } else if (o.density) {
+    setup.density_sim.hasher = std::make_unique<minhash::MinHasher>(o.num_perm, o.common.seed);
+    setup.density_sim.ngram = o.density_ngram;
+  }
+  if (o.diverse) setup.diverse_hasher = std::make_unique<minhash::MinHasher>(o.num_perm, o.common.seed);
+
+  Result<ReplayableInputs> inputs = replayable_inputs(o.common.inputs);
+  if (!inputs.ok()) return inputs.status();
+  Result<stream::Options> base = stream_options(o.common);
+  if (!base.ok()) return base.status();
+  base->inputs = inputs->paths;
+  base->names = inputs->names;
+  Result<std::unique_ptr<io::OutputFile>> output = io::OutputFile::open(o.common.output);
+  if (!output.ok()) return output.status();
+  if (setup.density_sim.embedding) {
+    Result<size_t> dim = embedding_dim(*inputs, setup.probs, *setup.density_sim.embedding);
+    if (!dim.ok()) return dim.status();
+    setup.density_sim.dim = *dim;
+  }
+
+  // Passes before the last only collect state; malformed lines are left to the last, which
+  // quarantines them (or, under --on-error fail, the first one stops the run).
+  stream::Options collect = *base;
+  collect.write_records = false;
+  collect.rejects.clear();
+  collect.quarantine.clear();
+  if (collect.on_error != stream::ErrorPolicy::fail) collect.on_error = stream::ErrorPolicy::skip;
+  int passes = 0;
+  auto run_pass = [&](const stream::Options& options, const stream::ProcessorFactory& factory) -> Result<report::Summary> {
+    Result<report::Summary> s = stream::run(options, factory, "select");
+    if (s.ok()) ++passes;
+    return s;
+  };
+
+  // Pass 1.
+  BoundedHeap heap(o.k);
+  std::vector<Ranked> all;  // --diverse: every ranked record
+  uint64_t candidates = 0, missing = 0;
+  auto rank = [&](const Ranked& r) {
+    if (o.diverse) {
+      all.push_back(r);
+    } else {
+      heap.offer(r);
+    }
+  };
+  // The sample: max-heap on (key, index) of payload slots.
+  const size_t payload = o.density ? setup.density_sim.payload_bytes() : 0;
+  std::vector<std::pair<std::pair<uint64_t, uint64_t>, size_t>> sample_heap;
+  std::vector<std::string> slots;
+  stream::Options first = collect;
+  first.consume_state = [&](std::string_view state) -> Status {
+    StateReader in(state);
+    while (!in.done()) {
+      auto index = in.get<uint64_t>();
+      auto kind = in.get<uint8_t>();
+      if (index > setup.kinds.size()) setup.kinds.resize(index, kBad);
+      setup.kinds.push_back(kind);
+      if (kind == kBad) continue;
+      auto u = in.get<double>();
+      bool offered = in.get<uint8_t>() != 0;
+      if (kind == kCandidate) {
+        ++candidates;
+        if (!o.density) rank(Ranked{u, u, 1.0, index, false});
+      } else {
+        ++missing;
+        if (setup.missing_first) rank(Ranked{0, 0, 1.0, index, true});
+      }
+      if (!offered) continue;
+      auto key = in.get<uint64_t>();
+      std::string_view bytes = in.bytes(payload);
+      std::pair<uint64_t, uint64_t> id{key, index};
+      if (sample_heap.size() == setup.sample_size) {
+        if (!(id < sample_heap.front().first)) continue;
+        std::pop_heap(sample_heap.begin(), sample_heap.end());
+        size_t slot = sample_heap.back().second;
+        slots[slot].assign(bytes);
+        sample_heap.back() = {id, slot};
+      } else {
+        slots.emplace_back(bytes);
+        sample_heap.push_back({id, slots.size() - 1});
+      }
+      std::push_heap(sample_heap.begin(), sample_heap.end());
+      if (sample_heap.size() == setup.sample_size)
+        setup.sample_threshold.store(sample_heap.front().first.first, std::memory_order_relaxed);
+    }
+    return {};
+  };
+  Result<report::Summary> pass1 = run_pass(first, [&] { return std::make_unique<ScoreProcessor>(setup); });
+  if (!pass1.ok()) return pass1.status();
+
+  // Pass 2: density.
+  if (o.density) {
+    std::sort(sample_heap.begin(), sample_heap.end());
+    setup.sample_count = sample_heap.size();
+    setup.sample.reserve(setup.sample_count * payload);
+    for (const auto& [id, slot] : sample_heap) setup.sample.insert(setup.sample.end(), slots[slot].begin(), slots[slot].end());
+    slots.clear();
+    stream::Options second = collect;
+    second.consume_state = [&](std::string_view state) -> Status {
+      StateReader in(state);
+      while (!in.done()) {
+        Ranked r;
+        r.index = in.get<uint64_t>();
+        r.score = in.get<double>();
+        r.uncertainty = in.get<double>();
+        r.density = in.get<double>();
+        rank(r);
+      }
+      return {};
+    };
+    Result<report::Summary> pass2 = run_pass(second, [&] { return std::make_unique<DensityProcessor>(setup); });
+    if (!pass2.ok()) return pass2.status();
+  }
+
+  // Pass 3: walk the ranking, skipping near duplicates of records already chosen.
+  uint64_t skipped = 0, windows = 0;
+  if (o.diverse) {
+    std::sort(all.begin(), all.end(), better);
+    ChosenSet chosen(o.num_perm, o.diverse_threshold);
+    std::vector<uint32_t> signatures;
+    size_t lo = 0, width = std::max<size_t>(2 * std::min<size_t>(o.k, all.size()), 64);
+    while (setup.selection.size() < o.k && lo < all.size()) {
+      size_t hi = std::min(all.size(), lo + width);
+      setup.window.clear();
+      for (size_t i = lo; i < hi; ++i) setup.window.emplace(all[i].index, static_cast<uint32_t>(i - lo));
+      signatures.assign((hi - lo) * o.num_perm, 0);
+      stream::Options third = collect;
+      third.consume_state = [&](std::string_view state) -> Status {
+        StateReader in(state);
+        while (!in.done()) {
+          auto index = in.get<uint64_t>();
+          std::string_view bytes = in.bytes(o.num_perm * sizeof(uint32_t));
+          std::memcpy(signatures.data() + size_t{setup.window.at(index)} * o.num_perm, bytes.data(), bytes.size());
+        }
+        return {};
+      };
+      Result<report::Summary> pass3 = run_pass(third, [&] { return std::make_unique<SignatureProcessor>(setup); });
+      if (!pass3.ok()) return pass3.status();
+      ++windows;
+      for (size_t i = lo; i < hi && setup.selection.size() < o.k; ++i) {
+        std::span<const uint32_t> sig(signatures.data() + (i - lo) * o.num_perm, o.num_perm);
+        if (chosen.near_duplicate(sig)) {
+          ++skipped;
+          continue;
+        }
+        chosen.add(sig);
+        setup.selection.push_back(all[i]);
+      }
+      lo = hi;
+      width *= 2;
+    }
+    setup.window.clear();
+    all = {};
+  } else {
+    setup.selection = heap.take();
+  }
+  for (size_t i = 0; i < setup.selection.size(); ++i) setup.selected.emplace(setup.selection[i].index, static_cast<uint32_t>(i));
+
+  // Pass 4: write.
+  std::vector<std::string> lines(setup.selection.size());
+  stream::Options last = *base;
+  last.write_records = false;
+  last.rejects = o.rest;
+  last.consume_state = [&](std::string_view state) -> Status {
+    StateReader in(state);
+    while (!in.done()) {
+      auto position = in.get<uint64_t>();
+      auto size = in.get<uint64_t>();
+      lines[position].assign(in.bytes(size));
+    }
+    return {};
+  };
+  Result<report::Summary> pass4 = run_pass(last, [&] { return std::make_unique<WriteProcessor>(setup); });
+  if (!pass4.ok()) return pass4.status();
+  for (const std::string& line : lines) {
+    DQPREP_RETURN_IF_ERROR((*output)->write(line));
+    DQPREP_RETURN_IF_ERROR((*output)->write("\n"));
+  }
+  DQPREP_RETURN_IF_ERROR((*output)->commit());
+
+  report::Summary summary = std::move(*pass4);
+  summary.in += lines.size();
+  summary.out += lines.size();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report::Json& f = summary.figures;
+  f["strategy"] = o.strategy;
+  f["k"] = o.k;
+  f["candidates"] = candidates;
+  f["missing_probs"] = missing;
+  f["selected"] = lines.size();
+  std::optional<double> lowest;
+  for (const Ranked& r : setup.selection)
+    if (!r.first) lowest = lowest ? std::min(*lowest, r.score) : r.score;
+  f["lowest_selected_score"] = lowest ? report::Json(*lowest) : report::Json(nullptr);
+  if (o.density) f["density_sample"] = setup.sample_count;
+  if (o.diverse) {
+    f["near_duplicates_skipped"] = skipped;
+    f["diverse_windows"] = windows;
+  }
+  f["passes"] = passes;
+  return finish(o.common, summary);
+}
+
+}  // namespace
+
+StageRunner setup_select(CLI::App& app) {
+  auto o = std::make_shared<SelectOptions>();
+  CLI::App* sub = app.add_subcommand("select", "Active learning: the records most worth annotating");
+  sub->footer(
+      "Uncertainty of the probabilities (higher first): least-confidence 1 - max p, margin 1 - (p1 - p2),\n"
+      "entropy -sum p ln p; ties keep input order. The k selected records are written in rank order with\n"
+      "\"_select\": {\"score\", \"rank\"}; all others go to --rest unchanged, in input order.\n"
+      "Example:\n"
+      "  dqprep select --probs-field probs --strategy margin --k 500 --diverse pool.jsonl -o batch.jsonl --rest pool2.jsonl");
+  add_common_options(*sub, o->common);
+  sub->add_option("--probs-field", o->probs_field, "Predicted class probabilities (an array; a number p means (p, 1-p))")
+      ->type_name("PATH")
+      ->required();
+  sub->add_option("--strategy", o->strategy, "least-confidence, margin or entropy")
+      ->check(CLI::IsMember({"least-confidence", "margin", "entropy"}))
+      ->capture_default_str();
+  sub->add_option("--k", o->k, "How many records to select")->capture_default_str();
+  sub->add_option("--rest", o->rest, "Where the records not selected go (unchanged, input order)")->type_name("FILE");
+  sub->add_option("--missing", o->missing,
+                  "Records without probabilities: exclude (to --rest, counted as no_probs) or first (ranked first)")
+      ->check(CLI::IsMember({"exclude", "first"}))
+      ->capture_default_str();
+  sub->add_flag("--renormalize", o->renormalize, "Accept probabilities that do not sum to 1: divide by their sum");
+  CLI::Option* density = sub->add_flag("--density", o->density, "Weight by information density: score x (mean similarity to the pool)^beta");
+  sub->add_option("--beta", o->beta, "Exponent of the density")->needs(density)->capture_default_str();
+  sub->add_option("--embedding-field", o->embedding_field, "Density by cosine over this vector instead of MinHash of the text")
+      ->type_name("PATH")
+      ->needs(density);
+  sub->add_option("--density-sample", o->density_sample, "Pool records (seeded sample) each density is measured against")
+      ->capture_default_str();
+  sub->add_option("--density-ngram", o->density_ngram, "Word n-grams of the density's MinHash similarity")
+      ->capture_default_str();
+  CLI::Option* diverse = sub->add_flag("--diverse", o->diverse, "No two selected records are near duplicates (MinHash)");
+  sub->add_option("--diverse-threshold", o->diverse_threshold, "Jaccard estimate at which two records are near duplicates")
+      ->needs(diverse)
+      ->capture_default_str();
+  sub->add_option("--ngram", o->ngram, "Word n-grams of the --diverse MinHash signatures")->capture_default_str();
+  sub->add_option("--num-perm", o->num_perm, "MinHash functions per signature (--density, --diverse)")->capture_default_str();
+  return [o] { return run_select(*o); };
+}
+
+}  // namespace dqprep::stages
