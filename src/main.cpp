@@ -30,7 +30,7 @@ const StageEntry kStages[] = {
     {"augment", "Add records by EDA text operations, class balancing, numeric noise, external programs",
      dqprep::stages::setup_augment},
     {"split", "Random, stratified, group, time and k-fold splits with a leakage check", dqprep::stages::setup_split},
-    {"metrics", "The dataset quality report and CI gate", nullptr},
+    {"metrics", "The dataset quality report and CI gate", dqprep::stages::setup_metrics},
     {"select", "Active learning: the records most worth annotating", dqprep::stages::setup_select},
     {"weak-label", "Label records with keyword and regex rules, combined by vote or Dawid-Skene",
      dqprep::stages::setup_weak_label},
