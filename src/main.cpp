@@ -23,13 +23,14 @@ struct StageEntry {
 
 const StageEntry kStages[] = {
     {"normalize", "Unicode and white-space clean-up of the text fields and labels", dqprep::stages::setup_normalize},
-    {"dedup", "Remove or mark exact and near duplicates; decontaminate against other files", nullptr},
+    {"dedup", "Remove or mark exact and near duplicates; decontaminate against other files", dqprep::stages::setup_dedup},
     {"filter", "Drop records that fail quality rules (length, Gopher, C4, FineWeb, language, regex)", dqprep::stages::setup_filter},
     {"label-check", "Label validity, conflicts, annotator agreement, consensus, likely label errors",
      dqprep::stages::setup_label_check},
-    {"augment", "Add records by EDA text operations, class balancing, numeric noise, external programs", nullptr},
-    {"split", "Random, stratified, group, time and k-fold splits with a leakage check", nullptr},
-    {"metrics", "The dataset quality report and CI gate", nullptr},
+    {"augment", "Add records by EDA text operations, class balancing, numeric noise, external programs",
+     dqprep::stages::setup_augment},
+    {"split", "Random, stratified, group, time and k-fold splits with a leakage check", dqprep::stages::setup_split},
+    {"metrics", "The dataset quality report and CI gate", dqprep::stages::setup_metrics},
     {"select", "Active learning: the records most worth annotating", dqprep::stages::setup_select},
     {"weak-label", "Label records with keyword and regex rules, combined by vote or Dawid-Skene",
      dqprep::stages::setup_weak_label},

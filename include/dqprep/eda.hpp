@@ -82,6 +82,11 @@ class Augmenter {
   void generate(std::string_view text, std::span<const Op> ops, int num_aug, Rng& rng,
                 std::vector<Variant>& out);
 
+  // One variant per element of ops, in that order, the text tokenized once: a record with several
+  // text fields gets the op sequence generate() drew for its first field in each of the others.
+  // ops must not alias out.
+  void generate_each(std::string_view text, std::span<const Op> ops, Rng& rng, std::vector<Variant>& out);
+
  private:
   struct Token {
     uint32_t start, core_start, core_end, end;

@@ -45,6 +45,7 @@ class LineReader {
   uint64_t bytes_read() const { return bytes_read_; }
 
  private:
+  friend Result<std::string> read_bytes(const std::string& path);
   LineReader(std::string name, int fd, bool owns_fd);
   Status fill();
 
@@ -93,6 +94,10 @@ class OutputFile {
 
 // Reads a whole small file (label maps, rule files, domains) into a string.
 Result<std::string> read_file(const std::string& path);
+
+// Reads every byte of a file (or "-"), decompressed as LineReader does but otherwise unchanged:
+// binary files such as `metrics --partial` states.
+Result<std::string> read_bytes(const std::string& path);
 
 // Copies standard input to a temporary file so that a two-pass stage can read it twice; the file
 // is removed when the returned object is destroyed.

@@ -60,6 +60,11 @@ class Parser {
   // nullopt when missing or null. Objects and arrays are a bad_input error.
   Status scalar_text(const Path& path, std::optional<std::string_view>& out);
 
+  // Every value at `path` (several with `[*]`) as scalar_text gives it, in order: nullopt for a
+  // null. Objects and arrays are a bad_input error. Appends to `out`; the views stay valid until
+  // the next parse() or field access.
+  Status scalar_texts(const Path& path, std::vector<std::optional<std::string_view>>& out);
+
   // The JSON text of the value at `path`, whatever its type; nullopt when missing.
   Status raw_value(const Path& path, std::optional<std::string_view>& out);
 

@@ -151,6 +151,11 @@ class KeySet {
   // the keys without their flags: one canonical string for one set, whatever the insertion order.
   std::string to_hex() const;
   static Result<KeySet> from_hex(std::string_view hex);
+  // The same keys in binary, 16 bytes each in the order of to_hex: the high word, then the low word,
+  // both little-endian, the flag in the top bit of the high word (the form of `metrics --partial`
+  // files: half the size of hex, and read without a JSON parse).
+  std::string to_bytes() const;
+  static Result<KeySet> from_bytes(std::string_view bytes);
 
   template <class F>  // f(hash::Key128 key, bool flag), in table order
   void for_each(F&& f) const {
@@ -228,6 +233,9 @@ struct PartialState {
   nlohmann::json to_json() const;
   // A bad_input Status for a state that is not valid JSON of this version.
   static Result<PartialState> from_json(const nlohmann::json& j);
+  // The checks from_json makes on the counts against the keys (the derived figures subtract), for
+  // a state whose keys were read apart from its JSON.
+  Status validate() const;
 
   friend bool operator==(const PartialState&, const PartialState&) = default;
 };

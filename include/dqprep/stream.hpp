@@ -70,10 +70,19 @@ struct Options {
   std::string quarantine;           // with ErrorPolicy::quarantine
   ErrorPolicy on_error = ErrorPolicy::fail;
   unsigned threads = 1;
+  // Records per batch (0: the default, 8192). Fewer spread a slow stage (one that waits on an
+  // external program) over the threads even for a small input.
+  size_t batch_lines = 0;
   // Called on the writing thread after each batch: records and input bytes so far.
   std::function<void(uint64_t records, uint64_t bytes)> progress;
   // Called on the writing thread, in input order, with each batch's Emitter::state() bytes.
   std::function<Status(std::string_view state)> consume_state;
+  // Called on the writing thread, in input order, with each batch's Emitter before its records are
+  // written: a stage whose decision about a record depends on the records before it (exact dedup
+  // keeping the first occurrence, in one pass) makes it here, from what its workers put in
+  // state(), by calling keep() or reject(). The workers did the costly part in parallel. The
+  // Line::text views of the batch's records are still valid while in_order runs.
+  std::function<Status(Emitter& batch)> in_order;
 };
 
 // Runs the stage over the inputs. The outputs are committed only when the run succeeds. A

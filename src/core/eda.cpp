@@ -412,12 +412,16 @@ void Augmenter::generate(std::string_view text, std::span<const Op> ops, int num
   for (Op op : ops) labels_.insert(labels_.end(), per_op, op);
   for (size_t i = labels_.size() - 1; i > 0; --i) std::swap(labels_[i], labels_[rng.uniform(i + 1)]);
   labels_.resize(static_cast<size_t>(num_aug));
-  bool needs_words = std::any_of(labels_.begin(), labels_.end(), [](Op op) { return op != Op::char_noise; });
+  generate_each(text, labels_, rng, out);
+}
+
+void Augmenter::generate_each(std::string_view text, std::span<const Op> ops, Rng& rng, std::vector<Variant>& out) {
+  bool needs_words = std::any_of(ops.begin(), ops.end(), [](Op op) { return op != Op::char_noise; });
   if (needs_words) tokenize(text);
-  out.resize(labels_.size());
-  for (size_t i = 0; i < labels_.size(); ++i) {
-    out[i].op = labels_[i];
-    out[i].changed = transform(text, labels_[i], rng, out[i].text);
+  out.resize(ops.size());
+  for (size_t i = 0; i < ops.size(); ++i) {
+    out[i].op = ops[i];
+    out[i].changed = transform(text, ops[i], rng, out[i].text);
   }
 }
 

@@ -427,6 +427,23 @@ Result<std::string> read_file(const std::string& path) {
   return text;
 }
 
+Result<std::string> read_bytes(const std::string& path) {
+  Result<std::unique_ptr<LineReader>> reader = LineReader::open(path);
+  if (!reader.ok()) return reader.status();
+  std::string bytes;
+  std::vector<char> block(kReadBlock);
+  while (true) {
+    Result<size_t> n = (*reader)->source_->read(block.data(), block.size());
+    if (!n.ok()) {
+      if (n.status().code() == StatusCode::bad_input) return Status::bad_input(path + ": " + n.status().message());
+      return n.status();
+    }
+    if (*n == 0) break;
+    bytes.append(block.data(), *n);
+  }
+  return bytes;
+}
+
 Result<std::unique_ptr<SpilledInput>> SpilledInput::from_stdin() {
   std::string temp = (std::filesystem::temp_directory_path() / "dqprep-stdin.XXXXXX").string();
   int fd = ::mkstemp(temp.data());

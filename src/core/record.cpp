@@ -265,6 +265,26 @@ Status Parser::scalar_text(const Path& path, std::optional<std::string_view>& ou
   return impl_->each(path, visit);
 }
 
+Status Parser::scalar_texts(const Path& path, std::vector<std::optional<std::string_view>>& out) {
+  auto visit = [&](od::value v) -> Status {
+    od::json_type type;
+    if (auto e = v.type().get(type)) return json_error(e);
+    switch (type) {
+      case od::json_type::null: out.emplace_back(); return {};
+      case od::json_type::string: {
+        std::string_view text;
+        if (auto e = v.get_string().get(text)) return json_error(e);
+        out.emplace_back(text);
+        return {};
+      }
+      case od::json_type::number:
+      case od::json_type::boolean: out.emplace_back(trim_right(v.raw_json_token())); return {};
+      default: return Status::bad_input("field '" + path.text + "' holds " + type_name(type) + ", not a label");
+    }
+  };
+  return impl_->each(path, visit);
+}
+
 namespace {
 
 Status raw_of(od::value v, std::string_view& out) {

@@ -341,16 +341,33 @@ void KeySet::merge(const KeySet& later) {
   later.for_each([&](hash::Key128 k, bool f) { insert(k, f); });
 }
 
-std::string KeySet::to_hex() const {
+namespace {
+std::vector<hash::Key128> sorted_slots(const std::vector<hash::Key128>& slots, size_t size) {
   std::vector<hash::Key128> keys;
-  keys.reserve(size_);
-  for (const hash::Key128& s : slots_)
+  keys.reserve(size);
+  for (const hash::Key128& s : slots)
     if (s.low | s.high) keys.push_back(s);
-  // By key without the flag: the order of the home slots, for a fast from_hex.
   std::sort(keys.begin(), keys.end(), [](const hash::Key128& a, const hash::Key128& b) {
     uint64_t ha = a.high << 1, hb = b.high << 1;
     return ha != hb ? ha < hb : a.low < b.low;
   });
+  return keys;
+}
+
+void put_le(char* p, uint64_t v) {
+  for (int i = 0; i < 8; ++i) p[i] = static_cast<char>((v >> (8 * i)) & 0xFF);
+}
+
+uint64_t get_le(const char* p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+}  // namespace
+
+std::string KeySet::to_hex() const {
+  // By key without the flag: the order of the home slots, for a fast from_hex.
+  std::vector<hash::Key128> keys = sorted_slots(slots_, size_);
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out(keys.size() * 32, '0');
   char* p = out.data();
@@ -386,6 +403,30 @@ Result<KeySet> KeySet::from_hex(std::string_view hex) {
     hash::Key128 k{words[1], words[0]};
     if (!set.insert(k, (k.high & kFlagBit) != 0))
       return Status::bad_input("key set: a key appears twice");
+  }
+  return set;
+}
+
+
+std::string KeySet::to_bytes() const {
+  std::vector<hash::Key128> keys = sorted_slots(slots_, size_);
+  std::string out(keys.size() * 16, '\0');
+  char* p = out.data();
+  for (const hash::Key128& k : keys) {
+    put_le(p, k.high);
+    put_le(p + 8, k.low);
+    p += 16;
+  }
+  return out;
+}
+
+Result<KeySet> KeySet::from_bytes(std::string_view bytes) {
+  if (bytes.size() % 16) return Status::bad_input("key set: length is not a multiple of 16 bytes");
+  KeySet set;
+  set.reserve(bytes.size() / 16);
+  for (size_t pos = 0; pos < bytes.size(); pos += 16) {
+    hash::Key128 k{get_le(bytes.data() + pos + 8), get_le(bytes.data() + pos)};
+    if (!set.insert(k, (k.high & kFlagBit) != 0)) return Status::bad_input("key set: a key appears twice");
   }
   return set;
 }
@@ -545,11 +586,16 @@ Result<PartialState> PartialState::from_json(const json& j) {
   if (!keys.ok()) return Status::bad_input("partial state: " + keys.status().message());
   s.keys = std::move(*keys);
 
-  // The derived figures subtract; inconsistent counts would wrap around instead of failing.
-  if (s.keys.size() > s.keyed || s.clean_keyed > s.keyed || s.keys.flagged() > s.clean_keyed ||
-      s.keyed > s.n || s.noisy_besides_duplicates > s.n)
-    return Status::bad_input("partial state: inconsistent noise and key counts");
+  DQPREP_RETURN_IF_ERROR(s.validate());
   return s;
+}
+
+Status PartialState::validate() const {
+  // The derived figures subtract; inconsistent counts would wrap around instead of failing.
+  if (keys.size() > keyed || clean_keyed > keyed || keys.flagged() > clean_keyed || keyed > n ||
+      noisy_besides_duplicates > n)
+    return Status::bad_input("partial state: inconsistent noise and key counts");
+  return {};
 }
 
 }  // namespace dqprep::stats

@@ -151,6 +151,7 @@ class Driver {
   void read_all() {
     auto batch = std::make_unique<Batch>();
     uint64_t index = 0;
+    const size_t batch_lines = options_.batch_lines ? options_.batch_lines : kBatchLines;
     auto flush = [&]() {
       batch->data.append(io::kPadding, '\0');
       bool ok = publish(std::move(batch));
@@ -186,7 +187,7 @@ class Driver {
         batch->data.append(line);
         batch->data.push_back('\n');
         ++index;
-        if (batch->data.size() >= kBatchBytes || batch->lines.size() >= kBatchLines) {
+        if (batch->data.size() >= kBatchBytes || batch->lines.size() >= batch_lines) {
           batch->input_bytes = (*reader)->bytes_read() - bytes_before;
           bytes_before = (*reader)->bytes_read();
           if (!flush()) return;
@@ -256,6 +257,7 @@ class Driver {
         ++written_;
         changed_.notify_all();
       }
+      if (options_.in_order) DQPREP_RETURN_IF_ERROR(options_.in_order(batch->emitter));
       const Emitter& e = batch->emitter;
       if (out) DQPREP_RETURN_IF_ERROR(out->write(e.out_));
       if (options_.consume_state) DQPREP_RETURN_IF_ERROR(options_.consume_state(e.state_));

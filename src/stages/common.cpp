@@ -18,6 +18,7 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool with_output) {
                  "Which fields form the text: text, alpaca, chat, sharegpt, pair, prompt-completion")
       ->capture_default_str();
   app.add_option("--text-field", o.text_fields, "Text field path, overrides the format (repeatable)")
+      ->allow_extra_args(false)  // one path an occurrence: a following INPUT is not a field
       ->type_name("PATH");
   app.add_option("--label-field", o.label_field, "The class label")->type_name("PATH")->capture_default_str();
   app.add_option("--id-field", o.id_field, "The record id (FILE:LINE when missing)")

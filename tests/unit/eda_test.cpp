@@ -471,6 +471,30 @@ TEST(EdaGenerate, SameSeedSameVariants) {
   EXPECT_GT(differ, 200u);
 }
 
+TEST(EdaGenerate, GenerateEachFollowsTheGivenOps) {
+  // What augment does for a record with several text fields: the ops drawn for the first field
+  // are applied, in order, to the others; each variant is what apply() gives with the same Rng.
+  Augmenter a(database()), b(database());
+  const Op ops[] = {Op::swap, Op::deletion, Op::synonym, Op::char_noise, Op::insert, Op::swap};
+  std::vector<Variant> out;
+  Rng gen(61);
+  for (uint64_t k = 0; k < 200; ++k) {
+    std::string in = sentence(gen, 5, 25);
+    Rng r1(9, k), r2(9, k);
+    a.generate_each(in, ops, r1, out);
+    ASSERT_EQ(out.size(), std::size(ops));
+    for (size_t i = 0; i < out.size(); ++i) {
+      EXPECT_EQ(out[i].op, ops[i]);
+      std::string expected;
+      bool changed = b.apply(in, ops[i], r2, expected);
+      EXPECT_EQ(out[i].text, expected);
+      EXPECT_EQ(out[i].changed, changed);
+    }
+  }
+  a.generate_each("anything", std::span<const Op>(), gen, out);
+  EXPECT_TRUE(out.empty());
+}
+
 TEST(EdaOps, NamesParseAndValidate) {
   for (Op op : {Op::synonym, Op::insert, Op::swap, Op::deletion, Op::char_noise})
     EXPECT_EQ(parse_op(op_name(op)), op);

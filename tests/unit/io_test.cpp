@@ -206,3 +206,27 @@ TEST(OutputFile, UnwritableDirectoryIsIoError) {
 }
 
 }  // namespace dqprep::io
+
+namespace dqprep::io {
+
+// read_bytes keeps every byte (CR LF, a leading BOM, NUL) and decompresses like LineReader.
+TEST(ReadBytes, BinaryUnchangedPlainGzipZstd) {
+  TempDir dir;
+  std::string binary = "\xEF\xBB\xBFhead\r\n";
+  for (uint32_t i = 0; i < (3u << 20); ++i) binary.push_back(static_cast<char>((i * 7919u) >> 3));
+  binary += std::string("\0\r\n\n", 4);
+  write_bytes(dir.file("b.bin"), binary);
+  write_bytes(dir.file("b.gz"), gzip(binary));
+  write_bytes(dir.file("b.zst"), zstd(binary));
+  for (std::string name : {"b.bin", "b.gz", "b.zst"}) {
+    Result<std::string> got = read_bytes(dir.file(name));
+    ASSERT_TRUE(got.ok()) << name << ": " << got.status().message();
+    EXPECT_TRUE(*got == binary) << name;
+  }
+  std::string gz = gzip(binary);
+  write_bytes(dir.file("cut.gz"), gz.substr(0, gz.size() / 2));
+  EXPECT_EQ(read_bytes(dir.file("cut.gz")).status().code(), StatusCode::bad_input);
+  EXPECT_EQ(read_bytes(dir.file("none")).status().code(), StatusCode::io);
+}
+
+}  // namespace dqprep::io

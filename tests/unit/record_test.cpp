@@ -121,6 +121,35 @@ TEST(Parser, RejectsMalformedJsonAnywhereInTheLine) {
   EXPECT_TRUE(p.parse(good.view()).ok());
 }
 
+TEST(Parser, ScalarTextsListsEveryValueInOrder) {
+  Padded line(R"({"a": ["x", 2, null, true, "y\u00e9"], "b": [{"l": "p"}, {"l": 3}, {}], "c": "one", "d": [[1]]})");
+  Parser p;
+  ASSERT_TRUE(p.parse(line.view()).ok());
+  std::vector<std::optional<std::string_view>> v;
+  ASSERT_TRUE(p.scalar_texts(*parse_path("a[*]"), v).ok());
+  ASSERT_EQ(v.size(), 5u);
+  EXPECT_EQ(*v[0], "x");
+  EXPECT_EQ(*v[1], "2");
+  EXPECT_FALSE(v[2].has_value());
+  EXPECT_EQ(*v[3], "true");
+  EXPECT_EQ(*v[4], "y\u00e9");  // all values of one call stay valid together
+  v.clear();
+  ASSERT_TRUE(p.scalar_texts(*parse_path("b[*].l"), v).ok());
+  ASSERT_EQ(v.size(), 2u);  // the object without "l" adds nothing
+  EXPECT_EQ(*v[0], "p");
+  EXPECT_EQ(*v[1], "3");
+  v.clear();
+  ASSERT_TRUE(p.scalar_texts(*parse_path("c"), v).ok());
+  ASSERT_EQ(v.size(), 1u);
+  v.clear();
+  ASSERT_TRUE(p.scalar_texts(*parse_path("missing[*]"), v).ok());
+  EXPECT_TRUE(v.empty());
+  Status s = p.scalar_texts(*parse_path("b[*]"), v);
+  EXPECT_EQ(s.code(), StatusCode::bad_input);
+  EXPECT_NE(s.message().find("an object"), std::string::npos) << s.message();
+  EXPECT_EQ(p.scalar_texts(*parse_path("d[*]"), v).code(), StatusCode::bad_input);
+}
+
 TEST(Splice, EditsKeepUntouchedBytes) {
   Padded line(R"({"id": 1,   "text": "old",  "label": "x"})");
   Parser p;

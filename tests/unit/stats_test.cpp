@@ -252,6 +252,27 @@ TEST(StatsKeySet, MergeKeepsEarlierFlagAndHexIsCanonical) {
   EXPECT_FALSE(KeySet::from_hex("abc").ok());
   EXPECT_FALSE(KeySet::from_hex(std::string(31, '0') + "g").ok());
   EXPECT_FALSE(KeySet::from_hex(a.to_hex().substr(0, 32) + a.to_hex().substr(0, 32)).ok());
+
+  // The binary form: the same keys and flags in the same order, 16 bytes each, little-endian.
+  std::string bytes = a.to_bytes();
+  ASSERT_EQ(bytes.size(), 48u);
+  EXPECT_EQ(whole.to_bytes(), bytes);
+  std::string hex = a.to_hex();
+  for (size_t k = 0; k < 3; ++k) {
+    for (int b = 0; b < 16; ++b) {
+      // Byte b of the high word (b < 8) or low word is hex digit pair 14 - 2b (high) / 30 - 2(b-8) (low).
+      size_t digit = b < 8 ? 14 - 2 * b : 30 - 2 * (b - 8);
+      unsigned value = std::stoul(hex.substr(k * 32 + digit, 2), nullptr, 16);
+      ASSERT_EQ(static_cast<unsigned char>(bytes[k * 16 + b]), value) << "key " << k << " byte " << b;
+    }
+  }
+  Result<KeySet> from_bytes = KeySet::from_bytes(bytes);
+  ASSERT_TRUE(from_bytes.ok());
+  EXPECT_EQ(*from_bytes, a);
+  EXPECT_EQ(from_bytes->flagged(), a.flagged());
+  EXPECT_FALSE(KeySet::from_bytes(bytes.substr(0, 20)).ok());
+  EXPECT_FALSE(KeySet::from_bytes(bytes.substr(0, 16) + bytes.substr(0, 16)).ok());
+  EXPECT_TRUE(KeySet::from_bytes("")->size() == 0);
 }
 
 // ---- PartialState -----------------------------------------------------------------------------

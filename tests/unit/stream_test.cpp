@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cstring>
+#include <set>
 #include <sstream>
 
 #include "dqprep/record.hpp"
@@ -121,6 +123,75 @@ TEST_F(StreamRun, SeveralInputsInOrderAndMissingInput) {
   Result<report::Summary> s = run(o, [] { return std::make_unique<EvenProcessor>(); }, "t");
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), StatusCode::io);
+}
+
+// Hands each record's value of "k" to the writing thread, which keeps the first record of each k.
+class KeyStateProcessor : public RecordProcessor {
+ public:
+  Status process(const Line& line, Emitter& out) override {
+    DQPREP_RETURN_IF_ERROR(parser_.parse(line.text));
+    std::optional<std::string_view> k;
+    DQPREP_RETURN_IF_ERROR(parser_.scalar_text(path_, k));
+    if (!k) return Status::bad_input("missing k");
+    std::string& state = out.state();
+    uint32_t sizes[2] = {static_cast<uint32_t>(k->size()), static_cast<uint32_t>(line.text.size())};
+    state.append(reinterpret_cast<const char*>(sizes), sizeof sizes);
+    state.append(*k);
+    state.append(line.text);
+    return {};
+  }
+
+ private:
+  record::Parser parser_;
+  record::Path path_ = *record::parse_path("k");
+};
+
+TEST_F(StreamRun, InOrderHookDecidesOnTheWritingThreadInInputOrder) {
+  std::ofstream in(file("in.jsonl"));
+  for (int i = 0; i < 50000; ++i) in << "{\"k\":" << (i * 7919) % 1000 << ",\"i\":" << i << "}\n";
+  in << "{\"bad\n";
+  in.close();
+  std::string first;
+  for (unsigned threads : {1u, 2u, 5u}) {
+    std::set<std::string> seen;
+    std::vector<int> order;
+    Options o;
+    o.inputs = {file("in.jsonl")};
+    o.output = file("out.jsonl");
+    o.on_error = ErrorPolicy::skip;
+    o.threads = threads;
+    o.in_order = [&](Emitter& batch) -> Status {
+      std::string_view s = batch.state();
+      for (size_t pos = 0; pos < s.size();) {
+        uint32_t sizes[2];
+        std::memcpy(sizes, s.data() + pos, sizeof sizes);
+        pos += sizeof sizes;
+        std::string k(s.substr(pos, sizes[0]));
+        std::string_view line = s.substr(pos + sizes[0], sizes[1]);
+        pos += sizes[0] + sizes[1];
+        if (seen.insert(k).second) {
+          batch.keep(line);
+        } else {
+          batch.reject(line, "repeat");
+        }
+      }
+      return {};
+    };
+    Result<report::Summary> r = run(o, [] { return std::make_unique<KeyStateProcessor>(); }, "t");
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->in, 50001u);
+    EXPECT_EQ(r->out, 1000u);
+    EXPECT_EQ(r->rejected, 49000u);
+    EXPECT_EQ(r->quarantined, 1u);
+    EXPECT_TRUE(r->balances());
+    std::string out = slurp(file("out.jsonl"));
+    // The first occurrence of each k: records 0..999 (7919 is prime to 1000, so they cover every k).
+    EXPECT_EQ(out.substr(0, out.find('\n')), "{\"k\":0,\"i\":0}");
+    EXPECT_EQ(out.substr(out.size() - 17), "{\"k\":81,\"i\":999}\n");  // 999 * 7919 % 1000 = 81
+    EXPECT_EQ(out.find("\"i\":1000}"), std::string::npos);
+    if (first.empty()) first = out;
+    EXPECT_EQ(out, first) << "threads=" << threads;
+  }
 }
 
 }  // namespace dqprep::stream

@@ -1,0 +1,36 @@
+#pragma once
+// Duplicate groups from a clustering: which records form groups of two or more, which member of
+// each group is kept, and the figures of the dedup summary. Shared by the one-process run and the
+// sharded form (dedup cluster), so that both decide alike.
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace dqprep::dup_groups {
+
+// A record in a group of two or more. `index` is the record's index in the clustering, or, once a
+// caller has translated it, its position in an input.
+struct Member {
+  uint64_t index = 0;
+  uint32_t group = 0;  // groups are numbered in the order of their first (smallest) record
+  uint32_t kept = 0;   // 1 for the member kept, 0 for a duplicate of it
+  friend bool operator==(const Member&, const Member&) = default;
+};
+
+struct Groups {
+  std::vector<Member> members;  // in increasing index
+  std::vector<uint32_t> kept;   // per group: the index of its kept member
+  uint64_t duplicates = 0;      // members not kept
+  uint64_t label_conflicts = 0; // groups whose labelled members do not all carry the same label
+};
+
+// component_min: for each record, the smallest record of its cluster (lsh::cluster, or the first
+// record with the same exact key). priority: empty keeps the first member of each group; else the
+// member with the greatest priority is kept, ties to the first (lsh::kept_members). labels: a hash
+// of each record's label, 0 for a record without one (it takes no part in label conflicts); may be
+// empty (no label conflicts counted).
+Groups resolve(std::span<const uint32_t> component_min, std::span<const uint64_t> priority,
+               std::span<const uint64_t> labels);
+
+}  // namespace dqprep::dup_groups

@@ -1,0 +1,707 @@
+// dqprep metrics: the dataset quality report and CI gate, and its sharded form (`metrics merge`).
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <chrono>
+#include <cstring>
+#include <type_traits>
+
+#include "dqprep/agreement.hpp"
+#include "dqprep/checks.hpp"
+#include "dqprep/hash.hpp"
+#include "dqprep/langid.hpp"
+#include "dqprep/lsh.hpp"
+#include "dqprep/metrics.hpp"
+#include "dqprep/minhash.hpp"
+#include "dqprep/shingle.hpp"
+#include "dqprep/text.hpp"
+#include "stages/stages.hpp"
+
+namespace dqprep::stages {
+
+namespace {
+
+using stats::NoiseSource;
+using stats::noise_bit;
+
+struct ReportFlags {
+  std::string json, markdown, junit, stats;
+  std::vector<std::string> checks, warns;
+  std::string checks_file;
+  uint64_t min_per_class = 0;
+  bool quiet = false;
+};
+
+struct MetricsOptions {
+  CommonOptions common;
+  std::string output;  // with --partial: the state file
+  bool partial = false;
+  std::vector<std::string> labels;
+  bool unlabeled = false;
+  std::string coverage_field, domain;
+  std::string noise_field, annotations_field;
+  bool lang = false;
+  double lang_threshold = 0;
+  bool near = false;
+  uint32_t ngram = shingle::kDefaultNgram;
+  uint32_t num_perm = minhash::kDefaultNumPerm;
+  uint32_t bands = lsh::kDefaultBands;
+  ReportFlags report;
+};
+
+struct MergeOptions {
+  std::vector<std::string> states;
+  std::string output;
+  bool verbose = false;
+  ReportFlags report;
+};
+
+// ---- per-record facts --------------------------------------------------------------------------
+
+// What a worker hands the writing thread about one record, followed by the label bytes, the
+// coverage values (each a uint32 length and its bytes), the language code and the band keys.
+struct Fact {
+  static constexpr uint8_t kMalformed = 1, kHasKey = 2, kHasLabel = 4, kAnnotated = 8, kAgree = 16;
+  uint64_t chars = 0, words = 0, turns = 0;
+  hash::Key128 key;
+  uint32_t noise = 0;
+  uint32_t missing = 0;  // bit i: tracked field i is missing
+  uint32_t label_len = 0;
+  uint32_t values = 0;
+  uint8_t lang_len = 0;
+  uint8_t flags = 0;
+  uint8_t reserved[6] = {};  // no padding: every byte handed over is initialized
+};
+static_assert(sizeof(Fact) == 64 && std::has_unique_object_representations_v<Fact>);
+
+// Everything the workers share, read-only.
+struct Setup {
+  metrics::Config config;
+  Fields fields;
+  std::vector<bool> text_wildcard;
+  std::vector<std::string> sorted_labels;  // for the unknown_label test
+  std::optional<record::Path> coverage, noise, annotations_plain, annotations_objects;
+  bool coverage_multi = false;
+  int label_bit = -1, id_bit = -1, coverage_bit = -1, annotations_bit = -1;
+  std::unique_ptr<minhash::MinHasher> hasher;
+  uint32_t rows = 0;
+};
+
+bool is_absent(const std::optional<std::string_view>& raw) { return !raw || *raw == "null"; }
+
+class MetricsProcessor : public stream::RecordProcessor {
+ public:
+  explicit MetricsProcessor(const Setup& setup) : setup_(setup) {
+    if (setup.config.near) {
+      signature_.resize(setup.config.num_perm);
+      bands_.resize(setup.config.bands);
+    }
+  }
+
+  Status process(const stream::Line& line, stream::Emitter& out) override {
+    Status s = measure(line.text);
+    std::string& state = out.state();
+    if (!s.ok()) {
+      if (s.code() == StatusCode::bad_input) {
+        Fact f;
+        f.flags = Fact::kMalformed;
+        f.noise = noise_bit(NoiseSource::malformed);
+        state.append(reinterpret_cast<const char*>(&f), sizeof f);
+      }
+      return s;
+    }
+    state.append(fact_);
+    out.keep({});
+    return {};
+  }
+
+ private:
+  Status measure(std::string_view line) {
+    const metrics::Config& c = setup_.config;
+    DQPREP_RETURN_IF_ERROR(parser_.parse(line));
+    Fact f;
+    fact_.assign(sizeof f, '\0');
+
+    // The text first: later field reads may reuse the parser's buffer its views point into.
+    std::string_view text;
+    bool direct = false;
+    joined_.clear();
+    size_t joined_values = 0;
+    for (size_t i = 0; i < setup_.fields.text.size(); ++i) {
+      values_.clear();
+      bool found = false;
+      DQPREP_RETURN_IF_ERROR(parser_.strings(setup_.fields.text[i], values_, found));
+      if (values_.empty()) f.missing |= 1u << i;
+      if (setup_.text_wildcard[i]) f.turns += values_.size();
+      if (setup_.fields.text.size() == 1 && values_.size() == 1) {
+        text = values_[0].text;
+        direct = true;
+        break;
+      }
+      for (const record::StringValue& v : values_) {
+        if (joined_values++) joined_.push_back('\n');
+        joined_.append(v.text);
+      }
+    }
+    if (!direct) text = joined_;
+    text::Lengths lengths = text::lengths(text);
+    f.chars = lengths.code_points;
+    f.words = lengths.words;
+    const bool has_text = f.words > 0;
+    std::string_view lang;
+    if (!has_text) {
+      f.noise |= noise_bit(NoiseSource::empty_text);
+    } else {
+      f.key = hash::xxh3_128(text);
+      f.flags |= Fact::kHasKey;
+      if (c.near) {
+        shingle::shingle_hashes(text, c.ngram, scratch_, shingles_);
+        setup_.hasher->signature(shingles_, signature_);
+        lsh::band_keys(signature_, setup_.rows, bands_);
+      }
+      if (c.lang) {
+        langid::Detection d = langid::detect(text);
+        lang = d.score >= c.lang_threshold ? d.code : std::string_view("un");
+      }
+    }
+
+    if (setup_.label_bit >= 0) {
+      std::optional<std::string_view> label;
+      DQPREP_RETURN_IF_ERROR(parser_.scalar_text(setup_.fields.label, label));
+      if (!label) f.missing |= 1u << setup_.label_bit;
+      if (!label || label->empty()) {
+        f.noise |= noise_bit(NoiseSource::missing_label);
+      } else {
+        f.flags |= Fact::kHasLabel;
+        f.label_len = static_cast<uint32_t>(label->size());
+        fact_.append(*label);
+        if (!c.labels.empty() &&
+            !std::binary_search(setup_.sorted_labels.begin(), setup_.sorted_labels.end(), *label))
+          f.noise |= noise_bit(NoiseSource::unknown_label);
+      }
+    }
+
+    std::optional<std::string_view> raw;
+    DQPREP_RETURN_IF_ERROR(parser_.raw_value(setup_.fields.id, raw));
+    if (is_absent(raw)) f.missing |= 1u << setup_.id_bit;
+
+    if (has_mark("_reject")) f.noise |= noise_bit(NoiseSource::rejected);
+    if (has_mark("_label_issue")) {
+      // label-check --explain marks every record; an object that says "flagged": false is no mark.
+      DQPREP_RETURN_IF_ERROR(parser_.raw_value(label_issue_flagged_, raw));
+      if (!raw || *raw != "false") f.noise |= noise_bit(NoiseSource::label_issue);
+    }
+
+    if (setup_.noise) {
+      DQPREP_RETURN_IF_ERROR(parser_.raw_value(*setup_.noise, raw));
+      if (raw && *raw == "true") {
+        f.noise |= noise_bit(NoiseSource::user_flag);
+      } else if (raw && *raw != "false" && *raw != "null") {
+        return Status::bad_input("field '" + setup_.noise->text + "' is not a boolean (true or false)");
+      }
+    }
+
+    if (setup_.coverage) {
+      scalars_.clear();
+      if (setup_.coverage_multi) {
+        DQPREP_RETURN_IF_ERROR(parser_.scalar_texts(*setup_.coverage, scalars_));
+      } else {
+        std::optional<std::string_view> v;
+        DQPREP_RETURN_IF_ERROR(parser_.scalar_text(*setup_.coverage, v));
+        scalars_.push_back(v);
+      }
+      seen_.clear();
+      for (const std::optional<std::string_view>& v : scalars_) {
+        if (!v || std::find(seen_.begin(), seen_.end(), *v) != seen_.end()) continue;
+        seen_.push_back(*v);
+        uint32_t len = static_cast<uint32_t>(v->size());
+        fact_.append(reinterpret_cast<const char*>(&len), sizeof len);
+        fact_.append(*v);
+      }
+      f.values = static_cast<uint32_t>(seen_.size());
+      if (seen_.empty()) f.missing |= 1u << setup_.coverage_bit;
+    }
+
+    if (setup_.annotations_objects) {
+      scalars_.clear();
+      DQPREP_RETURN_IF_ERROR(parser_.scalar_texts(*setup_.annotations_objects, scalars_));
+      bool any = std::any_of(scalars_.begin(), scalars_.end(), [](const auto& v) { return v.has_value(); });
+      if (!any) {
+        scalars_.clear();
+        DQPREP_RETURN_IF_ERROR(parser_.scalar_texts(*setup_.annotations_plain, scalars_));
+      }
+      rate(f);
+    }
+
+    f.lang_len = static_cast<uint8_t>(std::min<size_t>(lang.size(), 255));
+    fact_.append(lang.substr(0, f.lang_len));
+    if (c.near && has_text) fact_.append(reinterpret_cast<const char*>(bands_.data()), bands_.size() * sizeof(uint64_t));
+    std::memcpy(fact_.data(), &f, sizeof f);
+    return {};
+  }
+
+  // Annotation consistency of one item: percent agreement (agreement.hpp) of its ratings.
+  void rate(Fact& f) {
+    categories_.clear();
+    ratings_.ratings.clear();
+    for (const std::optional<std::string_view>& v : scalars_) {
+      if (!v) continue;
+      auto it = std::find(categories_.begin(), categories_.end(), *v);
+      if (it == categories_.end()) it = categories_.insert(categories_.end(), *v);
+      ratings_.ratings.push_back(static_cast<int32_t>(it - categories_.begin()));
+    }
+    if (ratings_.ratings.empty()) {
+      f.missing |= 1u << setup_.annotations_bit;
+      return;
+    }
+    ratings_.num_items = 1;
+    ratings_.num_annotators = ratings_.ratings.size();
+    ratings_.num_categories = static_cast<int32_t>(categories_.size());
+    agreement::PercentAgreement pa = agreement::percent_agreement(ratings_);
+    if (pa.items_counted) f.flags |= Fact::kAnnotated;
+    if (pa.items_agreeing) f.flags |= Fact::kAgree;
+  }
+
+  // A top-level mark of an earlier stage: present, and neither null nor false.
+  bool has_mark(std::string_view key) {
+    std::optional<std::pair<size_t, size_t>> span;
+    if (!parser_.top_level_span(key, span).ok() || !span) return false;
+    std::string_view v = parser_.line().substr(span->first, span->second);
+    return v != "null" && v != "false";
+  }
+
+  const Setup& setup_;
+  record::Parser parser_;
+  record::Path label_issue_flagged_ = *record::parse_path("_label_issue.flagged");
+  std::string fact_, joined_;
+  std::vector<record::StringValue> values_;
+  std::vector<std::optional<std::string_view>> scalars_;
+  std::vector<std::string_view> seen_, categories_;
+  agreement::Ratings ratings_;
+  shingle::Scratch scratch_;
+  std::vector<uint64_t> shingles_;
+  std::vector<uint32_t> signature_;
+  std::vector<uint64_t> bands_;
+};
+
+// The writing thread's side: facts in input order into the partial state.
+class Collector {
+ public:
+  explicit Collector(const metrics::Config& config)
+      : config_(config), tracked_(config.tracked_fields()), missing_(tracked_.size(), 0),
+        near_(config.near ? config.bands : 0) {}
+
+  Status consume(std::string_view batch) {
+    size_t pos = 0;
+    while (pos < batch.size()) {
+      Fact f;
+      std::memcpy(&f, batch.data() + pos, sizeof f);
+      pos += sizeof f;
+      if (f.flags & Fact::kMalformed) {
+        state_.add_record(f.noise, std::nullopt);
+        continue;
+      }
+      ++parsed_;
+      state_.add_record(f.noise, (f.flags & Fact::kHasKey) ? std::optional<hash::Key128>(f.key) : std::nullopt);
+      chars_.add(f.chars);
+      words_.add(f.words);
+      if (config_.turns) turns_.add(f.turns);
+      for (uint32_t m = f.missing; m; m &= m - 1) ++missing_[std::countr_zero(m)];
+      if (f.flags & Fact::kHasLabel) {
+        std::string_view label = batch.substr(pos, f.label_len);
+        pos += f.label_len;
+        auto it = classes_.find(label);
+        if (it == classes_.end()) it = classes_.emplace(std::string(label), ClassFacts{}).first;
+        ++it->second.count;
+        it->second.chars.add(f.chars);
+        it->second.words.add(f.words);
+      }
+      for (uint32_t v = 0; v < f.values; ++v) {
+        uint32_t len;
+        std::memcpy(&len, batch.data() + pos, sizeof len);
+        stats::add(state_.values, batch.substr(pos + sizeof len, len));
+        pos += sizeof len + len;
+      }
+      annotated_ += (f.flags & Fact::kAnnotated) != 0;
+      agreeing_ += (f.flags & Fact::kAgree) != 0;
+      if (f.lang_len) {
+        stats::add(state_.languages, batch.substr(pos, f.lang_len));
+        pos += f.lang_len;
+      }
+      if (config_.near && (f.flags & Fact::kHasKey)) {
+        keys_.resize(config_.bands);
+        std::memcpy(keys_.data(), batch.data() + pos, config_.bands * sizeof(uint64_t));
+        pos += config_.bands * sizeof(uint64_t);
+        DQPREP_RETURN_IF_ERROR(near_.add(keys_));
+      }
+    }
+    return {};
+  }
+
+  // The state of the run; counts and sketches that stayed zero are left out, as merge would.
+  metrics::RunState finish(uint64_t empty_lines) {
+    metrics::RunState run;
+    run.config = config_;
+    stats::PartialState& s = state_;
+    for (auto& [label, facts] : classes_) {
+      s.classes[label] = facts.count;
+      s.sketches[metrics::class_sketch(metrics::kCharsSketch, label)] = std::move(facts.chars);
+      s.sketches[metrics::class_sketch(metrics::kWordsSketch, label)] = std::move(facts.words);
+    }
+    auto put_sketch = [&](std::string_view name, stats::QuantileSketch& q) {
+      if (q.count()) s.sketches[std::string(name)] = std::move(q);
+    };
+    put_sketch(metrics::kCharsSketch, chars_);
+    put_sketch(metrics::kWordsSketch, words_);
+    put_sketch(metrics::kTurnsSketch, turns_);
+    for (size_t i = 0; i < tracked_.size(); ++i)
+      if (missing_[i]) s.missing_fields[tracked_[i]] = missing_[i];
+    for (auto [name, n] : {std::pair{metrics::kParsed, parsed_}, std::pair{metrics::kEmptyLines, empty_lines},
+                           std::pair{metrics::kAnnotated, annotated_}, std::pair{metrics::kAgreeing, agreeing_}})
+      if (n) s.counters[std::string(name)] = n;
+    run.state = std::move(state_);
+    run.near = std::move(near_);
+    return run;
+  }
+
+ private:
+  struct ClassFacts {
+    uint64_t count = 0;
+    stats::QuantileSketch chars, words;
+  };
+
+  const metrics::Config& config_;
+  std::vector<std::string> tracked_;
+  std::vector<uint64_t> missing_;
+  stats::PartialState state_;
+  std::map<std::string, ClassFacts, std::less<>> classes_;
+  stats::QuantileSketch chars_, words_, turns_;
+  uint64_t parsed_ = 0, annotated_ = 0, agreeing_ = 0;
+  lsh::Index near_;
+  std::vector<uint64_t> keys_;
+};
+
+// ---- setup ------------------------------------------------------------------------------------
+
+Result<std::optional<record::Path>> optional_path(const std::string& text) {
+  if (text.empty()) return std::optional<record::Path>();
+  Result<record::Path> p = record::parse_path(text);
+  if (!p.ok()) return p.status();
+  return std::optional<record::Path>(std::move(*p));
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+Result<std::unique_ptr<Setup>> make_setup(const MetricsOptions& o) {
+  auto setup = std::make_unique<Setup>();
+  Result<Fields> fields = resolve_fields(o.common);
+  if (!fields.ok()) return fields.status();
+  setup->fields = std::move(*fields);
+  metrics::Config& c = setup->config;
+  c.format = o.common.format;
+  for (const record::Path& p : setup->fields.text) {
+    c.text_fields.push_back(p.text);
+    setup->text_wildcard.push_back(p.has_wildcard());
+    c.turns = c.turns || p.has_wildcard();
+  }
+  if (o.unlabeled && !o.labels.empty()) return Status::usage("--unlabeled and --labels exclude each other");
+  c.label_field = o.unlabeled ? "" : setup->fields.label.text;
+  c.id_field = setup->fields.id.text;
+  for (const std::string& l : o.labels) {
+    std::string_view t = trim(l);
+    if (t.empty()) return Status::usage("--labels: an empty label (write --labels A,B,C)");
+    c.labels.emplace_back(t);
+  }
+  setup->sorted_labels = c.labels;
+  std::sort(setup->sorted_labels.begin(), setup->sorted_labels.end());
+
+  if (o.coverage_field.empty() != o.domain.empty())
+    return Status::usage("--coverage-field PATH and --domain FILE go together");
+  if (!o.coverage_field.empty()) {
+    Result<std::string> text = io::read_file(o.domain);
+    if (!text.ok()) return text.status();
+    std::string_view rest = *text;
+    while (!rest.empty()) {
+      size_t nl = rest.find('\n');
+      std::string_view value = trim(rest.substr(0, nl));
+      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+      if (!value.empty()) c.domain.emplace_back(value);
+    }
+    if (c.domain.empty()) return Status::usage("--domain " + o.domain + ": no values (one value a line)");
+  }
+  c.coverage_field = o.coverage_field;
+  c.noise_field = o.noise_field;
+  c.annotations_field = o.annotations_field;
+  // Parameters of what is not measured keep their defaults, so that they cannot make two partial
+  // states of the same measurements refuse to merge.
+  c.lang = o.lang;
+  if (c.lang) c.lang_threshold = o.lang_threshold;
+  c.near = o.near;
+  if (c.near) {
+    c.ngram = o.ngram;
+    c.num_perm = o.num_perm;
+    c.bands = o.bands;
+    c.seed = o.common.seed;
+  }
+
+  auto cov = optional_path(c.coverage_field);
+  if (!cov.ok()) return cov.status();
+  setup->coverage = std::move(*cov);
+  setup->coverage_multi = setup->coverage && setup->coverage->has_wildcard();
+  auto noise = optional_path(c.noise_field);
+  if (!noise.ok()) return noise.status();
+  setup->noise = std::move(*noise);
+  if (!c.annotations_field.empty()) {
+    auto plain = optional_path(c.annotations_field + "[*]");
+    auto objects = optional_path(c.annotations_field + "[*].label");
+    if (!plain.ok()) return plain.status();
+    if (!objects.ok()) return objects.status();
+    setup->annotations_plain = std::move(*plain);
+    setup->annotations_objects = std::move(*objects);
+  }
+
+  std::vector<std::string> tracked = c.tracked_fields();
+  if (tracked.size() > 32) return Status::usage("at most 32 fields can be tracked (text fields, label, id, ...)");
+  auto bit = [&](const std::string& field) {
+    if (field.empty()) return -1;
+    return static_cast<int>(std::find(tracked.begin(), tracked.end(), field) - tracked.begin());
+  };
+  setup->label_bit = bit(c.label_field);
+  setup->id_bit = bit(c.id_field);
+  setup->coverage_bit = bit(c.coverage_field);
+  setup->annotations_bit = bit(c.annotations_field);
+  // A text path named again as label or id shares its bit; the text loop sets bits by position.
+  for (size_t i = 0; i < setup->fields.text.size(); ++i)
+    if (bit(c.text_fields[i]) != static_cast<int>(i))
+      return Status::usage("--text-field " + c.text_fields[i] + " is given twice");
+
+  if (!(o.lang_threshold >= 0 && o.lang_threshold <= 1)) return Status::usage("--lang-threshold must be in [0, 1]");
+  if (c.near) {
+    if (c.ngram == 0) return Status::usage("--ngram must be at least 1");
+    Result<uint32_t> rows = lsh::rows_per_band(c.num_perm, c.bands);
+    if (!rows.ok()) return rows.status();
+    setup->rows = *rows;
+    setup->hasher = std::make_unique<minhash::MinHasher>(c.num_perm, c.seed);
+  }
+  return setup;
+}
+
+// ---- report and gates ------------------------------------------------------------------------
+
+Result<std::vector<checks::Check>> load_checks(const ReportFlags& r) {
+  std::vector<checks::Check> list;
+  for (auto [exprs, level] : {std::pair{&r.checks, checks::Level::fail}, std::pair{&r.warns, checks::Level::warn}}) {
+    for (const std::string& e : *exprs) {
+      Result<checks::Check> c = checks::parse(e, level);
+      if (!c.ok()) return c.status();
+      list.push_back(std::move(*c));
+    }
+  }
+  if (!r.checks_file.empty()) {
+    Result<std::string> text = io::read_file(r.checks_file);
+    if (!text.ok()) return text.status();
+    Result<std::vector<checks::Check>> more = checks::parse_file(*text, r.checks_file);
+    if (!more.ok()) return more.status();
+    for (checks::Check& c : *more) list.push_back(std::move(c));
+  }
+  return list;
+}
+
+// Every check's first key must be a key of the report; known before reading any record.
+Status validate_metric_names(const std::vector<checks::Check>& list, const metrics::Config& config) {
+  metrics::RunState empty;
+  empty.config = config;
+  empty.near = lsh::Index(config.near ? config.bands : 0);
+  Result<report::Summary> summary = metrics::summarize(empty, {});
+  if (!summary.ok()) return summary.status();
+  report::Json report = report::to_json(*summary);
+  report["checks"] = report::Json::array();
+  for (const checks::Check& c : list) {
+    std::string first = (*checks::metric_path(c.metric))[0];
+    auto alias = metrics::check_aliases().find(first);
+    if (alias != metrics::check_aliases().end()) first = alias->second;
+    if (!report.contains(first) || first == "notes" || first == "checks" || first == "stage")
+      return Status::usage("unknown metric '" + c.metric + "' in check '" + c.text() +
+                           "' (the metrics are the keys of the --json report: docs/metrics.md)");
+  }
+  return {};
+}
+
+Status write_text(const std::string& path, const std::string& text) {
+  Result<std::unique_ptr<io::OutputFile>> out = io::OutputFile::open(path);
+  if (!out.ok()) return out.status();
+  DQPREP_RETURN_IF_ERROR((*out)->write(text));
+  return (*out)->commit();
+}
+
+Status report_and_gate(const metrics::RunState& run, const ReportFlags& flags, const std::vector<checks::Check>& list,
+                       const std::string& partial_path) {
+  Result<report::Summary> summary = metrics::summarize(run, {flags.min_per_class});
+  if (!summary.ok()) return summary.status();
+  report::Json report = report::to_json(*summary);
+  std::vector<checks::Outcome> outcomes;
+  for (const checks::Check& c : list) {
+    Result<checks::Outcome> o = checks::evaluate(c, report, metrics::check_aliases());
+    if (!o.ok()) {
+      std::string first = (*checks::metric_path(c.metric))[0];
+      bool per_class = first == "classes" || first == "class_count" || first == "class_share" || first == "lengths_by_class";
+      if (per_class && run.config.labels.empty())
+        return Status::usage(o.status().message() + "; a class without records is known only when declared with --labels");
+      return o.status();
+    }
+    outcomes.push_back(std::move(*o));
+  }
+  summary->figures["checks"] = checks::to_json(outcomes);
+  report = report::to_json(*summary);
+
+  if (!partial_path.empty()) DQPREP_RETURN_IF_ERROR(metrics::write_partial(partial_path, run));
+  if (!flags.json.empty()) DQPREP_RETURN_IF_ERROR(report::write_json(flags.json, report));
+  if (!flags.stats.empty()) DQPREP_RETURN_IF_ERROR(report::write_json(flags.stats, report));
+  if (!flags.markdown.empty()) DQPREP_RETURN_IF_ERROR(write_text(flags.markdown, metrics::markdown(report)));
+  if (!flags.junit.empty()) DQPREP_RETURN_IF_ERROR(write_text(flags.junit, checks::junit(outcomes, "dqprep metrics")));
+  if (!flags.quiet) std::fputs(metrics::table(report).c_str(), stderr);
+
+  std::string failed;
+  size_t n_failed = 0;
+  for (const checks::Outcome& o : outcomes) {
+    if (o.passed || o.check.level != checks::Level::fail) continue;
+    failed += "\n  " + checks::describe(o);
+    ++n_failed;
+  }
+  if (n_failed) return Status::check_failed(std::to_string(n_failed) + (n_failed == 1 ? " check" : " checks") + " failed:" + failed);
+  return {};
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+Status run_merge(const MergeOptions& m) {
+  auto start = std::chrono::steady_clock::now();
+  Result<std::vector<checks::Check>> list = load_checks(m.report);
+  if (!list.ok()) return list.status();
+  Result<metrics::RunState> run = metrics::read_partial(m.states[0]);
+  if (!run.ok()) return run.status();
+  DQPREP_RETURN_IF_ERROR(validate_metric_names(*list, run->config));
+  for (size_t i = 1; i < m.states.size(); ++i) {
+    Result<metrics::RunState> later = metrics::read_partial(m.states[i]);
+    if (!later.ok()) return later.status();
+    DQPREP_RETURN_IF_ERROR(metrics::merge(*run, *later, m.states[i]));
+  }
+  run->seconds = seconds_since(start);
+  return report_and_gate(*run, m.report, *list, m.output);
+}
+
+Status run_metrics(const MetricsOptions& o) {
+  if (o.partial && o.output.empty()) return Status::usage("--partial needs -o FILE, where the state goes");
+  if (!o.partial && !o.output.empty())
+    return Status::usage("-o FILE takes the state of --partial; the report goes to --json, --markdown, --junit");
+  Result<std::unique_ptr<Setup>> setup = make_setup(o);
+  if (!setup.ok()) return setup.status();
+  Result<std::vector<checks::Check>> list = load_checks(o.report);
+  if (!list.ok()) return list.status();
+  DQPREP_RETURN_IF_ERROR(validate_metric_names(*list, (*setup)->config));
+
+  Result<stream::Options> so = stream_options(o.common);
+  if (!so.ok()) return so.status();
+  so->write_records = false;
+  Collector collector((*setup)->config);
+  so->consume_state = [&](std::string_view state) { return collector.consume(state); };
+  const Setup& shared = **setup;
+  Result<report::Summary> summary =
+      stream::run(*so, [&] { return std::make_unique<MetricsProcessor>(shared); }, "metrics");
+  if (!summary.ok()) return summary.status();
+  if (!o.common.quiet && ::isatty(2)) std::fprintf(stderr, "\r\033[K");
+  metrics::RunState run = collector.finish(summary->empty_lines);
+  run.seconds = summary->seconds;
+  return report_and_gate(run, o.report, *list, o.partial ? o.output : "");
+}
+
+void add_report_flags(CLI::App& app, ReportFlags& r) {
+  app.add_option("--json", r.json, "The report as JSON (schema: docs/metrics.md)")->type_name("FILE");
+  app.add_option("--markdown", r.markdown, "The report as Markdown, for pull-request comments")->type_name("FILE");
+  app.add_option("--junit", r.junit, "The checks as JUnit XML (a testcase each) for CI dashboards")->type_name("FILE");
+  app.add_option("--check", r.checks, "Gate 'METRIC OP VALUE' (OP: < <= > >= == !=); a failure exits 1 (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("EXPR");
+  app.add_option("--warn", r.warns, "As --check, at the warn level: reported, never exits 1 (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("EXPR");
+  app.add_option("--checks", r.checks_file, "Checks file: one check a line, 'fail:' or 'warn:' before it")
+      ->type_name("FILE");
+  app.add_option("--min-per-class", r.min_per_class, "Warn about classes with fewer records (0 = off)")
+      ->capture_default_str();
+}
+
+}  // namespace
+
+StageRunner setup_metrics(CLI::App& app) {
+  auto o = std::make_shared<MetricsOptions>();
+  auto m = std::make_shared<MergeOptions>();
+  CLI::App* sub = app.add_subcommand("metrics", "The dataset quality report and CI gate");
+  sub->footer(
+      "One streaming pass. Malformed lines stop the run (exit 3) unless --on-error skip|quarantine:\n"
+      "then they are counted as noise (use that for reports over raw data).\n"
+      "Exit codes: 0 ok, 1 a fail-level check failed (after writing the reports), 2 usage error or\n"
+      "unknown metric, 3 malformed input, 4 I/O error. Metrics and their definitions: docs/metrics.md.\n"
+      "Example:\n"
+      "  dqprep metrics --labels positive,negative,neutral --annotations-field annotations \\\n"
+      "    --check 'noise_ratio <= 0.02' --check 'class_balance >= 0.8' --json report.json train.jsonl\n"
+      "Sharded: dqprep metrics --partial -o shard-1.state shard-1.jsonl   (one per shard), then\n"
+      "         dqprep metrics merge shard-*.state --json report.json --check 'duplicate_ratio < 0.05'");
+  add_common_options(*sub, o->common, false);
+  sub->add_option("-o,--output", o->output, "With --partial: the state file (.gz/.zst compresses)")->type_name("FILE");
+  sub->add_flag("--partial", o->partial, "Write this shard's mergeable state to -o (see 'metrics merge')");
+  sub->add_option("--labels", o->labels, "The declared classes A,B,...: class figures, coverage, unknown labels")
+      ->delimiter(',')
+      ->allow_extra_args(false)  // one value an occurrence: a following INPUT is not a label
+      ->type_name("A,B,...");
+  sub->add_flag("--unlabeled", o->unlabeled, "The data has no class labels: a missing label is not noise");
+  sub->add_option("--coverage-field", o->coverage_field, "Coverage of this field's values over --domain")
+      ->type_name("PATH");
+  sub->add_option("--domain", o->domain, "The possible values of --coverage-field, one a line")->type_name("FILE");
+  sub->add_option("--noise-field", o->noise_field, "A boolean field: true marks the record noisy")->type_name("PATH");
+  sub->add_option("--annotations-field", o->annotations_field,
+                  "Annotators' labels: an array of labels or of {annotator, label}")
+      ->type_name("PATH");
+  sub->add_flag("--lang", o->lang, "Language shares (CLD2)");
+  sub->add_option("--lang-threshold", o->lang_threshold, "With --lang: a detection scoring lower counts as 'un'")
+      ->capture_default_str();
+  sub->add_flag("--near", o->near, "Near-duplicate ratio (MinHash LSH over word n-grams)");
+  sub->add_option("--ngram", o->ngram, "With --near: words per shingle")->capture_default_str();
+  sub->add_option("--num-perm", o->num_perm, "With --near: MinHash permutations")->capture_default_str();
+  sub->add_option("--bands", o->bands, "With --near: LSH bands (must divide --num-perm)")->capture_default_str();
+  add_report_flags(*sub, o->report);
+  sub->require_subcommand(0, 1);
+
+  CLI::App* merge = sub->add_subcommand("merge", "Merge partial states (metrics --partial) into one report");
+  merge->footer(
+      "The report equals that of one run over all the shards, in the order the states are given.\n"
+      "Example:\n"
+      "  dqprep metrics merge shard-*.state --json report.json --check 'noise_ratio <= 0.02'");
+  merge->add_option("states", m->states, "Partial-state files, in input order")->required()->type_name("STATE ...");
+  merge->add_option("-o,--output", m->output, "Also write the merged state (to merge again later)")->type_name("FILE");
+  add_report_flags(*merge, m->report);
+  merge->add_option("--stats", m->report.stats, "The report as JSON, as --json")->type_name("FILE");
+  merge->add_flag("-q,--quiet", m->report.quiet, "Only errors on stderr");
+  merge->add_flag("-v,--verbose", m->verbose, "More log on stderr");
+
+  return [o, m, merge] {
+    if (merge->parsed()) {
+      if (!o->common.inputs.empty()) return Status::usage("'metrics merge' takes partial states, not record inputs");
+      m->report.quiet = m->report.quiet || o->common.quiet;
+      return run_merge(*m);
+    }
+    o->report.stats = o->common.stats;
+    o->report.quiet = o->common.quiet;
+    return run_metrics(*o);
+  };
+}
+
+}  // namespace dqprep::stages
