@@ -87,8 +87,7 @@ ref_case   mlr                'mlr --ijsonl --ojsonl cat $IN'
 bench_case dqprep-passthrough '$DQ normalize -j1 --form none --keep-whitespace --keep-control $IN' 'bare>=0.5'
 bench_case normalize-j1       '$DQ normalize -j1 $IN'                                              'jq>=8'
 bench_case normalize-j2       '$DQ normalize -j2 $IN'                                              'normalize-j1>=1.6'
-# Later stages (issues 3-9), with flags as CLI.md names them: the stage's engineer checks the line
-# once the stage is built (until then it is skipped) and keeps the target of the issue.
+# The other stages, with the targets of issues 3-9. A new case or variant is one more line.
 bench_case dedup-exact        '$DQ dedup -j1 $IN'                                                  'bare-hash>=0.6'
 bench_case dedup-near         '$DQ dedup -j1 --mode near $IN'                                      'MB/s>=60'
 ref_case   jq-length          'jq -c "select((.text|length) >= 1000)" $IN'
