@@ -22,7 +22,8 @@ usage: tools/bench.sh [options] [CASE ...]
                   already in the page cache by then                             (1)
   --skip-slow     reuse the last figures of jq and mlr (the reference tools) for
                   the same corpus and command, when there are some
-  --quick         smoke run: a 20 MB corpus, 2 runs, no warm-up
+  --quick         smoke run: a 20 MB corpus, 2 runs, no warm-up (start-up costs
+                  skew its ratios: quote the 200 MB figures)
   --rss-check     make (or take) a 1000 MB corpus and run `dqprep normalize` once
                   under /usr/bin/time: peak RSS must stay under 100 MB
   -h, --help      this text
