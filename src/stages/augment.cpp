@@ -18,6 +18,7 @@
 #include "dqprep/json_text.hpp"
 #include "dqprep/numeric_aug.hpp"
 #include "dqprep/random.hpp"
+#include "dqprep/state_bytes.hpp"
 #include "dqprep/wordnet.hpp"
 #include "stages/stages.hpp"
 
@@ -149,18 +150,7 @@ struct Setup {
   const Collected* collected = nullptr;
 };
 
-template <class T>
-void put(std::string& s, T v) {
-  s.append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-
-template <class T>
-T take(std::string_view& s) {
-  T v;
-  std::memcpy(&v, s.data(), sizeof v);
-  s.remove_prefix(sizeof v);
-  return v;
-}
+using state_bytes::put;
 
 // The record's id as JSON text (a string or number id as it is written), else "FILE:LINE".
 void source_id(record::Parser& parser, const record::Path& id_path, const stream::Line& line, std::string& out) {
@@ -203,12 +193,11 @@ class CollectProcessor : public stream::RecordProcessor {
     std::string& s = out.state();
     put<uint64_t>(s, line.index);
     put<uint32_t>(s, label ? static_cast<uint32_t>(label->size()) : kNoClass);
-    if (label) s.append(*label);
+    if (label) state_bytes::put_raw(s, *label);
     if (mixup) {
       put<uint32_t>(s, static_cast<uint32_t>(values_.size()));
-      s.append(reinterpret_cast<const char*>(values_.data()), values_.size() * sizeof(double));
-      put<uint32_t>(s, static_cast<uint32_t>(name_.size()));
-      s.append(name_);
+      state_bytes::put_array<double>(s, values_);
+      state_bytes::put_bytes(s, name_);
     }
     return {};
   }
@@ -220,15 +209,15 @@ class CollectProcessor : public stream::RecordProcessor {
   std::string name_;
 };
 
-Status consume_collected(const Setup& setup, Collected& c, std::string_view s) {
+Status consume_collected(const Setup& setup, Collected& c, std::string_view state) {
   std::vector<double> values;
-  while (!s.empty()) {
-    uint64_t index = take<uint64_t>(s);
-    uint32_t label_length = take<uint32_t>(s);
+  state_bytes::Reader s(state);
+  while (!s.done()) {
+    uint64_t index = s.get<uint64_t>();
+    uint32_t label_length = s.get<uint32_t>();
     uint32_t class_id = kNoClass;
     if (label_length != kNoClass) {
-      std::string label(s.substr(0, label_length));
-      s.remove_prefix(label_length);
+      std::string label(s.get_raw(label_length));
       auto it = c.class_ids.find(label);
       if (it == c.class_ids.end()) {
         it = c.class_ids.emplace(label, static_cast<uint32_t>(c.class_names.size())).first;
@@ -245,13 +234,10 @@ Status consume_collected(const Setup& setup, Collected& c, std::string_view s) {
     }
     if (class_id != kNoClass) ++c.class_counts[class_id];
     if (setup.mode == Mode::mixup) {
-      uint32_t dims = take<uint32_t>(s);
+      uint32_t dims = s.get<uint32_t>();
       values.resize(dims);
-      std::memcpy(values.data(), s.data(), dims * sizeof(double));
-      s.remove_prefix(dims * sizeof(double));
-      uint32_t name_length = take<uint32_t>(s);
-      std::string_view name = s.substr(0, name_length);
-      s.remove_prefix(name_length);
+      s.get_array(values.data(), dims);
+      std::string_view name = s.get_bytes();
       uint32_t group = setup.soft_labels ? numeric_aug::PartnerPool::kAnyClass : class_id;
       c.pool.offer(group, class_id, index, values, name);
     }
@@ -774,19 +760,6 @@ std::vector<std::string> default_fields(const CommonOptions& common, const forma
   return fmt.text_paths;  // text; chat and sharegpt with the role filter
 }
 
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t comma = s.find(',', start);
-    if (comma == std::string::npos) comma = s.size();
-    std::string item = s.substr(start, comma - start);
-    if (!item.empty()) out.push_back(item);
-    start = comma + 1;
-  }
-  return out;
-}
-
 std::string number_text(double x) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g", x);
@@ -899,7 +872,7 @@ Status run_augment(AugmentOptions& o) {
   setup.role_key = !o.role_key.empty() ? o.role_key : fmt == "sharegpt" ? "from" : "role";
   std::string roles = !o.roles.empty() ? o.roles : fmt == "chat" ? "user" : fmt == "sharegpt" ? "human" : "all";
   setup.filter_roles = roles != "all";
-  setup.roles = split_list(roles);
+  setup.roles = split_list(roles, EmptyItems::drop);
   if (setup.filter_roles && setup.roles.empty()) return Status::usage("--roles: give role names or 'all'");
   bool any_wildcard = false;
   for (const std::string& p : paths) {

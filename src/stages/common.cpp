@@ -142,4 +142,27 @@ std::string record_name(record::Parser& parser, const record::Path& id_path, con
   return std::string(line.source) + ":" + std::to_string(line.number);
 }
 
+std::vector<std::string> split_list(std::string_view text, EmptyItems empty) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    size_t comma = text.find(',', start);
+    std::string_view item = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    if (empty == EmptyItems::keep || !item.empty()) out.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> split_list_trimmed(std::string_view flag, std::string_view text) {
+  std::vector<std::string> items = split_list(text);
+  for (std::string& item : items) {
+    size_t b = item.find_first_not_of(' '), e = item.find_last_not_of(' ');
+    item = b == std::string::npos ? "" : item.substr(b, e - b + 1);
+    if (item.empty()) return Status::usage(std::string(flag) + " '" + std::string(text) + "': an empty item in the list");
+  }
+  return items;
+}
+
 }  // namespace dqprep::stages

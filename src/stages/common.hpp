@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dqprep/format.hpp"
@@ -75,5 +76,14 @@ Status joined_text(record::Parser& parser, const std::vector<record::Path>& path
 
 // The record's name for messages and provenance: its id, or FILE:LINE when it has none.
 std::string record_name(record::Parser& parser, const record::Path& id_path, const stream::Line& line);
+
+// A comma-separated flag value, split at every ','. EmptyItems::keep: every item as written, so ""
+// is {""} and "a,,b" is {"a", "", "b"}; EmptyItems::drop: empty items left out ("" is {}). Spaces
+// are kept.
+enum class EmptyItems { keep, drop };
+std::vector<std::string> split_list(std::string_view text, EmptyItems empty = EmptyItems::keep);
+
+// The same, each item trimmed of spaces; an empty item is a usage error naming `flag`.
+Result<std::vector<std::string>> split_list_trimmed(std::string_view flag, std::string_view text);
 
 }  // namespace dqprep::stages

@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "dqprep/json_text.hpp"
+#include "dqprep/state_bytes.hpp"
 #include "stages/dedup_records.hpp"
 #include "stages/stages.hpp"
 
@@ -43,33 +44,8 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// Reads little-endian fields out of a state buffer the same process wrote.
-struct StateCursor {
-  std::string_view data;
-  size_t pos = 0;
-  template <class T>
-  T get() {
-    T v;
-    std::memcpy(&v, data.data() + pos, sizeof v);
-    pos += sizeof v;
-    return v;
-  }
-  std::string_view bytes(size_t n) {
-    std::string_view v = data.substr(pos, n);
-    pos += n;
-    return v;
-  }
-  std::string_view sized() { return bytes(get<uint32_t>()); }
-};
-
-template <class T>
-void put(std::string& out, T v) {
-  out.append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-void put_sized(std::string& out, std::string_view bytes) {
-  put<uint32_t>(out, static_cast<uint32_t>(bytes.size()));
-  out.append(bytes);
-}
+using state_bytes::put;
+using state_bytes::put_bytes;
 
 void set_ratio(report::Json& figures, uint64_t duplicates, uint64_t records) {
   if (records == 0) {
@@ -103,12 +79,12 @@ class ExactStreamProcessor : public stream::RecordProcessor {
     put(state, line.text.size());
     if (removed_) {
       analyzer_.name(line, name_);
-      put_sized(state, name_);
+      put_bytes(state, name_);
       edits_.clear();
       DQPREP_RETURN_IF_ERROR(record::set_top_level(analyzer_.parser(), "dup_of", "", edits_));
       put<uint32_t>(state, static_cast<uint32_t>(edits_[0].offset));
       put<uint32_t>(state, static_cast<uint32_t>(edits_[0].length));
-      put_sized(state, edits_[0].text);
+      put_bytes(state, edits_[0].text);
     }
     return {};
   }
@@ -125,8 +101,8 @@ class ExactStreamDecider {
   explicit ExactStreamDecider(bool removed) : removed_(removed) {}
 
   Status decide(stream::Emitter& batch) {
-    StateCursor c{batch.state()};
-    while (c.pos < c.data.size()) {
+    state_bytes::Reader c(batch.state());
+    while (!c.done()) {
       hash::Key128 key{c.get<uint64_t>(), c.get<uint64_t>()};
       const uint64_t label = c.get<uint64_t>();
       const char* data = c.get<const char*>();
@@ -134,10 +110,10 @@ class ExactStreamDecider {
       std::string_view name, prefix;
       uint32_t offset = 0, length = 0;
       if (removed_) {
-        name = c.sized();
+        name = c.get_bytes();
         offset = c.get<uint32_t>();
         length = c.get<uint32_t>();
-        prefix = c.sized();
+        prefix = c.get_bytes();
       }
       bool inserted = false;
       const uint32_t g = table_.find_or_insert(key, static_cast<uint32_t>(groups_.size()), inserted);
@@ -405,24 +381,24 @@ class ReferenceProcessor : public stream::RecordProcessor {
       std::string_view text;
       DQPREP_RETURN_IF_ERROR(analyzer_.text(text));
       shingle::shingle_hashes(text, overlap_, scratch_, hashes_);
-      put_sized(state, name_);
+      put_bytes(state, name_);
       put<uint32_t>(state, static_cast<uint32_t>(scratch_.word_starts.size()));
       put<uint32_t>(state, static_cast<uint32_t>(hashes_.size()));
-      state.append(reinterpret_cast<const char*>(hashes_.data()), hashes_.size() * sizeof(uint64_t));
+      state_bytes::put_array<uint64_t>(state, hashes_);
     } else if (setup_.mode == Mode::exact) {
       hash::Key128 key;
       DQPREP_RETURN_IF_ERROR(analyzer_.exact_key(key, length));
-      put_sized(state, name_);
+      put_bytes(state, name_);
       put(state, key.low);
       put(state, key.high);
     } else {
       DQPREP_RETURN_IF_ERROR(analyzer_.near_keys(keys_, length));
-      put_sized(state, name_);
-      state.append(reinterpret_cast<const char*>(keys_.data()), keys_.size() * sizeof(uint64_t));
+      put_bytes(state, name_);
+      state_bytes::put_array<uint64_t>(state, keys_);
       if (verify_) {
         const auto& set = analyzer_.shingles();
         put<uint32_t>(state, static_cast<uint32_t>(set.size()));
-        state.append(reinterpret_cast<const char*>(set.data()), set.size() * sizeof(uint64_t));
+        state_bytes::put_array<uint64_t>(state, set);
       }
     }
     return {};
@@ -450,11 +426,11 @@ Status load_references(const DedupOptions& o, const KeySetup& setup, References&
   refs.mode = setup.mode;
   const uint32_t bands = setup.layout.keys;
   so.consume_state = [&](std::string_view state) -> Status {
-    StateCursor c{state};
-    while (c.pos < state.size()) {
+    state_bytes::Reader c(state);
+    while (!c.done()) {
       if (refs.names.size() == UINT32_MAX) return Status::usage("more than 2^32 - 1 reference records");
       const uint32_t ref = static_cast<uint32_t>(refs.names.size());
-      refs.names.emplace_back(c.sized());
+      refs.names.emplace_back(c.get_bytes());
       bool inserted = false;
       if (o.ngram_overlap) {
         const uint32_t words = c.get<uint32_t>();
@@ -464,7 +440,7 @@ Status load_references(const DedupOptions& o, const KeySetup& setup, References&
         const uint32_t size = words >= o.ngram_overlap ? o.ngram_overlap : words;
         if (words < o.ngram_overlap && words < o.overlap_min_words) {
           if (words > 0) ++refs.too_short;
-          c.bytes(size_t{n} * sizeof(uint64_t));
+          c.get_raw(size_t{n} * sizeof(uint64_t));
           continue;
         }
         HashTable64& table = refs.ngrams[size];
@@ -477,7 +453,7 @@ Status load_references(const DedupOptions& o, const KeySetup& setup, References&
         if (o.key.verify) {
           const uint32_t n = c.get<uint32_t>();
           std::vector<uint64_t> set(n);
-          std::memcpy(set.data(), c.bytes(size_t{n} * sizeof(uint64_t)).data(), size_t{n} * sizeof(uint64_t));
+          c.get_array(set.data(), n);
           refs.sets.push_back(std::move(set));
         }
       }

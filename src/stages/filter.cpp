@@ -482,22 +482,6 @@ class FilterProcessor : public stream::RecordProcessor {
   std::string joined_, kept_, field_kept_, edited_;
 };
 
-Result<std::vector<std::string>> split_list(const std::string& flag, const std::string& text) {
-  std::vector<std::string> items;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    std::string item = text.substr(start, comma - start);
-    size_t b = item.find_first_not_of(' '), e = item.find_last_not_of(' ');
-    item = b == std::string::npos ? "" : item.substr(b, e - b + 1);
-    if (item.empty()) return Status::usage(flag + " '" + text + "': an empty item in the list");
-    items.push_back(std::move(item));
-    start = comma + 1;
-  }
-  return items;
-}
-
 std::string json_array(const std::vector<std::string>& items) {
   std::string s = "[";
   for (size_t i = 0; i < items.size(); ++i) {
@@ -564,7 +548,7 @@ Result<quality::RuleSet> build_rules(const FilterOptions& o) {
     if (!rules.is_on("gopher_stop_words")) {
       return Status::usage("--gopher-stop-words needs the gopher_stop_words rule (--gopher or --rule gopher_stop_words)");
     }
-    Result<std::vector<std::string>> words = split_list("--gopher-stop-words", o.gopher_stop_words);
+    Result<std::vector<std::string>> words = split_list_trimmed("--gopher-stop-words", o.gopher_stop_words);
     if (!words.ok()) return words.status();
     rules.gopher_quality.stop_words = *words;
   }
@@ -584,7 +568,7 @@ Result<Setup> build_setup(const FilterOptions& o) {
     s.require.push_back(*path);
   }
   if (o.labels_opt->count()) {
-    Result<std::vector<std::string>> labels = split_list("--labels", o.labels);
+    Result<std::vector<std::string>> labels = split_list_trimmed("--labels", o.labels);
     if (!labels.ok()) return labels.status();
     s.labels = *labels;
     s.labels_json = json_array(s.labels);

@@ -24,6 +24,7 @@
 #include "dqprep/lsh.hpp"
 #include "dqprep/minhash.hpp"
 #include "dqprep/shingle.hpp"
+#include "dqprep/state_bytes.hpp"
 #include "dqprep/text_key.hpp"
 #include "stages/stages.hpp"
 
@@ -81,38 +82,8 @@ struct LabelCheckOptions {
 // ---------------------------------------------------------------------------------------------
 // Pass-1 state: one entry per record, appended to Emitter::state().
 
-template <class T>
-void put(std::string& b, T v) {
-  b.append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-void put_str(std::string& b, std::string_view s) {
-  put<uint32_t>(b, static_cast<uint32_t>(s.size()));
-  b.append(s);
-}
-
-struct StateReader {
-  std::string_view s;
-  size_t pos = 0;
-  template <class T>
-  T get() {
-    T v;
-    std::memcpy(&v, s.data() + pos, sizeof v);
-    pos += sizeof v;
-    return v;
-  }
-  std::string_view str() {
-    auto n = get<uint32_t>();
-    std::string_view v = s.substr(pos, n);
-    pos += n;
-    return v;
-  }
-  const char* bytes(size_t n) {
-    const char* p = s.data() + pos;
-    pos += n;
-    return p;
-  }
-  bool done() const { return pos >= s.size(); }
-};
+using state_bytes::put;
+using state_bytes::put_bytes;
 
 // The kind byte of a label in the state.
 enum : uint8_t { kLabelNull = 0, kLabelEmpty = 1, kLabelString = 2, kLabelNumber = 3, kLabelBoolean = 4 };
@@ -211,8 +182,8 @@ class Collector {
       setup_.minhasher->signature(hashes_, signature_);
       lsh::band_keys(signature_, setup_.rows, band_keys_);
     }
-    buf.append(reinterpret_cast<const char*>(band_keys_.data()), band_keys_.size() * sizeof(uint64_t));
-    buf.append(reinterpret_cast<const char*>(signature_.data()), signature_.size() * sizeof(uint32_t));
+    state_bytes::put_array<uint64_t>(buf, band_keys_);
+    state_bytes::put_array<uint32_t>(buf, signature_);
   }
 
   Status read_label(std::string& buf, bool& exists) {
@@ -236,14 +207,14 @@ class Collector {
         return {};
       }
       put<uint8_t>(buf, kLabelString);
-      put_str(buf, *text);
+      put_bytes(buf, *text);
     } else if (c == 't' || c == 'f') {
       put<uint8_t>(buf, kLabelBoolean);
-      put_str(buf, *raw);
+      put_bytes(buf, *raw);
     } else {
       labels::canonical_number(*raw, number_);
       put<uint8_t>(buf, kLabelNumber);
-      put_str(buf, number_);
+      put_bytes(buf, number_);
     }
     return {};
   }
@@ -253,7 +224,7 @@ class Collector {
     std::optional<std::string_view> text;
     DQPREP_RETURN_IF_ERROR(parser_.scalar_text(path, text));
     if (!text) return Status::bad_input(std::string("missing ") + what + " field '" + path.text + "'");
-    put_str(buf, *text);
+    put_bytes(buf, *text);
     return {};
   }
 
@@ -340,7 +311,7 @@ class Collector {
         if (kind == kLabelEmpty) ++empty;
         if (kind == kLabelNull || kind == kLabelEmpty) continue;
         put<uint8_t>(buf, 1);
-        put_str(buf, name_);
+        put_bytes(buf, name_);
       } else {
         if (form == 2) return bad_shape("mixes labels and objects");
         form = 1;
@@ -352,7 +323,7 @@ class Collector {
         put<uint32_t>(buf, p);
       }
       put<uint8_t>(buf, kind);
-      put_str(buf, label);
+      put_bytes(buf, label);
       ++rated;
     }
     std::memcpy(buf.data() + counts_at, &rated, sizeof rated);
@@ -379,7 +350,7 @@ class Collector {
       }
       p = std::clamp(p, 0.0, 1.0);
     }
-    buf.append(reinterpret_cast<const char*>(probs_.data()), probs_.size() * sizeof(double));
+    state_bytes::put_array<double>(buf, probs_);
     return {};
   }
 
@@ -517,7 +488,7 @@ struct Analysis {
   }
 
   Status consume(std::string_view state) {
-    StateReader r{state};
+    state_bytes::Reader r(state);
     while (!r.done()) {
       auto index = r.get<uint64_t>();
       if (index >= UINT32_MAX) return Status::usage("label-check holds at most 4294967294 records in one run");
@@ -526,10 +497,10 @@ struct Analysis {
       ++records;
       auto kind = r.get<uint8_t>();
       if (kind == kLabelEmpty) given[index] = kEmptyLabel;
-      else if (kind != kLabelNull) given[index] = intern_label(kind, r.str());
+      else if (kind != kLabelNull) given[index] = intern_label(kind, r.get_bytes());
       if (setup->long_form) {
-        std::string_view item = r.str();
-        std::string_view annotator = r.str();
+        std::string_view item = r.get_bytes();
+        std::string_view annotator = r.get_bytes();
         size_t before = items.size();
         auto id = static_cast<uint32_t>(items.intern(item, labels::Kind::string));
         if (items.size() > before) item_head.push_back(static_cast<uint32_t>(index));
@@ -541,13 +512,12 @@ struct Analysis {
       if (setup->conflicts) keys[index] = r.get<hash::Key128>();
       if (setup->near) {
         band_buf.resize(setup->bands);
-        std::memcpy(band_buf.data(), r.bytes(setup->bands * sizeof(uint64_t)), setup->bands * sizeof(uint64_t));
+        r.get_array(band_buf.data(), setup->bands);
         DQPREP_RETURN_IF_ERROR(near_index->add(band_buf));
         size_t perms = setup->minhasher->num_perm();
-        const char* sig = r.bytes(perms * sizeof(uint32_t));
         size_t at = signatures.size();
         signatures.resize(at + perms);
-        std::memcpy(signatures.data() + at, sig, perms * sizeof(uint32_t));
+        r.get_array(signatures.data() + at, perms);
         near_record.push_back(static_cast<uint32_t>(index));
       }
       if (setup->annotations) {
@@ -565,15 +535,15 @@ struct Analysis {
             }
             annotator = static_cast<uint32_t>(position_annotator[position]);
           } else {
-            annotator = static_cast<uint32_t>(annotators.intern(r.str(), labels::Kind::string));
+            annotator = static_cast<uint32_t>(annotators.intern(r.get_bytes(), labels::Kind::string));
           }
           auto label_kind = r.get<uint8_t>();
-          add_rating(static_cast<uint32_t>(index), annotator, intern_label(label_kind, r.str()));
+          add_rating(static_cast<uint32_t>(index), annotator, intern_label(label_kind, r.get_bytes()));
         }
       }
       if (setup->probs) {
         size_t k = setup->num_classes;
-        std::memcpy(probs.data() + index * k, r.bytes(k * sizeof(double)), k * sizeof(double));
+        r.get_array(probs.data() + index * k, k);
       }
     }
     return {};
@@ -649,18 +619,6 @@ Json ratio(uint64_t num, uint64_t den, const std::string& name, const std::strin
     return nullptr;
   }
   return static_cast<double>(num) / static_cast<double>(den);
-}
-
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (true) {
-    size_t comma = s.find(',', start);
-    out.push_back(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
 }
 
 // Categories of the agreement figures: the declared labels (in --labels order), or the labels the
@@ -1118,7 +1076,7 @@ class WriteProcessor : public stream::RecordProcessor {
     DQPREP_RETURN_IF_ERROR(parser.parse(line.text));
     if (d.name) {
       put<uint64_t>(out.state(), i);
-      put_str(out.state(), record_name(parser, setup_.fields.id, line));
+      put_bytes(out.state(), record_name(parser, setup_.fields.id, line));
     }
     if (!edit) {
       out.keep(line.text);
@@ -1233,10 +1191,10 @@ class WriteProcessor : public stream::RecordProcessor {
 struct Names {
   std::vector<std::pair<uint64_t, std::string>> entries;  // in record order
   Status consume(std::string_view state) {
-    StateReader r{state};
+    state_bytes::Reader r(state);
     while (!r.done()) {
       auto index = r.get<uint64_t>();
-      entries.emplace_back(index, std::string(r.str()));
+      entries.emplace_back(index, std::string(r.get_bytes()));
     }
     return {};
   }

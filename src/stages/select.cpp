@@ -30,6 +30,7 @@
 #include "dqprep/minhash.hpp"
 #include "dqprep/random.hpp"
 #include "dqprep/shingle.hpp"
+#include "dqprep/state_bytes.hpp"
 #include "stages/stages.hpp"
 
 namespace dqprep::stages {
@@ -108,33 +109,7 @@ class BoundedHeap {
   std::priority_queue<Ranked, std::vector<Ranked>, Worse> heap_;
 };
 
-// Fixed-size values in the state bytes a pass hands to its consumer.
-template <class T>
-void put(std::string& s, const T& v) {
-  s.append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-
-class StateReader {
- public:
-  explicit StateReader(std::string_view s) : s_(s) {}
-  bool done() const { return pos_ >= s_.size(); }
-  template <class T>
-  T get() {
-    T v;
-    std::memcpy(&v, s_.data() + pos_, sizeof v);
-    pos_ += sizeof v;
-    return v;
-  }
-  std::string_view bytes(size_t n) {
-    std::string_view v = s_.substr(pos_, n);
-    pos_ += n;
-    return v;
-  }
-
- private:
-  std::string_view s_;
-  size_t pos_ = 0;
-};
+using state_bytes::put;
 
 std::string number_text(double v) {
   char buf[32];
@@ -261,12 +236,12 @@ class RecordView {
     const Similarity& sim = setup_.density_sim;
     if (sim.embedding) {
       DQPREP_RETURN_IF_ERROR(embedding());
-      out.append(reinterpret_cast<const char*>(unit_.data()), unit_.size() * sizeof(float));
+      state_bytes::put_array<float>(out, unit_);
       return {};
     }
     DQPREP_RETURN_IF_ERROR(text());
     signature(*sim.hasher, sim.ngram);
-    out.append(reinterpret_cast<const char*>(signature_.data()), signature_.size() * sizeof(uint32_t));
+    state_bytes::put_array<uint32_t>(out, signature_);
     return {};
   }
 
@@ -298,7 +273,7 @@ class RecordView {
   Status diverse_signature(std::string& out) {
     DQPREP_RETURN_IF_ERROR(text());
     signature(*setup_.diverse_hasher, setup_.ngram);
-    out.append(reinterpret_cast<const char*>(signature_.data()), signature_.size() * sizeof(uint32_t));
+    state_bytes::put_array<uint32_t>(out, signature_);
     return {};
   }
 
@@ -469,7 +444,7 @@ class WriteProcessor : public stream::RecordProcessor {
     std::string& s = out.state();
     put(s, static_cast<uint64_t>(it->second));
     put(s, static_cast<uint64_t>(edited_.size()));
-    s += edited_;
+    state_bytes::put_raw(s, edited_);
     return {};
   }
 
@@ -645,7 +620,7 @@ Status run_select(const SelectOptions& o) {
   std::vector<std::string> slots;
   stream::Options first = collect;
   first.consume_state = [&](std::string_view state) -> Status {
-    StateReader in(state);
+    state_bytes::Reader in(state);
     while (!in.done()) {
       auto index = in.get<uint64_t>();
       auto kind = in.get<uint8_t>();
@@ -663,7 +638,7 @@ Status run_select(const SelectOptions& o) {
       }
       if (!offered) continue;
       auto key = in.get<uint64_t>();
-      std::string_view bytes = in.bytes(payload);
+      std::string_view bytes = in.get_raw(payload);
       std::pair<uint64_t, uint64_t> id{key, index};
       if (sample_heap.size() == setup.sample_size) {
         if (!(id < sample_heap.front().first)) continue;
@@ -693,7 +668,7 @@ Status run_select(const SelectOptions& o) {
     slots.clear();
     stream::Options second = collect;
     second.consume_state = [&](std::string_view state) -> Status {
-      StateReader in(state);
+      state_bytes::Reader in(state);
       while (!in.done()) {
         Ranked r;
         r.index = in.get<uint64_t>();
@@ -722,11 +697,10 @@ Status run_select(const SelectOptions& o) {
       signatures.assign((hi - lo) * o.num_perm, 0);
       stream::Options third = collect;
       third.consume_state = [&](std::string_view state) -> Status {
-        StateReader in(state);
+        state_bytes::Reader in(state);
         while (!in.done()) {
           auto index = in.get<uint64_t>();
-          std::string_view bytes = in.bytes(o.num_perm * sizeof(uint32_t));
-          std::memcpy(signatures.data() + size_t{setup.window.at(index)} * o.num_perm, bytes.data(), bytes.size());
+          in.get_array(signatures.data() + size_t{setup.window.at(index)} * o.num_perm, o.num_perm);
         }
         return {};
       };
@@ -758,11 +732,11 @@ Status run_select(const SelectOptions& o) {
   last.write_records = false;
   last.rejects = o.rest;
   last.consume_state = [&](std::string_view state) -> Status {
-    StateReader in(state);
+    state_bytes::Reader in(state);
     while (!in.done()) {
       auto position = in.get<uint64_t>();
       auto size = in.get<uint64_t>();
-      lines[position].assign(in.bytes(size));
+      lines[position].assign(in.get_raw(size));
     }
     return {};
   };

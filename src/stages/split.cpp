@@ -27,6 +27,7 @@
 #include "dqprep/minhash.hpp"
 #include "dqprep/random.hpp"
 #include "dqprep/shingle.hpp"
+#include "dqprep/state_bytes.hpp"
 #include "dqprep/split_plan.hpp"
 #include "dqprep/timestamp.hpp"
 #include "stages/stages.hpp"
@@ -105,10 +106,7 @@ struct Setup {
 
 Result<std::vector<double>> parse_ratios(const std::string& text) {
   std::vector<double> out;
-  size_t start = 0;
-  while (true) {
-    size_t comma = text.find(',', start);
-    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+  for (std::string& item : split_list(text)) {
     while (!item.empty() && item.front() == ' ') item.erase(item.begin());
     while (!item.empty() && item.back() == ' ') item.pop_back();
     double v = 0;
@@ -116,20 +114,6 @@ Result<std::vector<double>> parse_ratios(const std::string& text) {
     if (item.empty() || r.ec != std::errc() || r.ptr != item.data() + item.size())
       return Status::usage("--ratios: '" + item + "' is not a number (expected e.g. 0.8,0.1,0.1)");
     out.push_back(v);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (true) {
-    size_t comma = text.find(',', start);
-    out.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
   }
   return out;
 }
@@ -284,30 +268,8 @@ Result<Setup> make_setup(const SplitOptions& o) {
 
 // ---- per-record keys -------------------------------------------------------------------------
 
-template <class T>
-void put(std::string& out, const T& v) {
-  out.append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-
-template <class T>
-T take(const char*& p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  p += sizeof v;
-  return v;
-}
-
-std::string_view take_bytes(const char*& p) {
-  uint32_t n = take<uint32_t>(p);
-  std::string_view s(p, n);
-  p += n;
-  return s;
-}
-
-void put_bytes(std::string& out, std::string_view s) {
-  put(out, static_cast<uint32_t>(s.size()));
-  out.append(s);
-}
+using state_bytes::put;
+using state_bytes::put_bytes;
 
 enum Flags : uint8_t { kHasLabel = 1, kNoTime = 2, kHasField = 4, kNoGroup = 8 };
 
@@ -546,21 +508,20 @@ struct Collected {
 };
 
 Status consume_keys(const Setup& setup, Collected& c, std::string_view state) {
-  const char* p = state.data();
-  const char* end = p + state.size();
-  while (p < end) {
-    const uint64_t index = take<uint64_t>(p);
-    const uint32_t length = take<uint32_t>(p);
-    const uint8_t flags = take<uint8_t>(p);
+  state_bytes::Reader p(state);
+  while (!p.done()) {
+    const uint64_t index = p.get<uint64_t>();
+    const uint32_t length = p.get<uint32_t>();
+    const uint8_t flags = p.get<uint8_t>();
     while (c.route.size() < index) c.route.push_back(kMalformed);  // skipped in pass 1
     if (!setup.assign_key.empty()) {
       if (c.has_field.size() * 64 <= index) c.has_field.resize(index / 64 + 1024, 0);
       if (flags & kHasField) c.has_field[index / 64] |= uint64_t{1} << (index % 64);
     }
     std::string_view label;
-    if (flags & kHasLabel) label = take_bytes(p);
+    if (flags & kHasLabel) label = p.get_bytes();
     uint64_t group = 0;
-    if (setup.group) group = take<uint64_t>(p);
+    if (setup.group) group = p.get<uint64_t>();
     if (setup.time && (flags & kNoTime)) {
       c.route.push_back(kRejected);
       ++c.missing_time;
@@ -574,9 +535,9 @@ Status consume_keys(const Setup& setup, Collected& c, std::string_view state) {
       c.group_ids.push_back(group);
       if (flags & kNoGroup) ++c.missing_group;
     }
-    if (setup.time) c.times.push_back({take<double>(p), index});
+    if (setup.time) c.times.push_back({p.get<double>(), index});
     if (setup.leakage) {
-      c.text_keys.push_back(take<hash::Key128>(p));
+      c.text_keys.push_back(p.get<hash::Key128>());
       uint64_t keys[256];
       std::vector<uint64_t> many;
       uint64_t* k = keys;
@@ -584,7 +545,7 @@ Status consume_keys(const Setup& setup, Collected& c, std::string_view state) {
         many.resize(setup.bands);
         k = many.data();
       }
-      for (uint32_t b = 0; b < setup.bands; ++b) k[b] = take<uint64_t>(p);
+      for (uint32_t b = 0; b < setup.bands; ++b) k[b] = p.get<uint64_t>();
       DQPREP_RETURN_IF_ERROR(c.index->add(std::span<const uint64_t>(k, setup.bands)));
     }
   }
@@ -679,9 +640,9 @@ class RecordWriter {
     }
     put(st, part);
     put(st, length);
-    st.append(bytes);
-    st.append(insert);
-    st.append(tail);
+    state_bytes::put_raw(st, bytes);
+    state_bytes::put_raw(st, insert);
+    state_bytes::put_raw(st, tail);
     st.push_back('\n');
     return {};
   }
@@ -735,7 +696,7 @@ class RouteProcessor : public stream::RecordProcessor {
       if (Involved::test(involved_.shingle_bits, line.index)) DQPREP_RETURN_IF_ERROR(reader_.shingles_of_text(shingles_));
       put(st, static_cast<uint32_t>(shingles_.size()));
       if (!shingles_.empty())
-        st.append(reinterpret_cast<const char*>(shingles_.data()), shingles_.size() * sizeof(uint64_t));
+        state_bytes::put_array<uint64_t>(st, shingles_);
     }
     const bool has_field = Involved::test(c_.has_field, line.index);
     return writer_.write(line, route, has_field, parser, parsed, st);
@@ -796,32 +757,29 @@ struct Router {
   io::OutputFile& output(PartId part) { return *outputs[outputs.size() == 1 ? 0 : part]; }
 
   Status consume(std::string_view state) {
-    const char* p = state.data();
-    const char* end = p + state.size();
-    while (p < end) {
-      const uint8_t type = take<uint8_t>(p);
+    state_bytes::Reader p(state);
+    while (!p.done()) {
+      const uint8_t type = p.get<uint8_t>();
       if (type == kInfo) {
-        const uint64_t index = take<uint64_t>(p);
+        const uint64_t index = p.get<uint64_t>();
         Info& i = info[index];
-        i.name = std::string(take_bytes(p));
-        const uint32_t n = take<uint32_t>(p);
+        i.name = std::string(p.get_bytes());
+        const uint32_t n = p.get<uint32_t>();
         i.shingles.resize(n);
-        if (n) std::memcpy(i.shingles.data(), p, n * sizeof(uint64_t));
-        p += n * sizeof(uint64_t);
+        p.get_array(i.shingles.data(), n);
         continue;
       }
       if (type == kLabel) {
-        const PartId part = take<PartId>(p);
-        const bool labelled = take<uint8_t>(p);
-        const uint32_t cls = labelled ? classes->id(take_bytes(p)) : classes->none();
+        const PartId part = p.get<PartId>();
+        const bool labelled = p.get<uint8_t>();
+        const uint32_t cls = labelled ? classes->id(p.get_bytes()) : classes->none();
         table->add(cls, part, routed.size());
         continue;
       }
-      const uint64_t key = type == kShuffled ? take<uint64_t>(p) : 0;
-      const PartId part = take<PartId>(p);
-      const uint32_t length = take<uint32_t>(p);
-      std::string_view bytes(p, length);
-      p += length;
+      const uint64_t key = type == kShuffled ? p.get<uint64_t>() : 0;
+      const PartId part = p.get<PartId>();
+      const uint32_t length = p.get<uint32_t>();
+      std::string_view bytes = p.get_raw(length);
       ++routed[part];
       if (type == kShuffled) {
         DQPREP_RETURN_IF_ERROR(sorter->add(key, part, bytes));

@@ -25,6 +25,7 @@
 #include "dqprep/dawid_skene.hpp"
 #include "dqprep/io.hpp"
 #include "dqprep/json_text.hpp"
+#include "dqprep/state_bytes.hpp"
 #include "dqprep/word_matcher.hpp"
 #include "stages/stages.hpp"
 
@@ -378,11 +379,11 @@ class Voter {
 // Appends a record's votes to the state: index, count (kBadRecord for a malformed line), rule ids,
 // gold id.
 void put_votes(std::string& s, uint64_t index, uint16_t n, const std::vector<uint16_t>& fired, int32_t gold) {
-  s.append(reinterpret_cast<const char*>(&index), sizeof index);
-  s.append(reinterpret_cast<const char*>(&n), sizeof n);
+  state_bytes::put(s, index);
+  state_bytes::put(s, n);
   if (n == kBadRecord) return;
-  s.append(reinterpret_cast<const char*>(fired.data()), fired.size() * sizeof(uint16_t));
-  s.append(reinterpret_cast<const char*>(&gold), sizeof gold);
+  state_bytes::put_array<uint16_t>(s, fired);
+  state_bytes::put(s, gold);
 }
 
 // --model majority: the only pass.
@@ -482,25 +483,17 @@ struct Tally {
         incorrect(coverage.size()) {}
 
   Status consume(std::string_view state) {
-    size_t pos = 0;
-    auto get = [&](auto& v) {
-      std::memcpy(&v, state.data() + pos, sizeof v);
-      pos += sizeof v;
-    };
-    while (pos < state.size()) {
-      uint64_t index;
-      uint16_t n;
-      get(index);
-      get(n);
+    state_bytes::Reader in(state);
+    while (!in.done()) {
+      const auto index = in.get<uint64_t>();
+      const auto n = in.get<uint16_t>();
       if (intern && index > patterns_of.size()) patterns_of.resize(index, kNoRecord);
       if (n == kBadRecord) {
         if (intern) patterns_of.push_back(kNoRecord);
         continue;
       }
-      std::string_view ids = state.substr(pos, size_t{n} * sizeof(uint16_t));
-      pos += ids.size();
-      int32_t gold;
-      get(gold);
+      std::string_view ids = in.get_raw(size_t{n} * sizeof(uint16_t));
+      const auto gold = in.get<int32_t>();
       ++records;
       const auto* fired = reinterpret_cast<const unsigned char*>(ids.data());
       auto rule_at = [&](size_t j) {
