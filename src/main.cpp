@@ -15,25 +15,13 @@ using dqprep::Status;
 using dqprep::StatusCode;
 using dqprep::stages::StageRunner;
 
-struct StageEntry {
-  const char* name;
-  const char* summary;
-  StageRunner (*setup)(CLI::App&);  // nullptr: not built yet
-};
+using StageSetup = StageRunner (*)(CLI::App&);
 
-const StageEntry kStages[] = {
-    {"normalize", "Unicode and white-space clean-up of the text fields and labels", dqprep::stages::setup_normalize},
-    {"dedup", "Remove or mark exact and near duplicates; decontaminate against other files", dqprep::stages::setup_dedup},
-    {"filter", "Drop records that fail quality rules (length, Gopher, C4, FineWeb, language, regex)", dqprep::stages::setup_filter},
-    {"label-check", "Label validity, conflicts, annotator agreement, consensus, likely label errors",
-     dqprep::stages::setup_label_check},
-    {"augment", "Add records by EDA text operations, class balancing, numeric noise, external programs",
-     dqprep::stages::setup_augment},
-    {"split", "Random, stratified, group, time and k-fold splits with a leakage check", dqprep::stages::setup_split},
-    {"metrics", "The dataset quality report and CI gate", dqprep::stages::setup_metrics},
-    {"select", "Active learning: the records most worth annotating", dqprep::stages::setup_select},
-    {"weak-label", "Label records with keyword and regex rules, combined by vote or Dawid-Skene",
-     dqprep::stages::setup_weak_label},
+// In the order `dqprep --help` lists them.
+const StageSetup kStages[] = {
+    dqprep::stages::setup_normalize, dqprep::stages::setup_dedup,   dqprep::stages::setup_filter,
+    dqprep::stages::setup_label_check, dqprep::stages::setup_augment, dqprep::stages::setup_split,
+    dqprep::stages::setup_metrics,   dqprep::stages::setup_select,  dqprep::stages::setup_weak_label,
 };
 
 int exit_code(const Status& s) {
@@ -62,17 +50,9 @@ int main(int argc, char** argv) {
       "Run 'dqprep COMMAND --help' for the flags of a command.");
 
   std::map<std::string, StageRunner> runners;
-  for (const StageEntry& stage : kStages) {
-    if (stage.setup) {
-      runners[stage.name] = stage.setup(app);
-    } else {
-      CLI::App* sub = app.add_subcommand(stage.name, std::string(stage.summary) + " (not built yet)");
-      sub->allow_extras();
-      std::string name = stage.name;
-      runners[stage.name] = [name] {
-        return Status::usage("'" + name + "' is not built yet in this version of dqprep");
-      };
-    }
+  for (StageSetup setup : kStages) {
+    StageRunner run = setup(app);
+    runners[app.get_subcommands({}).back()->get_name()] = std::move(run);
   }
 
   try {
