@@ -96,9 +96,14 @@ Status json_error(error_code e) {
   return Status::bad_input(std::string("bad JSON: ") + simdjson::error_message(e));
 }
 
+constexpr int kMaxDepth = 256;
+
 // Reads every value of the document once, so that malformed JSON anywhere in the line is found
 // even where no stage looks.
 error_code validate(od::value v, int depth) {
+  // Recursion is bounded here, not by simdjson's 1024 levels, so that a hostile line cannot exhaust
+  // the stack of a worker thread (the fuzzer found it under ASan, whose frames are larger).
+  if (depth > kMaxDepth) return simdjson::DEPTH_ERROR;
   od::json_type type;
   if (auto e = v.type().get(type)) return e;
   switch (type) {

@@ -150,6 +150,19 @@ TEST(Parser, ScalarTextsListsEveryValueInOrder) {
   EXPECT_EQ(p.scalar_texts(*parse_path("d[*]"), v).code(), StatusCode::bad_input);
 }
 
+TEST(Parser, NestingIsBoundedAt256Levels) {
+  auto nested = [](int depth) {
+    return "{\"text\":\"a\",\"x\":" + std::string(depth, '[') + std::string(depth, ']') + "}";
+  };
+  Parser p;
+  Padded ok(nested(255));
+  EXPECT_TRUE(p.parse(ok.view()).ok());
+  Padded deep(nested(900));
+  Status s = p.parse(deep.view());
+  EXPECT_EQ(s.code(), StatusCode::bad_input);
+  EXPECT_NE(s.message().find("too deep"), std::string::npos) << s.message();
+}
+
 TEST(Splice, EditsKeepUntouchedBytes) {
   Padded line(R"({"id": 1,   "text": "old",  "label": "x"})");
   Parser p;
