@@ -149,14 +149,21 @@ class Driver {
   }
 
   void read_all() {
-    auto batch = std::make_unique<Batch>();
     uint64_t index = 0;
     const size_t batch_lines = options_.batch_lines ? options_.batch_lines : kBatchLines;
+    // Sized up front: growing by doubling would copy each batch's bytes about twice more.
+    auto new_batch = [&]() {
+      auto b = std::make_unique<Batch>();
+      b->data.reserve(kBatchBytes + (kBatchBytes >> 4));
+      b->lines.reserve(std::min(batch_lines, kBatchLines));
+      b->first_index = index;
+      return b;
+    };
+    auto batch = new_batch();
     auto flush = [&]() {
       batch->data.append(io::kPadding, '\0');
       bool ok = publish(std::move(batch));
-      batch = std::make_unique<Batch>();
-      batch->first_index = index;
+      batch = new_batch();
       return ok;
     };
     for (uint32_t source = 0; source < names_.size(); ++source) {
