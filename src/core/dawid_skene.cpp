@@ -32,6 +32,20 @@ struct SparseItems {
   }
 };
 
+// The E-step of one item: its log scores (one per class, overwritten) become its posterior in `p`.
+// Returns the item's log-likelihood and raises `max_change` to how far the posterior moved.
+double update_posterior(std::vector<double>& score, double* p, double& max_change) {
+  double top = *std::max_element(score.begin(), score.end());
+  double sum = 0;
+  for (double& x : score) sum += (x = std::exp(x - top));
+  for (size_t t = 0; t < score.size(); ++t) {
+    double q = score[t] / sum;
+    max_change = std::max(max_change, std::abs(q - p[t]));
+    p[t] = q;
+  }
+  return top + std::log(sum);
+}
+
 Status validate(const SparseRatings& r) {
   if (r.offsets.empty() || r.offsets.front() != 0 || r.offsets.back() != r.votes.size())
     return Status::bad_input("offsets do not span the votes");
@@ -119,16 +133,7 @@ Model fit_items(const Items& items, size_t na, int32_t num_categories, const Opt
         const double* lc = &log_conf[a * k * k + static_cast<size_t>(v)];
         for (size_t t = 0; t < k; ++t) score[t] += lc[t * k];
       });
-      double top = *std::max_element(score.begin(), score.end());
-      double sum = 0;
-      for (size_t t = 0; t < k; ++t) sum += (score[t] = std::exp(score[t] - top));
-      ll += items.weight(i) * (top + std::log(sum));
-      double* p = &post[i * k];
-      for (size_t t = 0; t < k; ++t) {
-        double q = score[t] / sum;
-        max_change = std::max(max_change, std::abs(q - p[t]));
-        p[t] = q;
-      }
+      ll += items.weight(i) * update_posterior(score, &post[i * k], max_change);
     }
     model.iterations = iter;
     model.log_likelihood = ll;
@@ -269,16 +274,7 @@ Model fit_abstaining(const SparseRatings& r, const Options& options) {
         const double* lc = &log_conf[a * k * o];
         for (size_t t = 0; t < k; ++t) score[t] += lc[t * o + static_cast<size_t>(v)] - lc[t * o + k];
       });
-      double top = *std::max_element(score.begin(), score.end());
-      double sum = 0;
-      for (size_t t = 0; t < k; ++t) sum += (score[t] = std::exp(score[t] - top));
-      ll += items.weight(i) * (top + std::log(sum));
-      double* p = &post[i * k];
-      for (size_t t = 0; t < k; ++t) {
-        double q = score[t] / sum;
-        max_change = std::max(max_change, std::abs(q - p[t]));
-        p[t] = q;
-      }
+      ll += items.weight(i) * update_posterior(score, &post[i * k], max_change);
     }
     model.iterations = iter;
     model.log_likelihood = ll;
