@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "dqprep/io.hpp"
+#include "dqprep/io/io.hpp"
 
 using namespace dqprep;
 

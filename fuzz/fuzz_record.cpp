@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "dqprep/io.hpp"
-#include "dqprep/json_text.hpp"
-#include "dqprep/record.hpp"
+#include "dqprep/io/io.hpp"
+#include "dqprep/io/json_text.hpp"
+#include "dqprep/io/record.hpp"
 
 using namespace dqprep;
 

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "dqprep/lsh.hpp"
-#include "dqprep/minhash.hpp"
-#include "dqprep/random.hpp"
-#include "dqprep/shingle.hpp"
+#include "dqprep/dedup/lsh.hpp"
+#include "dqprep/dedup/minhash.hpp"
+#include "dqprep/util/random.hpp"
+#include "dqprep/dedup/shingle.hpp"
 
 namespace {
 

@@ -10,16 +10,16 @@
 #include <optional>
 #include <unordered_map>
 
-#include "dqprep/balance.hpp"
-#include "dqprep/coprocess.hpp"
-#include "dqprep/eda.hpp"
-#include "dqprep/hash.hpp"
-#include "dqprep/io.hpp"
-#include "dqprep/json_text.hpp"
-#include "dqprep/numeric_aug.hpp"
-#include "dqprep/random.hpp"
-#include "dqprep/state_bytes.hpp"
-#include "dqprep/wordnet.hpp"
+#include "dqprep/augment/balance.hpp"
+#include "dqprep/io/coprocess.hpp"
+#include "dqprep/augment/eda.hpp"
+#include "dqprep/util/hash.hpp"
+#include "dqprep/io/io.hpp"
+#include "dqprep/io/json_text.hpp"
+#include "dqprep/augment/numeric_aug.hpp"
+#include "dqprep/util/random.hpp"
+#include "dqprep/io/state_bytes.hpp"
+#include "dqprep/augment/wordnet.hpp"
 #include "stages/stages.hpp"
 
 namespace dqprep::stages {

@@ -10,12 +10,12 @@
 #include <string_view>
 #include <vector>
 
-#include "dqprep/format.hpp"
-#include "dqprep/io.hpp"
-#include "dqprep/record.hpp"
-#include "dqprep/report.hpp"
-#include "dqprep/status.hpp"
-#include "dqprep/stream.hpp"
+#include "dqprep/io/format.hpp"
+#include "dqprep/io/io.hpp"
+#include "dqprep/io/record.hpp"
+#include "dqprep/io/report.hpp"
+#include "dqprep/io/status.hpp"
+#include "dqprep/io/stream.hpp"
 
 namespace dqprep::stages {
 

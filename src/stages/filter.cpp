@@ -6,12 +6,12 @@
 #include <memory>
 #include <optional>
 
-#include "dqprep/io.hpp"
-#include "dqprep/json_text.hpp"
-#include "dqprep/langid.hpp"
-#include "dqprep/quality.hpp"
-#include "dqprep/quality_rules.hpp"
-#include "dqprep/word_matcher.hpp"
+#include "dqprep/io/io.hpp"
+#include "dqprep/io/json_text.hpp"
+#include "dqprep/quality/langid.hpp"
+#include "dqprep/quality/quality.hpp"
+#include "dqprep/quality/quality_rules.hpp"
+#include "dqprep/text/word_matcher.hpp"
 #include "stages/stages.hpp"
 
 namespace dqprep::stages {

@@ -14,18 +14,18 @@
 #include <cstring>
 #include <numeric>
 
-#include "dqprep/agreement.hpp"
-#include "dqprep/dawid_skene.hpp"
-#include "dqprep/hash.hpp"
-#include "dqprep/json_text.hpp"
-#include "dqprep/label_conflicts.hpp"
-#include "dqprep/label_issues.hpp"
-#include "dqprep/label_vocabulary.hpp"
-#include "dqprep/lsh.hpp"
-#include "dqprep/minhash.hpp"
-#include "dqprep/shingle.hpp"
-#include "dqprep/state_bytes.hpp"
-#include "dqprep/text_key.hpp"
+#include "dqprep/labels/agreement.hpp"
+#include "dqprep/labels/dawid_skene.hpp"
+#include "dqprep/util/hash.hpp"
+#include "dqprep/io/json_text.hpp"
+#include "dqprep/labels/label_conflicts.hpp"
+#include "dqprep/labels/label_issues.hpp"
+#include "dqprep/labels/label_vocabulary.hpp"
+#include "dqprep/dedup/lsh.hpp"
+#include "dqprep/dedup/minhash.hpp"
+#include "dqprep/dedup/shingle.hpp"
+#include "dqprep/io/state_bytes.hpp"
+#include "dqprep/text/text_key.hpp"
 #include "stages/stages.hpp"
 
 namespace dqprep::stages {

@@ -8,15 +8,15 @@
 #include <cstring>
 #include <type_traits>
 
-#include "dqprep/agreement.hpp"
-#include "dqprep/checks.hpp"
-#include "dqprep/hash.hpp"
-#include "dqprep/langid.hpp"
-#include "dqprep/lsh.hpp"
-#include "dqprep/metrics.hpp"
-#include "dqprep/minhash.hpp"
-#include "dqprep/shingle.hpp"
-#include "dqprep/text.hpp"
+#include "dqprep/labels/agreement.hpp"
+#include "dqprep/metrics/checks.hpp"
+#include "dqprep/util/hash.hpp"
+#include "dqprep/quality/langid.hpp"
+#include "dqprep/dedup/lsh.hpp"
+#include "dqprep/metrics/metrics.hpp"
+#include "dqprep/dedup/minhash.hpp"
+#include "dqprep/dedup/shingle.hpp"
+#include "dqprep/text/text.hpp"
 #include "stages/stages.hpp"
 
 namespace dqprep::stages {

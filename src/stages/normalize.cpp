@@ -5,9 +5,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "dqprep/io.hpp"
-#include "dqprep/json_text.hpp"
-#include "dqprep/normalize_text.hpp"
+#include "dqprep/io/io.hpp"
+#include "dqprep/io/json_text.hpp"
+#include "dqprep/text/normalize_text.hpp"
 #include "stages/stages.hpp"
 
 namespace dqprep::stages {

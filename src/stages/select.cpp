@@ -24,13 +24,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include "dqprep/io.hpp"
-#include "dqprep/json_text.hpp"
-#include "dqprep/lsh.hpp"
-#include "dqprep/minhash.hpp"
-#include "dqprep/random.hpp"
-#include "dqprep/shingle.hpp"
-#include "dqprep/state_bytes.hpp"
+#include "dqprep/io/io.hpp"
+#include "dqprep/io/json_text.hpp"
+#include "dqprep/dedup/lsh.hpp"
+#include "dqprep/dedup/minhash.hpp"
+#include "dqprep/util/random.hpp"
+#include "dqprep/dedup/shingle.hpp"
+#include "dqprep/io/state_bytes.hpp"
 #include "stages/stages.hpp"
 
 namespace dqprep::stages {

@@ -19,17 +19,17 @@
 
 #include <spdlog/spdlog.h>
 
-#include "dqprep/external_sort.hpp"
-#include "dqprep/hash.hpp"
-#include "dqprep/json_text.hpp"
-#include "dqprep/leakage.hpp"
-#include "dqprep/lsh.hpp"
-#include "dqprep/minhash.hpp"
-#include "dqprep/random.hpp"
-#include "dqprep/shingle.hpp"
-#include "dqprep/state_bytes.hpp"
-#include "dqprep/split_plan.hpp"
-#include "dqprep/timestamp.hpp"
+#include "dqprep/io/external_sort.hpp"
+#include "dqprep/util/hash.hpp"
+#include "dqprep/io/json_text.hpp"
+#include "dqprep/split/leakage.hpp"
+#include "dqprep/dedup/lsh.hpp"
+#include "dqprep/dedup/minhash.hpp"
+#include "dqprep/util/random.hpp"
+#include "dqprep/dedup/shingle.hpp"
+#include "dqprep/io/state_bytes.hpp"
+#include "dqprep/split/split_plan.hpp"
+#include "dqprep/split/timestamp.hpp"
 #include "stages/stages.hpp"
 
 namespace dqprep::stages {

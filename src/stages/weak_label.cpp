@@ -22,11 +22,11 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "dqprep/dawid_skene.hpp"
-#include "dqprep/io.hpp"
-#include "dqprep/json_text.hpp"
-#include "dqprep/state_bytes.hpp"
-#include "dqprep/word_matcher.hpp"
+#include "dqprep/labels/dawid_skene.hpp"
+#include "dqprep/io/io.hpp"
+#include "dqprep/io/json_text.hpp"
+#include "dqprep/io/state_bytes.hpp"
+#include "dqprep/text/word_matcher.hpp"
 #include "stages/stages.hpp"
 
 namespace dqprep::stages {

@@ -1,0 +1,114 @@
+#pragma once
+// Inputs and outputs: files or standard streams, gzip and zstd, lines of any length, atomic outputs.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dqprep/io/status.hpp"
+
+namespace dqprep::io {
+
+// Readable bytes guaranteed after every line a LineReader returns (simdjson reads ahead).
+inline constexpr size_t kPadding = 64;
+
+// Decompressed bytes of one input; the compression is found from the magic bytes.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  // Reads up to `capacity` bytes; 0 means the end. A truncated or corrupt stream is bad_input
+  // (its message without the file name: the caller knows the file and the line).
+  virtual Result<size_t> read(char* buffer, size_t capacity) = 0;
+};
+
+enum class Compression { none, gzip, zstd };
+
+// Lines of one input, without their terminator ("\n" or "\r\n"), the UTF-8 BOM of the first line
+// removed. Lines may be of any length: the buffer grows to hold the longest.
+class LineReader {
+ public:
+  // `path` is a file, or "-" for standard input.
+  static Result<std::unique_ptr<LineReader>> open(const std::string& path);
+  ~LineReader();
+
+  // Sets `line` to the next line and returns true, or returns false at the end of the input.
+  // The view is valid until the next call and is followed by kPadding readable bytes.
+  Result<bool> next(std::string_view& line);
+
+  // 1-based number of the line last returned.
+  uint64_t line_number() const { return line_number_; }
+  // The name used in messages: the path, or "<stdin>".
+  const std::string& name() const { return name_; }
+  Compression compression() const { return compression_; }
+  uint64_t bytes_read() const { return bytes_read_; }
+
+ private:
+  friend Result<std::string> read_bytes(const std::string& path);
+  LineReader(std::string name, int fd, bool owns_fd);
+  Status fill();
+
+  std::string name_;
+  int fd_;
+  bool owns_fd_;
+  Compression compression_ = Compression::none;
+  std::unique_ptr<ByteSource> source_;
+  std::vector<char> buffer_;
+  size_t begin_ = 0;  // start of unread data in buffer_
+  size_t end_ = 0;    // end of data in buffer_
+  bool eof_ = false;
+  uint64_t line_number_ = 0;
+  uint64_t bytes_read_ = 0;
+};
+
+// A destination for records: standard output, or a file written atomically (a temporary file in
+// the same directory, renamed over the target by commit(); removed when destroyed uncommitted).
+// A path ending in .gz or .zst is compressed. An existing path that is not a regular file
+// (/dev/null, /dev/stdout, a FIFO) is written in place.
+class OutputFile {
+ public:
+  static Result<std::unique_ptr<OutputFile>> open(const std::string& path);  // "-" or "" = stdout
+  ~OutputFile();
+
+  Status write(std::string_view bytes);
+  Status commit();
+  const std::string& name() const { return name_; }
+
+  class Compressor;
+
+ private:
+  OutputFile() = default;
+  Status flush_buffer();
+  Status write_fd(const char* data, size_t size);
+
+  std::string name_;
+  std::string path_;       // the target ("" for stdout)
+  std::string temp_path_;  // where bytes go until commit
+  int fd_ = -1;
+  bool owns_fd_ = false;  // a device or pipe opened by path, closed on destruction
+  bool committed_ = false;
+  std::string buffer_;
+  std::unique_ptr<Compressor> compressor_;
+};
+
+// Reads a whole small file (label maps, rule files, domains) into a string.
+Result<std::string> read_file(const std::string& path);
+
+// Reads every byte of a file (or "-"), decompressed as LineReader does but otherwise unchanged:
+// binary files such as `metrics --partial` states.
+Result<std::string> read_bytes(const std::string& path);
+
+// Copies standard input to a temporary file so that a two-pass stage can read it twice; the file
+// is removed when the returned object is destroyed.
+class SpilledInput {
+ public:
+  static Result<std::unique_ptr<SpilledInput>> from_stdin();
+  ~SpilledInput();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace dqprep::io

@@ -1,0 +1,103 @@
+#pragma once
+// The `metrics` report. A run (or the merge of the partial states of many shards) ends with a
+// stats::PartialState and, with --near, the LSH band keys of each record; this turns them into
+// the figures of the JSON report (schema version kReportVersion, docs/metrics.md), the table on
+// stderr and the Markdown for pull requests, and reads and writes the partial-state files.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "dqprep/dedup/lsh.hpp"
+#include "dqprep/io/report.hpp"
+#include "dqprep/metrics/stats.hpp"
+#include "dqprep/io/status.hpp"
+
+namespace dqprep::metrics {
+
+inline constexpr int kReportVersion = 1;
+inline constexpr int kPartialVersion = 1;
+inline constexpr std::string_view kPartialFormat = "dqprep-metrics-partial";
+
+// Names of the sketches and counters in the partial state.
+inline constexpr std::string_view kCharsSketch = "chars";
+inline constexpr std::string_view kWordsSketch = "words";
+inline constexpr std::string_view kTurnsSketch = "turns";
+std::string class_sketch(std::string_view base, std::string_view label);  // "chars:LABEL"
+inline constexpr std::string_view kParsed = "parsed";          // records that parsed (n - malformed)
+inline constexpr std::string_view kEmptyLines = "empty_lines";
+inline constexpr std::string_view kAnnotated = "annotated_items";  // items with two ratings or more
+inline constexpr std::string_view kAgreeing = "agreeing_items";    // of those, all ratings equal
+
+// What the state of a run depends on besides the records. Partial files carry it; the partials of
+// one merge must agree on all of it (then the merge is the state of one run over all shards).
+struct Config {
+  std::string format = "text";
+  std::vector<std::string> text_fields;  // paths
+  std::string label_field = "label";     // "" with --unlabeled
+  std::string id_field = "id";
+  std::vector<std::string> labels;       // --labels: the declared classes, the label domain
+  std::string coverage_field;            // "" when none
+  std::vector<std::string> domain;       // --domain values, in file order
+  std::string noise_field;
+  std::string annotations_field;
+  bool turns = false;                    // a text path with [*]: count turns per conversation
+  bool lang = false;
+  double lang_threshold = 0;
+  bool near = false;
+  uint32_t ngram = 5;
+  uint32_t num_perm = 112;
+  uint32_t bands = 14;
+  uint64_t seed = 0;
+
+  // The fields whose absence is counted (missing_fields): the text paths, the label, the id, the
+  // coverage and annotations fields; each once, in that order.
+  std::vector<std::string> tracked_fields() const;
+
+  nlohmann::json to_json() const;
+  static Result<Config> from_json(const nlohmann::json& j);
+  friend bool operator==(const Config&, const Config&) = default;
+};
+
+// Everything a run or a merge ends with.
+struct RunState {
+  Config config;
+  stats::PartialState state;
+  lsh::Index near{0};  // one row of band keys a record with text, in input order (with --near)
+  double seconds = 0;
+};
+
+// Report-time options: they change the report, not the state.
+struct ReportOptions {
+  uint64_t min_per_class = 0;  // 0: no warning
+};
+
+// The summary of the report: the counts (in = n, quarantined = malformed, out = n - malformed) and
+// the figures, flat keys in the order of docs/metrics.md, each undefined figure null with its note
+// under "notes". Clustering the --near band keys happens here.
+Result<report::Summary> summarize(const RunState& run, const ReportOptions& options);
+
+// The other names a check may give a first key: class_count -> classes.
+const std::map<std::string, std::string, std::less<>>& check_aliases();
+
+// The readable table (stderr) and the Markdown page of a report (report::to_json of summarize,
+// with "checks" when there are any).
+std::string table(const report::Json& report);
+std::string markdown(const report::Json& report);
+
+// Warnings of a report (classes below --min-per-class, declared classes with no record).
+std::vector<std::string> warnings(const report::Json& report);
+
+// Partial-state files (docs/metrics.md, "Partial states"): one JSON header line, then the exact-
+// duplicate keys (16 bytes each) and the band keys (8 bytes each), little-endian.
+Status write_partial(const std::string& path, const RunState& run);
+Result<RunState> read_partial(const std::string& path);
+
+// Adds `later` (the shard after those already in `into`); a usage error when its config differs.
+Status merge(RunState& into, const RunState& later, std::string_view later_name);
+
+}  // namespace dqprep::metrics

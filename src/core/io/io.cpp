@@ -1,0 +1,482 @@
+#include "dqprep/io/io.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+namespace dqprep::io {
+
+namespace {
+
+constexpr size_t kReadBlock = 1 << 20;
+constexpr size_t kWriteBlock = 1 << 20;
+
+std::string errno_text() { return std::strerror(errno); }
+
+Result<size_t> read_fd(int fd, const std::string& name, char* buffer, size_t capacity) {
+  while (true) {
+    ssize_t n = ::read(fd, buffer, capacity);
+    if (n >= 0) return static_cast<size_t>(n);
+    if (errno == EINTR) continue;
+    return Status::io(name + ": read failed: " + errno_text());
+  }
+}
+
+class PlainSource : public ByteSource {
+ public:
+  PlainSource(int fd, std::string name, std::string prefix)
+      : fd_(fd), name_(std::move(name)), prefix_(std::move(prefix)) {}
+  Result<size_t> read(char* buffer, size_t capacity) override {
+    if (prefix_pos_ < prefix_.size()) {
+      size_t n = std::min(capacity, prefix_.size() - prefix_pos_);
+      std::memcpy(buffer, prefix_.data() + prefix_pos_, n);
+      prefix_pos_ += n;
+      return n;
+    }
+    return read_fd(fd_, name_, buffer, capacity);
+  }
+
+ private:
+  int fd_;
+  std::string name_;
+  std::string prefix_;  // bytes already read to look at the magic number
+  size_t prefix_pos_ = 0;
+};
+
+class GzipSource : public ByteSource {
+ public:
+  GzipSource(int fd, std::string name, std::string prefix)
+      : raw_(fd, name, std::move(prefix)), name_(std::move(name)), in_(kReadBlock) {
+    std::memset(&z_, 0, sizeof z_);
+    inflateInit2(&z_, 15 + 16);  // gzip wrapper only
+  }
+  ~GzipSource() override { inflateEnd(&z_); }
+
+  Result<size_t> read(char* buffer, size_t capacity) override {
+    z_.next_out = reinterpret_cast<Bytef*>(buffer);
+    z_.avail_out = static_cast<uInt>(capacity);
+    while (z_.avail_out == capacity) {
+      if (z_.avail_in == 0) {
+        if (input_done_) {
+          if (!stream_ended_) return Status::bad_input("truncated gzip stream");
+          return size_t{0};
+        }
+        Result<size_t> n = raw_.read(in_.data(), in_.size());
+        if (!n.ok()) return n.status();
+        if (*n == 0) {
+          input_done_ = true;
+          continue;
+        }
+        z_.next_in = reinterpret_cast<Bytef*>(in_.data());
+        z_.avail_in = static_cast<uInt>(*n);
+      }
+      if (stream_ended_) {
+        // Concatenated gzip members (as `cat a.gz b.gz` makes) form one stream.
+        inflateReset(&z_);
+        stream_ended_ = false;
+      }
+      int rc = inflate(&z_, Z_NO_FLUSH);
+      if (rc == Z_STREAM_END) {
+        stream_ended_ = true;
+      } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+        return Status::bad_input(std::string("corrupt gzip stream (") + (z_.msg ? z_.msg : "zlib error") + ")");
+      }
+    }
+    return capacity - z_.avail_out;
+  }
+
+ private:
+  PlainSource raw_;
+  std::string name_;
+  std::vector<char> in_;
+  z_stream z_;
+  bool input_done_ = false;
+  bool stream_ended_ = false;
+};
+
+class ZstdSource : public ByteSource {
+ public:
+  ZstdSource(int fd, std::string name, std::string prefix)
+      : raw_(fd, name, std::move(prefix)), name_(std::move(name)), in_(ZSTD_DStreamInSize()),
+        stream_(ZSTD_createDStream()) {
+    ZSTD_initDStream(stream_);
+  }
+  ~ZstdSource() override { ZSTD_freeDStream(stream_); }
+
+  Result<size_t> read(char* buffer, size_t capacity) override {
+    ZSTD_outBuffer out{buffer, capacity, 0};
+    while (out.pos == 0) {
+      if (in_buf_.pos == in_buf_.size) {
+        if (input_done_) {
+          if (frame_open_) return Status::bad_input("truncated zstd stream");
+          return size_t{0};
+        }
+        Result<size_t> n = raw_.read(in_.data(), in_.size());
+        if (!n.ok()) return n.status();
+        if (*n == 0) {
+          input_done_ = true;
+          continue;
+        }
+        in_buf_ = {in_.data(), *n, 0};
+      }
+      size_t rc = ZSTD_decompressStream(stream_, &out, &in_buf_);
+      if (ZSTD_isError(rc)) {
+        return Status::bad_input(std::string("corrupt zstd stream (") + ZSTD_getErrorName(rc) + ")");
+      }
+      frame_open_ = rc != 0;
+    }
+    return out.pos;
+  }
+
+ private:
+  PlainSource raw_;
+  std::string name_;
+  std::vector<char> in_;
+  ZSTD_inBuffer in_buf_{nullptr, 0, 0};
+  ZSTD_DStream* stream_;
+  bool input_done_ = false;
+  bool frame_open_ = false;
+};
+
+}  // namespace
+
+LineReader::LineReader(std::string name, int fd, bool owns_fd)
+    : name_(std::move(name)), fd_(fd), owns_fd_(owns_fd) {}
+
+LineReader::~LineReader() {
+  source_.reset();
+  if (owns_fd_) ::close(fd_);
+}
+
+Result<std::unique_ptr<LineReader>> LineReader::open(const std::string& path) {
+  int fd = 0;
+  bool owns = false;
+  std::string name = "<stdin>";
+  if (path != "-") {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Status::io("cannot open " + path + ": " + errno_text());
+    owns = true;
+    name = path;
+    if (std::filesystem::is_directory(path)) {
+      ::close(fd);
+      return Status::io("cannot read " + path + ": it is a directory");
+    }
+  }
+  std::unique_ptr<LineReader> reader(new LineReader(name, fd, owns));
+  // Read up to 4 bytes for the magic number; a pipe may deliver them in pieces.
+  std::string magic;
+  char head[4];
+  while (magic.size() < 4) {
+    Result<size_t> n = read_fd(fd, name, head, 4 - magic.size());
+    if (!n.ok()) return n.status();
+    if (*n == 0) break;
+    magic.append(head, *n);
+  }
+  auto starts = [&](std::string_view m) { return magic.compare(0, m.size(), m) == 0 && magic.size() >= m.size(); };
+  if (starts("\x1f\x8b")) {
+    reader->compression_ = Compression::gzip;
+    reader->source_ = std::make_unique<GzipSource>(fd, name, magic);
+  } else if (starts("\x28\xb5\x2f\xfd")) {
+    reader->compression_ = Compression::zstd;
+    reader->source_ = std::make_unique<ZstdSource>(fd, name, magic);
+  } else {
+    reader->source_ = std::make_unique<PlainSource>(fd, name, magic);
+  }
+  reader->buffer_.resize(kReadBlock + kPadding);
+  return reader;
+}
+
+Status LineReader::fill() {
+  // Move the unread tail to the front, grow when a single line fills the buffer, then read.
+  size_t pending = end_ - begin_;
+  if (begin_ > 0) {
+    std::memmove(buffer_.data(), buffer_.data() + begin_, pending);
+    begin_ = 0;
+    end_ = pending;
+  }
+  if (buffer_.size() - kPadding - end_ < kReadBlock / 2) buffer_.resize(buffer_.size() * 2);
+  Result<size_t> n = source_->read(buffer_.data() + end_, buffer_.size() - kPadding - end_);
+  if (!n.ok()) return n.status();
+  if (*n == 0) eof_ = true;
+  end_ += *n;
+  bytes_read_ += *n;
+  return {};
+}
+
+Result<bool> LineReader::next(std::string_view& line) {
+  size_t scanned = begin_;
+  while (true) {
+    const char* start = buffer_.data() + begin_;
+    const char* from = buffer_.data() + scanned;
+    const char* nl = static_cast<const char*>(std::memchr(from, '\n', end_ - scanned));
+    size_t length;
+    size_t consumed;
+    if (nl) {
+      length = nl - start;
+      consumed = length + 1;
+    } else if (eof_) {
+      if (begin_ == end_) return false;
+      length = end_ - begin_;  // a last line without a newline
+      consumed = length;
+    } else {
+      size_t already_scanned = end_ - begin_;
+      DQPREP_RETURN_IF_ERROR(fill());
+      scanned = begin_ + already_scanned;
+      continue;
+    }
+    ++line_number_;
+    if (length > 0 && start[length - 1] == '\r') --length;
+    std::string_view view(start, length);
+    if (line_number_ == 1 && view.substr(0, 3) == "\xEF\xBB\xBF") view.remove_prefix(3);
+    begin_ += consumed;
+    line = view;
+    return true;
+  }
+}
+
+// ---- outputs ----
+
+class OutputFile::Compressor {
+ public:
+  virtual ~Compressor() = default;
+  // Compresses `in` (or, with finish, ends the stream), appending to `out`.
+  virtual Status compress(std::string_view in, bool finish, std::string& out) = 0;
+};
+
+namespace {
+
+class GzipCompressor : public OutputFile::Compressor {
+ public:
+  GzipCompressor() {
+    std::memset(&z_, 0, sizeof z_);
+    deflateInit2(&z_, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  }
+  ~GzipCompressor() override { deflateEnd(&z_); }
+  Status compress(std::string_view in, bool finish, std::string& out) override {
+    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    z_.avail_in = static_cast<uInt>(in.size());
+    char chunk[1 << 16];
+    int rc;
+    do {
+      z_.next_out = reinterpret_cast<Bytef*>(chunk);
+      z_.avail_out = sizeof chunk;
+      rc = deflate(&z_, finish ? Z_FINISH : Z_NO_FLUSH);
+      if (rc == Z_STREAM_ERROR) return Status::io("gzip compression failed");
+      out.append(chunk, sizeof chunk - z_.avail_out);
+    } while (z_.avail_out == 0 || (finish && rc != Z_STREAM_END));
+    return {};
+  }
+
+ private:
+  z_stream z_;
+};
+
+class ZstdCompressor : public OutputFile::Compressor {
+ public:
+  ZstdCompressor() : stream_(ZSTD_createCStream()) { ZSTD_initCStream(stream_, 3); }
+  ~ZstdCompressor() override { ZSTD_freeCStream(stream_); }
+  Status compress(std::string_view in, bool finish, std::string& out) override {
+    ZSTD_inBuffer input{in.data(), in.size(), 0};
+    char chunk[1 << 16];
+    while (true) {
+      ZSTD_outBuffer output{chunk, sizeof chunk, 0};
+      size_t rc = ZSTD_compressStream2(stream_, &output, &input, finish ? ZSTD_e_end : ZSTD_e_continue);
+      if (ZSTD_isError(rc)) return Status::io(std::string("zstd compression failed: ") + ZSTD_getErrorName(rc));
+      out.append(chunk, output.pos);
+      bool done = finish ? rc == 0 : input.pos == input.size;
+      if (done) return {};
+    }
+  }
+
+ private:
+  ZSTD_CStream* stream_;
+};
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<OutputFile>> OutputFile::open(const std::string& path) {
+  std::unique_ptr<OutputFile> out(new OutputFile());
+  out->buffer_.reserve(kWriteBlock + (kWriteBlock >> 2));
+  if (path.empty() || path == "-") {
+    out->name_ = "<stdout>";
+    out->fd_ = 1;
+    return out;
+  }
+  out->name_ = path;
+  struct stat st;
+  bool special_path = path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0;
+  if (special_path || (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))) {
+    // A device, a pipe or a descriptor (/dev/null, /dev/stderr, a FIFO) is written in place: it is
+    // not ours to replace, even when it leads to a regular file.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return Status::io("cannot open " + path + ": " + errno_text());
+    out->fd_ = fd;
+    out->owns_fd_ = true;
+    return out;
+  }
+  std::error_code ec;
+  // Through a symbolic link, the file it points to is replaced, not the link.
+  std::filesystem::path target = std::filesystem::exists(path, ec) ? std::filesystem::canonical(path, ec)
+                                                                    : std::filesystem::path(path);
+  if (ec) target = path;
+  out->path_ = target.string();
+  std::filesystem::path dir = target.parent_path();
+  if (dir.empty()) dir = ".";
+  std::string temp = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
+  int fd = ::mkstemp(temp.data());
+  if (fd < 0) return Status::io("cannot create " + path + ": " + errno_text());
+  ::fchmod(fd, 0644);
+  out->fd_ = fd;
+  out->temp_path_ = temp;
+  if (ends_with(path, ".gz")) out->compressor_ = std::make_unique<GzipCompressor>();
+  if (ends_with(path, ".zst")) out->compressor_ = std::make_unique<ZstdCompressor>();
+  return out;
+}
+
+OutputFile::~OutputFile() {
+  if (owns_fd_ && fd_ >= 0) ::close(fd_);
+  if (!temp_path_.empty()) {
+    ::close(fd_);
+    if (!committed_) ::unlink(temp_path_.c_str());
+  }
+}
+
+Status OutputFile::write_fd(const char* data, size_t size) {
+  while (size > 0) {
+    ssize_t n = ::write(fd_, data, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EPIPE) return Status::pipe_closed();
+      return Status::io(name_ + ": write failed: " + errno_text());
+    }
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return {};
+}
+
+Status OutputFile::flush_buffer() {
+  if (buffer_.empty()) return {};
+  Status s;
+  if (compressor_) {
+    std::string packed;
+    s = compressor_->compress(buffer_, false, packed);
+    if (s.ok()) s = write_fd(packed.data(), packed.size());
+  } else {
+    s = write_fd(buffer_.data(), buffer_.size());
+  }
+  buffer_.clear();
+  return s;
+}
+
+Status OutputFile::write(std::string_view bytes) {
+  if (bytes.size() >= kWriteBlock) {
+    DQPREP_RETURN_IF_ERROR(flush_buffer());
+    if (!compressor_) return write_fd(bytes.data(), bytes.size());
+    buffer_.assign(bytes);
+    return flush_buffer();
+  }
+  buffer_.append(bytes);
+  if (buffer_.size() >= kWriteBlock) return flush_buffer();
+  return {};
+}
+
+Status OutputFile::commit() {
+  DQPREP_RETURN_IF_ERROR(flush_buffer());
+  if (compressor_) {
+    std::string tail;
+    DQPREP_RETURN_IF_ERROR(compressor_->compress({}, true, tail));
+    DQPREP_RETURN_IF_ERROR(write_fd(tail.data(), tail.size()));
+  }
+  if (temp_path_.empty()) return {};
+  if (::close(fd_) != 0) {
+    fd_ = -1;
+    return Status::io(name_ + ": write failed: " + errno_text());
+  }
+  fd_ = -1;
+  if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+    return Status::io("cannot create " + path_ + ": " + errno_text());
+  }
+  committed_ = true;
+  temp_path_.clear();
+  return {};
+}
+
+Result<std::string> read_file(const std::string& path) {
+  Result<std::unique_ptr<LineReader>> reader = LineReader::open(path);
+  if (!reader.ok()) return reader.status();
+  std::string text;
+  std::string_view line;
+  while (true) {
+    Result<bool> more = (*reader)->next(line);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    text.append(line);
+    text.push_back('\n');
+  }
+  return text;
+}
+
+Result<std::string> read_bytes(const std::string& path) {
+  Result<std::unique_ptr<LineReader>> reader = LineReader::open(path);
+  if (!reader.ok()) return reader.status();
+  std::string bytes;
+  std::vector<char> block(kReadBlock);
+  while (true) {
+    Result<size_t> n = (*reader)->source_->read(block.data(), block.size());
+    if (!n.ok()) {
+      if (n.status().code() == StatusCode::bad_input) return Status::bad_input(path + ": " + n.status().message());
+      return n.status();
+    }
+    if (*n == 0) break;
+    bytes.append(block.data(), *n);
+  }
+  return bytes;
+}
+
+Result<std::unique_ptr<SpilledInput>> SpilledInput::from_stdin() {
+  std::string temp = (std::filesystem::temp_directory_path() / "dqprep-stdin.XXXXXX").string();
+  int fd = ::mkstemp(temp.data());
+  if (fd < 0) return Status::io("cannot create a temporary file for standard input: " + errno_text());
+  std::unique_ptr<SpilledInput> spilled(new SpilledInput());
+  spilled->path_ = temp;
+  std::vector<char> block(kReadBlock);
+  while (true) {
+    Result<size_t> n = read_fd(0, "<stdin>", block.data(), block.size());
+    if (!n.ok()) {
+      ::close(fd);
+      return n.status();
+    }
+    if (*n == 0) break;
+    const char* p = block.data();
+    size_t left = *n;
+    while (left > 0) {
+      ssize_t w = ::write(fd, p, left);
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) {
+        ::close(fd);
+        return Status::io("cannot spill standard input to " + temp + ": " + errno_text());
+      }
+      p += w;
+      left -= static_cast<size_t>(w);
+    }
+  }
+  ::close(fd);
+  return spilled;
+}
+
+SpilledInput::~SpilledInput() {
+  if (!path_.empty()) ::unlink(path_.c_str());
+}
+
+}  // namespace dqprep::io

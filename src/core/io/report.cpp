@@ -1,0 +1,42 @@
+#include "dqprep/io/report.hpp"
+
+#include <cstdio>
+
+#include "dqprep/io/io.hpp"
+
+namespace dqprep::report {
+
+Json to_json(const Summary& summary) {
+  Json j;
+  j["stage"] = summary.stage;
+  j["in"] = summary.in;
+  j["out"] = summary.out;
+  j["rejected"] = summary.rejected;
+  j["quarantined"] = summary.quarantined;
+  j["seconds"] = summary.seconds;
+  j["empty_lines"] = summary.empty_lines;
+  for (const auto& [key, value] : summary.figures.items()) j[key] = value;
+  Json rules = Json::object();
+  for (const auto& [rule, count] : summary.rules) rules[rule] = count;
+  j["rules"] = rules;
+  return j;
+}
+
+std::string to_line(const Summary& summary) {
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.2f", summary.seconds);
+  std::string line = summary.stage + ": " + std::to_string(summary.in) + " in, " + std::to_string(summary.out) +
+                     " out, " + std::to_string(summary.rejected) + " rejected, " +
+                     std::to_string(summary.quarantined) + " quarantined in " + seconds + " s";
+  for (const auto& [rule, count] : summary.rules) line += "; " + rule + ": " + std::to_string(count);
+  return line;
+}
+
+Status write_json(const std::string& path, const Json& json) {
+  Result<std::unique_ptr<io::OutputFile>> out = io::OutputFile::open(path);
+  if (!out.ok()) return out.status();
+  DQPREP_RETURN_IF_ERROR((*out)->write(json.dump(2) + "\n"));
+  return (*out)->commit();
+}
+
+}  // namespace dqprep::report

@@ -1,0 +1,309 @@
+#include "dqprep/io/stream.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "dqprep/io/io.hpp"
+#include "dqprep/io/json_text.hpp"
+
+namespace dqprep::stream {
+
+void Emitter::keep(std::string_view record) {
+  out_.append(record);
+  out_.push_back('\n');
+  ++kept_;
+}
+
+void Emitter::reject(std::string_view record, std::string_view rule) {
+  rejects_.append(record);
+  rejects_.push_back('\n');
+  ++rejected_;
+  auto it = rules_.find(rule);
+  if (it == rules_.end()) it = rules_.emplace(std::string(rule), 0).first;
+  ++it->second;
+}
+
+std::string quarantine_record(std::string_view source, uint64_t line_number, std::string_view message,
+                              std::string_view raw) {
+  std::string q = "{\"_error\":{\"file\":";
+  json_text::append_string(q, source);
+  q += ",\"line\":";
+  json_text::append_number(q, line_number);
+  q += ",\"message\":";
+  json_text::append_string(q, message);
+  q += "},\"raw\":";
+  json_text::append_string(q, raw);
+  q += "}\n";
+  return q;
+}
+
+namespace {
+
+// Enough records per batch to amortize the hand-offs, small enough to keep memory flat.
+constexpr size_t kBatchBytes = 1 << 20;
+constexpr size_t kBatchLines = 8192;
+
+struct LineSlot {
+  size_t offset;
+  size_t length;
+  uint64_t number;
+  uint32_t source;
+};
+
+struct Batch {
+  uint64_t seq = 0;
+  uint64_t first_index = 0;
+  uint64_t empty_lines = 0;
+  uint64_t input_bytes = 0;
+  std::string data;  // the lines, each followed by '\n'; io::kPadding spare bytes at the end
+  std::vector<LineSlot> lines;
+  // Results.
+  Emitter emitter;
+  std::string quarantine;
+  uint64_t quarantined = 0;
+  Status error;  // ends the run after this batch's results before it are written
+};
+
+bool is_blank(std::string_view s) {
+  for (char c : s) {
+    if (c != ' ' && c != '\t' && c != '\r') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+class Driver {
+ public:
+  Driver(const Options& options, const ProcessorFactory& make_processor)
+      : options_(options), make_processor_(make_processor) {
+    for (const std::string& in : options.inputs) names_.push_back(in == "-" ? "<stdin>" : in);
+    if (names_.empty()) names_.push_back("<stdin>");
+    for (size_t i = 0; i < options.names.size() && i < names_.size(); ++i) names_[i] = options.names[i];
+    max_in_flight_ = 2 * options.threads + 2;
+  }
+
+  Result<report::Summary> run(const std::string& stage) {
+    auto start = std::chrono::steady_clock::now();
+    report::Summary summary;
+    summary.stage = stage;
+
+    std::unique_ptr<io::OutputFile> out, rejects, quarantine;
+    if (options_.write_records) {
+      auto o = io::OutputFile::open(options_.output);
+      if (!o.ok()) return o.status();
+      out = std::move(*o);
+    }
+    if (!options_.rejects.empty()) {
+      auto r = io::OutputFile::open(options_.rejects);
+      if (!r.ok()) return r.status();
+      rejects = std::move(*r);
+    }
+    if (options_.on_error == ErrorPolicy::quarantine && !options_.quarantine.empty()) {
+      auto q = io::OutputFile::open(options_.quarantine);
+      if (!q.ok()) return q.status();
+      quarantine = std::move(*q);
+    }
+
+    std::vector<std::thread> workers;
+    std::thread reader([this] { read_all(); });
+    for (unsigned i = 0; i < std::max(1u, options_.threads); ++i) workers.emplace_back([this] { work(); });
+
+    Status status = write_all(out.get(), rejects.get(), quarantine.get(), summary);
+    cancel();
+    reader.join();
+    for (std::thread& w : workers) w.join();
+
+    // Standard output keeps the records before a failure, as any filter does; files stay atomic.
+    if (out && (status.ok() || options_.output.empty() || options_.output == "-")) {
+      Status committed = out->commit();
+      if (status.ok()) status = committed;
+    }
+    if (status.ok() && rejects) status = rejects->commit();
+    if (status.ok() && quarantine) status = quarantine->commit();
+    if (!status.ok()) return status;
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return summary;
+  }
+
+ private:
+  void cancel() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    cancelled_ = true;
+    changed_.notify_all();
+  }
+
+  // Hands a filled batch to the workers, waiting while too many are in flight.
+  bool publish(std::unique_ptr<Batch> batch) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return cancelled_ || produced_ - written_ < max_in_flight_; });
+    if (cancelled_) return false;
+    batch->seq = produced_++;
+    todo_.push_back(std::move(batch));
+    changed_.notify_all();
+    return true;
+  }
+
+  void read_all() {
+    uint64_t index = 0;
+    const size_t batch_lines = options_.batch_lines ? options_.batch_lines : kBatchLines;
+    // Sized up front: growing by doubling would copy each batch's bytes about twice more.
+    auto new_batch = [&]() {
+      auto b = std::make_unique<Batch>();
+      b->data.reserve(kBatchBytes + (kBatchBytes >> 4));
+      b->lines.reserve(std::min(batch_lines, kBatchLines));
+      b->first_index = index;
+      return b;
+    };
+    auto batch = new_batch();
+    auto flush = [&]() {
+      batch->data.append(io::kPadding, '\0');
+      bool ok = publish(std::move(batch));
+      batch = new_batch();
+      return ok;
+    };
+    for (uint32_t source = 0; source < names_.size(); ++source) {
+      const std::string path = options_.inputs.empty() ? "-" : options_.inputs[source];
+      Result<std::unique_ptr<io::LineReader>> reader = io::LineReader::open(path);
+      if (!reader.ok()) {
+        batch->error = reader.status();
+        break;
+      }
+      std::string_view line;
+      uint64_t bytes_before = 0;
+      while (true) {
+        Result<bool> more = (*reader)->next(line);
+        if (!more.ok()) {
+          const Status& s = more.status();
+          batch->error = s.code() == StatusCode::bad_input
+                             ? Status::bad_input(names_[source] + ":" + std::to_string((*reader)->line_number() + 1) +
+                                                 ": " + s.message())
+                             : s;
+          break;
+        }
+        if (!*more) break;
+        if (is_blank(line)) {
+          ++batch->empty_lines;
+          continue;
+        }
+        batch->lines.push_back({batch->data.size(), line.size(), (*reader)->line_number(), source});
+        batch->data.append(line);
+        batch->data.push_back('\n');
+        ++index;
+        if (batch->data.size() >= kBatchBytes || batch->lines.size() >= batch_lines) {
+          batch->input_bytes = (*reader)->bytes_read() - bytes_before;
+          bytes_before = (*reader)->bytes_read();
+          if (!flush()) return;
+        }
+      }
+      batch->input_bytes += (*reader)->bytes_read() - bytes_before;
+      if (!batch->error.ok()) break;
+    }
+    flush();
+    std::lock_guard<std::mutex> lock(mutex_);
+    reading_done_ = true;
+    changed_.notify_all();
+  }
+
+  void work() {
+    std::unique_ptr<RecordProcessor> processor = make_processor_();
+    while (true) {
+      std::unique_ptr<Batch> batch;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [&] { return cancelled_ || !todo_.empty() || reading_done_; });
+        if (cancelled_ || todo_.empty()) return;
+        batch = std::move(todo_.front());
+        todo_.pop_front();
+      }
+      process(*processor, *batch);
+      std::lock_guard<std::mutex> lock(mutex_);
+      uint64_t seq = batch->seq;
+      done_.emplace(seq, std::move(batch));
+      changed_.notify_all();
+    }
+  }
+
+  void process(RecordProcessor& processor, Batch& batch) {
+    for (size_t i = 0; i < batch.lines.size(); ++i) {
+      const LineSlot& slot = batch.lines[i];
+      Line line{std::string_view(batch.data.data() + slot.offset, slot.length), names_[slot.source], slot.number,
+                batch.first_index + i};
+      Status s = processor.process(line, batch.emitter);
+      if (s.ok()) continue;
+      if (s.code() != StatusCode::bad_input) {
+        batch.error = s;
+        return;
+      }
+      if (options_.on_error == ErrorPolicy::fail) {
+        batch.error = Status::bad_input(std::string(line.source) + ":" + std::to_string(line.number) + ": " + s.message());
+        return;
+      }
+      ++batch.quarantined;
+      if (options_.on_error == ErrorPolicy::quarantine) {
+        batch.quarantine += quarantine_record(line.source, line.number, s.message(), line.text);
+      }
+    }
+  }
+
+  Status write_all(io::OutputFile* out, io::OutputFile* rejects, io::OutputFile* quarantine, report::Summary& summary) {
+    uint64_t bytes = 0;
+    while (true) {
+      std::unique_ptr<Batch> batch;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [&] { return done_.count(written_) || (reading_done_ && written_ == produced_); });
+        auto it = done_.find(written_);
+        if (it == done_.end()) return {};
+        batch = std::move(it->second);
+        done_.erase(it);
+        ++written_;
+        changed_.notify_all();
+      }
+      if (options_.in_order) DQPREP_RETURN_IF_ERROR(options_.in_order(batch->emitter));
+      const Emitter& e = batch->emitter;
+      if (out) DQPREP_RETURN_IF_ERROR(out->write(e.out_));
+      if (options_.consume_state) DQPREP_RETURN_IF_ERROR(options_.consume_state(e.state_));
+      if (rejects) DQPREP_RETURN_IF_ERROR(rejects->write(e.rejects_));
+      if (quarantine) DQPREP_RETURN_IF_ERROR(quarantine->write(batch->quarantine));
+      summary.out += e.kept_;
+      summary.rejected += e.rejected_;
+      summary.quarantined += batch->quarantined;
+      summary.in += e.kept_ + e.rejected_ + batch->quarantined;
+      summary.empty_lines += batch->empty_lines;
+      for (const auto& [rule, n] : e.rules_) summary.rules[rule] += n;
+      for (const auto& [figure, n] : e.counters_) {
+        uint64_t before = summary.figures.contains(figure) ? summary.figures[figure].get<uint64_t>() : 0;
+        summary.figures[figure] = before + n;
+      }
+      bytes += batch->input_bytes;
+      if (options_.progress) options_.progress(summary.in, bytes);
+      if (!batch->error.ok()) return batch->error;
+    }
+  }
+
+  const Options& options_;
+  const ProcessorFactory& make_processor_;
+  std::vector<std::string> names_;
+  uint64_t max_in_flight_;
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::unique_ptr<Batch>> todo_;
+  std::map<uint64_t, std::unique_ptr<Batch>> done_;
+  uint64_t produced_ = 0;
+  uint64_t written_ = 0;
+  bool reading_done_ = false;
+  bool cancelled_ = false;
+};
+
+Result<report::Summary> run(const Options& options, const ProcessorFactory& make_processor, const std::string& stage) {
+  Driver driver(options, make_processor);
+  return driver.run(stage);
+}
+
+}  // namespace dqprep::stream

@@ -1,0 +1,660 @@
+#include "dqprep/metrics/metrics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "dqprep/metrics/checks.hpp"
+#include "dqprep/io/io.hpp"
+
+namespace dqprep::metrics {
+
+using report::Json;
+using stats::Figure;
+
+std::string class_sketch(std::string_view base, std::string_view label) {
+  std::string name(base);
+  name.push_back(':');
+  name.append(label);
+  return name;
+}
+
+// ---- Config -----------------------------------------------------------------------------------
+
+std::vector<std::string> Config::tracked_fields() const {
+  std::vector<std::string> fields;
+  auto add = [&](const std::string& f) {
+    if (!f.empty() && std::find(fields.begin(), fields.end(), f) == fields.end()) fields.push_back(f);
+  };
+  for (const std::string& t : text_fields) add(t);
+  add(label_field);
+  add(id_field);
+  add(coverage_field);
+  add(annotations_field);
+  return fields;
+}
+
+nlohmann::json Config::to_json() const {
+  return {{"format", format},
+          {"text_fields", text_fields},
+          {"label_field", label_field},
+          {"id_field", id_field},
+          {"labels", labels},
+          {"coverage_field", coverage_field},
+          {"domain", domain},
+          {"noise_field", noise_field},
+          {"annotations_field", annotations_field},
+          {"turns", turns},
+          {"lang", lang},
+          {"lang_threshold", lang_threshold},
+          {"near", near},
+          {"ngram", ngram},
+          {"num_perm", num_perm},
+          {"bands", bands},
+          {"seed", seed}};
+}
+
+Result<Config> Config::from_json(const nlohmann::json& j) {
+  Config c;
+  try {
+    c.format = j.at("format").get<std::string>();
+    c.text_fields = j.at("text_fields").get<std::vector<std::string>>();
+    c.label_field = j.at("label_field").get<std::string>();
+    c.id_field = j.at("id_field").get<std::string>();
+    c.labels = j.at("labels").get<std::vector<std::string>>();
+    c.coverage_field = j.at("coverage_field").get<std::string>();
+    c.domain = j.at("domain").get<std::vector<std::string>>();
+    c.noise_field = j.at("noise_field").get<std::string>();
+    c.annotations_field = j.at("annotations_field").get<std::string>();
+    c.turns = j.at("turns").get<bool>();
+    c.lang = j.at("lang").get<bool>();
+    c.lang_threshold = j.at("lang_threshold").get<double>();
+    c.near = j.at("near").get<bool>();
+    c.ngram = j.at("ngram").get<uint32_t>();
+    c.num_perm = j.at("num_perm").get<uint32_t>();
+    c.bands = j.at("bands").get<uint32_t>();
+    c.seed = j.at("seed").get<uint64_t>();
+  } catch (const nlohmann::json::exception& e) {
+    return Status::bad_input(std::string("config: ") + e.what());
+  }
+  if (c.near && (c.bands == 0 || c.num_perm % c.bands != 0))
+    return Status::bad_input("config: bands must divide num_perm");
+  return c;
+}
+
+// ---- summary ----------------------------------------------------------------------------------
+
+namespace {
+
+Json value_of(const Figure& f) { return f.value ? Json(*f.value) : Json(nullptr); }
+
+uint64_t counter(const stats::PartialState& s, std::string_view name) {
+  auto it = s.counters.find(name);
+  return it == s.counters.end() ? 0 : it->second;
+}
+
+Json quantiles(const stats::PartialState& s, std::string_view name) {
+  auto it = s.sketches.find(name);
+  stats::Quantiles q = it == s.sketches.end() ? stats::QuantileSketch{}.summary() : it->second.summary();
+  Json j;
+  j["min"] = value_of(q.min);
+  j["p10"] = value_of(q.p10);
+  j["p50"] = value_of(q.p50);
+  j["p90"] = value_of(q.p90);
+  j["max"] = value_of(q.max);
+  return j;
+}
+
+Json string_list(const std::vector<std::string>& v) {
+  Json j = Json::array();
+  for (const std::string& s : v) j.push_back(s);
+  return j;
+}
+
+}  // namespace
+
+Result<report::Summary> summarize(const RunState& run, const ReportOptions& options) {
+  const Config& c = run.config;
+  const stats::PartialState& s = run.state;
+  report::Summary sum;
+  sum.stage = "metrics";
+  const uint64_t malformed = s.noise_count(stats::NoiseSource::malformed);
+  const uint64_t parsed = counter(s, kParsed);
+  sum.in = s.n;
+  sum.quarantined = malformed;
+  sum.out = s.n - malformed;
+  sum.empty_lines = counter(s, kEmptyLines);
+  sum.seconds = run.seconds;
+
+  Json& f = sum.figures;
+  Json notes = Json::object();
+  auto put = [&](const std::string& key, const Figure& fig) {
+    f[key] = value_of(fig);
+    if (!fig.defined()) notes[key] = fig.note;
+  };
+
+  const bool labelled = !c.label_field.empty();
+  const Figure unlabeled = Figure::undefined("--unlabeled: labels are not read");
+  stats::ClassDistribution d;
+  if (labelled) d = stats::class_distribution(s.classes, c.labels);
+
+  Figure label_coverage = unlabeled;
+  stats::Coverage label_cov;
+  if (labelled) {
+    if (c.labels.empty()) {
+      label_coverage = Figure::undefined("no declared label domain: give --labels A,B,...");
+    } else {
+      label_cov = stats::coverage(s.classes, c.labels);
+      label_coverage = label_cov.coverage;
+    }
+  }
+  Figure field_coverage = Figure::undefined("no --coverage-field");
+  stats::Coverage field_cov;
+  if (!c.coverage_field.empty()) {
+    field_cov = stats::coverage(s.values, c.domain);
+    field_coverage = field_cov.coverage;
+  }
+
+  Figure consistency = Figure::undefined("no --annotations-field");
+  if (!c.annotations_field.empty())
+    consistency = stats::ratio(counter(s, kAgreeing), counter(s, kAnnotated), "no item has two or more annotations");
+
+  Figure near_ratio = Figure::undefined("not measured: give --near");
+  std::optional<uint64_t> near_duplicates;
+  if (c.near) {
+    if (run.near.size() != s.keyed)
+      return Status::bad_input("near-duplicate keys for " + std::to_string(run.near.size()) + " records, " +
+                               std::to_string(s.keyed) + " records with text");
+    Result<std::vector<uint32_t>> clusters = lsh::cluster(run.near);
+    if (!clusters.ok()) return clusters.status();
+    uint64_t later_members = 0;
+    for (uint32_t i = 0; i < clusters->size(); ++i) later_members += (*clusters)[i] != i;
+    near_duplicates = later_members;
+    near_ratio = stats::ratio(later_members, s.n, "no records");
+  }
+
+  f["version"] = kReportVersion;
+  f["n"] = s.n;
+  put("class_balance", labelled ? d.class_balance : unlabeled);
+  put("coverage", c.coverage_field.empty() ? label_coverage : field_coverage);
+  put("noise_ratio", s.noise_ratio());
+  put("annotation_consistency", consistency);
+  put("duplicate_ratio", s.duplicate_ratio());
+  put("near_duplicate_ratio", near_ratio);
+  put("normalized_entropy", labelled ? d.normalized_entropy : unlabeled);
+  put("imbalance_ratio", labelled ? d.imbalance_ratio : unlabeled);
+  put("label_coverage", label_coverage);
+  put("field_coverage", field_coverage);
+
+  f["num_classes"] = d.classes.size();
+  f["labelled"] = d.n;
+  if (d.classes.empty()) {
+    f["min_class_count"] = nullptr;
+    f["max_class_count"] = nullptr;
+    const std::string why = labelled ? "no classes" : unlabeled.note;
+    notes["min_class_count"] = why;
+    notes["max_class_count"] = why;
+  } else {
+    auto [lo, hi] = std::minmax_element(d.classes.begin(), d.classes.end(),
+                                        [](const auto& a, const auto& b) { return a.count < b.count; });
+    f["min_class_count"] = lo->count;
+    f["max_class_count"] = hi->count;
+  }
+  f["noisy"] = s.noisy();
+  f["duplicates"] = s.duplicates();
+  if (near_duplicates) {
+    f["near_duplicates"] = *near_duplicates;
+  } else {
+    f["near_duplicates"] = nullptr;
+    notes["near_duplicates"] = near_ratio.note;
+  }
+  f["annotated_items"] = counter(s, kAnnotated);
+  f["agreeing_items"] = counter(s, kAgreeing);
+
+  Json noise = Json::object();
+  for (size_t i = 0; i < stats::kNoiseSources; ++i) {
+    auto source = static_cast<stats::NoiseSource>(i);
+    noise[std::string(stats::noise_source_name(source))] = s.noise_count(source);
+  }
+  noise["duplicate"] = s.duplicates();
+  f["noise"] = std::move(noise);
+
+  Json classes = Json::object(), shares = Json::object(), by_class = Json::object();
+  bool empty_class = false;
+  for (const stats::ClassShare& cs : d.classes) {
+    classes[cs.label] = cs.count;
+    shares[cs.label] = value_of(cs.share);
+    by_class[cs.label] = {{"chars", quantiles(s, class_sketch(kCharsSketch, cs.label))},
+                          {"words", quantiles(s, class_sketch(kWordsSketch, cs.label))}};
+    empty_class = empty_class || cs.count == 0;
+  }
+  if (!d.classes.empty() && d.n == 0) notes["class_share"] = "no records in the classes";
+  if (empty_class) notes["lengths_by_class"] = "a class with no records has no lengths";
+  f["classes"] = std::move(classes);
+  f["class_share"] = std::move(shares);
+  Json undeclared = Json::object();
+  for (const auto& [label, n] : d.undeclared) undeclared[label] = n;
+  f["undeclared_classes"] = std::move(undeclared);
+
+  f["label_coverage_missing"] = string_list(label_cov.missing);
+  f["field_coverage_missing"] = string_list(field_cov.missing);
+  if (c.coverage_field.empty()) {
+    f["field_values_outside_domain"] = nullptr;
+    notes["field_values_outside_domain"] = field_coverage.note;
+  } else {
+    f["field_values_outside_domain"] = field_cov.outside;
+  }
+  Json small = Json::array();
+  if (options.min_per_class > 0)
+    for (const stats::ClassShare& cs : d.classes)
+      if (cs.count < options.min_per_class) small.push_back(cs.label);
+  f["small_classes"] = std::move(small);
+  f["min_per_class"] = options.min_per_class;
+
+  Json missing = Json::object();
+  for (const std::string& field : c.tracked_fields()) {
+    auto it = s.missing_fields.find(field);
+    missing[field] = value_of(stats::ratio(it == s.missing_fields.end() ? 0 : it->second, parsed, ""));
+  }
+  if (parsed == 0) notes["missing_fields"] = "no record parsed";
+  f["missing_fields"] = std::move(missing);
+
+  f["lengths"] = {{"chars", quantiles(s, kCharsSketch)}, {"words", quantiles(s, kWordsSketch)}};
+  if (parsed == 0) notes["lengths"] = "no record parsed";
+  f["lengths_by_class"] = std::move(by_class);
+  if (c.turns) {
+    f["turns"] = quantiles(s, kTurnsSketch);
+    if (parsed == 0) notes["turns"] = "no record parsed";
+  } else {
+    f["turns"] = nullptr;
+    notes["turns"] = "not a conversation: no text field with [*] (formats chat, sharegpt)";
+  }
+  if (c.lang) {
+    uint64_t total = 0;
+    std::vector<std::pair<std::string, uint64_t>> langs(s.languages.begin(), s.languages.end());
+    for (const auto& [code, n] : langs) total += n;
+    std::stable_sort(langs.begin(), langs.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    Json shares_by_lang = Json::object();
+    for (const auto& [code, n] : langs) shares_by_lang[code] = static_cast<double>(n) / static_cast<double>(total);
+    f["languages"] = std::move(shares_by_lang);
+  } else {
+    f["languages"] = nullptr;
+    notes["languages"] = "not measured: give --lang";
+  }
+  f["notes"] = std::move(notes);
+  return sum;
+}
+
+const std::map<std::string, std::string, std::less<>>& check_aliases() {
+  static const std::map<std::string, std::string, std::less<>> aliases = {{"class_count", "classes"}};
+  return aliases;
+}
+
+// ---- rendering --------------------------------------------------------------------------------
+
+namespace {
+
+std::string fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+// A ratio or figure with 4 decimals, a count as an integer, null as "-".
+std::string num(const Json& j) {
+  if (j.is_null()) return "-";
+  if (j.is_number_integer() || j.is_number_unsigned()) return j.dump();
+  if (j.is_number()) return fmt("%.4f", j.get<double>());
+  return j.dump();
+}
+
+// A length: an integer when it is one (values below 256 always are), else one decimal.
+std::string length(const Json& j) {
+  if (j.is_null()) return "-";
+  double v = j.get<double>();
+  return v == std::floor(v) ? fmt("%.0f", v) : fmt("%.1f", v);
+}
+
+uint64_t count(const Json& report, const char* key) {
+  const Json& j = report.contains(key) ? report[key] : Json();
+  return j.is_number() ? j.get<uint64_t>() : 0;
+}
+
+std::string note_of(const Json& report, const std::string& key) {
+  if (report.contains("notes") && report["notes"].contains(key)) return report["notes"][key].get<std::string>();
+  return "";
+}
+
+std::string join_names(const Json& list, size_t limit = 8) {
+  std::string out;
+  size_t k = 0;
+  for (const Json& v : list) {
+    if (k == limit) {
+      out += ", ... (" + std::to_string(list.size()) + " in all)";
+      break;
+    }
+    if (k++) out += ", ";
+    out += v.get<std::string>();
+  }
+  return out;
+}
+
+std::string plural(uint64_t n, const std::string& noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
+
+// What a headline figure is made of, in words.
+std::string explain(const Json& r, const std::string& key) {
+  if (r[key].is_null()) return note_of(r, key);
+  const uint64_t n = count(r, "n");
+  if (key == "class_balance") return std::to_string(count(r, "num_classes")) + " classes, " + std::to_string(count(r, "labelled")) + " labelled records";
+  if (key == "coverage" || key == "label_coverage" || key == "field_coverage") {
+    bool field = key == "field_coverage" || (key == "coverage" && !r["field_coverage"].is_null());
+    const Json& missing = r[field ? "field_coverage_missing" : "label_coverage_missing"];
+    std::string s = field ? "values of the field" : "declared labels";
+    return s + (missing.empty() ? ", none missing" : "; missing: " + join_names(missing));
+  }
+  if (key == "noise_ratio") return std::to_string(count(r, "noisy")) + " of " + std::to_string(n) + " records";
+  if (key == "annotation_consistency")
+    return std::to_string(count(r, "agreeing_items")) + " of " + std::to_string(count(r, "annotated_items")) + " items agree";
+  if (key == "duplicate_ratio") return plural(count(r, "duplicates"), "exact repeat");
+  if (key == "near_duplicate_ratio") return plural(count(r, "near_duplicates"), "near repeat");
+  return "";
+}
+
+const char* const kHeadline[] = {"class_balance",      "coverage",        "noise_ratio",
+                                 "annotation_consistency", "duplicate_ratio", "near_duplicate_ratio",
+                                 "normalized_entropy", "imbalance_ratio"};
+
+std::string pad(std::string s, size_t width, bool right = false) {
+  // Width in code points, so that accented class names line up.
+  size_t cps = 0;
+  for (char c : s) cps += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  if (cps >= width) return s;
+  std::string fill(width - cps, ' ');
+  return right ? fill + s : s + fill;
+}
+
+std::string md_cell(std::string s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n') out += ' ';
+    else out.push_back(c);
+  }
+  return out;
+}
+
+std::string noise_breakdown(const Json& r) {
+  std::string s;
+  for (const auto& [source, n] : r["noise"].items()) {
+    if (!s.empty()) s += ", ";
+    s += source + " " + n.dump();
+  }
+  return s;
+}
+
+std::string missing_breakdown(const Json& r) {
+  std::string s;
+  for (const auto& [field, ratio] : r["missing_fields"].items()) {
+    if (!s.empty()) s += ", ";
+    s += field + " " + num(ratio);
+  }
+  return s;
+}
+
+std::string language_breakdown(const Json& r, size_t limit = 10) {
+  std::string s;
+  size_t k = 0;
+  for (const auto& [code, share] : r["languages"].items()) {
+    if (k++ == limit) {
+      s += ", ...";
+      break;
+    }
+    if (!s.empty()) s += ", ";
+    s += code + " " + num(share);
+  }
+  return s;
+}
+
+}  // namespace
+
+std::vector<std::string> warnings(const Json& r) {
+  std::vector<std::string> out;
+  uint64_t min = count(r, "min_per_class");
+  for (const Json& label : r["small_classes"]) {
+    std::string l = label.get<std::string>();
+    out.push_back("class '" + l + "' has " + plural(r["classes"][l].get<uint64_t>(), "record") + ", fewer than --min-per-class " +
+                  std::to_string(min));
+  }
+  return out;
+}
+
+namespace {
+// The actual value of a check: six significant digits (the exit message has every digit).
+std::string actual_text(const Json& c) {
+  if (c["actual"].is_null()) return "null (" + c.value("note", std::string()) + ")";
+  return fmt("%.6g", c["actual"].get<double>());
+}
+}  // namespace
+
+std::string table(const Json& r) {
+  std::string t = "metrics: " + std::to_string(count(r, "n")) + " records, " + std::to_string(count(r, "quarantined")) +
+                  " malformed, " + std::to_string(count(r, "empty_lines")) + " empty lines in " +
+                  fmt("%.2f", r.value("seconds", 0.0)) + " s\n";
+  for (const char* key : kHeadline) {
+    std::string why = explain(r, key);
+    t += "  " + pad(key, 24) + pad(num(r[key]), 8, true) + (why.empty() ? "" : "   " + why) + "\n";
+  }
+  t += "  noise by source: " + noise_breakdown(r) + "\n";
+  if (!r["missing_fields"].empty()) t += "  missing fields: " + missing_breakdown(r) + "\n";
+  if (r["languages"].is_object()) t += "  languages: " + language_breakdown(r) + "\n";
+
+  if (!r["classes"].empty()) {
+    size_t w = 5;
+    for (const auto& [label, n] : r["classes"].items()) w = std::max(w, std::min<size_t>(label.size(), 40));
+    t += "\n  " + pad("class", w) + pad("count", 10, true) + pad("share", 9, true) + pad("chars p50", 11, true) +
+         pad("words p50", 11, true) + "\n";
+    for (const auto& [label, n] : r["classes"].items()) {
+      const Json& q = r["lengths_by_class"][label];
+      t += "  " + pad(label, w) + pad(n.dump(), 10, true) + pad(num(r["class_share"][label]), 9, true) +
+           pad(length(q["chars"]["p50"]), 11, true) + pad(length(q["words"]["p50"]), 11, true) + "\n";
+    }
+    if (!r["undeclared_classes"].empty()) {
+      std::string s;
+      for (const auto& [label, n] : r["undeclared_classes"].items()) s += (s.empty() ? "" : ", ") + label + " " + n.dump();
+      t += "  labels outside --labels: " + s + "\n";
+    }
+  }
+
+  t += "\n  " + pad("length", 8);
+  for (const char* q : {"min", "p10", "p50", "p90", "max"}) t += pad(q, 9, true);
+  t += "\n";
+  auto row = [&](const std::string& name, const Json& q) {
+    t += "  " + pad(name, 8);
+    for (const char* k : {"min", "p10", "p50", "p90", "max"}) t += pad(length(q[k]), 9, true);
+    t += "\n";
+  };
+  row("chars", r["lengths"]["chars"]);
+  row("words", r["lengths"]["words"]);
+  if (r["turns"].is_object()) row("turns", r["turns"]);
+
+  if (r.contains("checks") && !r["checks"].empty()) {
+    t += "\n  checks\n";
+    for (const Json& c : r["checks"]) {
+      bool passed = c["passed"].get<bool>();
+      std::string status = passed ? "ok" : c["level"] == "warn" ? "WARN" : "FAIL";
+      std::string actual = actual_text(c);
+      t += "  " + pad(status, 6) + pad(c["check"].get<std::string>(), 40) + " actual " + actual + "\n";
+    }
+  }
+  for (const std::string& w : warnings(r)) t += "warning: " + w + "\n";
+  return t;
+}
+
+std::string markdown(const Json& r) {
+  std::string m = "## dqprep metrics\n\n";
+  m += "**" + std::to_string(count(r, "n")) + " records** (" + std::to_string(count(r, "quarantined")) + " malformed, " +
+       std::to_string(count(r, "empty_lines")) + " empty lines)\n\n";
+
+  if (r.contains("checks") && !r["checks"].empty()) {
+    size_t failed = 0, warned = 0;
+    for (const Json& c : r["checks"])
+      if (!c["passed"].get<bool>()) (c["level"] == "warn" ? warned : failed)++;
+    m += "### Checks: " + std::string(failed ? "❌ " + std::to_string(failed) + " failed" : "✅ all passed");
+    if (warned) m += ", ⚠️ " + std::to_string(warned) + " warning" + (warned > 1 ? "s" : "");
+    m += "\n\n|  | check | actual | level |\n|---|---|---:|---|\n";
+    for (const Json& c : r["checks"]) {
+      bool passed = c["passed"].get<bool>();
+      std::string icon = passed ? "✅" : c["level"] == "warn" ? "⚠️" : "❌";
+      std::string text = c["check"].get<std::string>();
+      std::replace(text.begin(), text.end(), '`', '\'');
+      std::string actual = actual_text(c);
+      m += "| " + icon + " | `" + md_cell(text) + "` | " + md_cell(actual) + " | " + c["level"].get<std::string>() + " |\n";
+    }
+    m += "\n";
+  }
+
+  m += "### Quality\n\n| metric | value | |\n|---|---:|---|\n";
+  for (const char* key : kHeadline) m += "| " + std::string(key) + " | " + num(r[key]) + " | " + md_cell(explain(r, key)) + " |\n";
+  m += "\nNoise by source: " + md_cell(noise_breakdown(r)) + ".\n";
+  if (!r["missing_fields"].empty()) m += "Missing fields: " + md_cell(missing_breakdown(r)) + ".\n";
+  if (r["languages"].is_object()) m += "Languages: " + md_cell(language_breakdown(r)) + ".\n";
+
+  if (!r["classes"].empty()) {
+    m += "\n### Classes\n\n| class | count | share | chars p50 | words p50 |\n|---|---:|---:|---:|---:|\n";
+    for (const auto& [label, n] : r["classes"].items()) {
+      const Json& q = r["lengths_by_class"][label];
+      m += "| " + md_cell(label) + " | " + n.dump() + " | " + num(r["class_share"][label]) + " | " +
+           length(q["chars"]["p50"]) + " | " + length(q["words"]["p50"]) + " |\n";
+    }
+  }
+
+  m += "\n### Lengths\n\n|  | min | p10 | p50 | p90 | max |\n|---|---:|---:|---:|---:|---:|\n";
+  auto row = [&](const std::string& name, const Json& q) {
+    m += "| " + name;
+    for (const char* k : {"min", "p10", "p50", "p90", "max"}) m += " | " + length(q[k]);
+    m += " |\n";
+  };
+  row("chars", r["lengths"]["chars"]);
+  row("words", r["lengths"]["words"]);
+  if (r["turns"].is_object()) row("turns", r["turns"]);
+
+  std::vector<std::string> warns = warnings(r);
+  if (!warns.empty()) {
+    m += "\n### Warnings\n\n";
+    for (const std::string& w : warns) m += "- " + md_cell(w) + "\n";
+  }
+  return m;
+}
+
+// ---- partial-state files ----------------------------------------------------------------------
+
+namespace {
+
+void put_le(std::string& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+
+uint64_t get_le(const char* p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+
+}  // namespace
+
+Status write_partial(const std::string& path, const RunState& run) {
+  nlohmann::json state = run.state.to_json();
+  state["keys"]["hex"] = "";
+  std::string keys = run.state.keys.to_bytes();
+  std::string bands;
+  bands.reserve(static_cast<size_t>(run.near.size()) * run.near.bands() * 8);
+  for (uint32_t r = 0; r < run.near.size(); ++r)
+    for (uint64_t k : run.near.keys(r)) put_le(bands, k);
+  // The format and version first, so that the first bytes of a file say what it is.
+  Json header;
+  header["format"] = kPartialFormat;
+  header["version"] = kPartialVersion;
+  header["blocks"] = {{"keys", keys.size()}, {"bands", bands.size()}};
+  header["config"] = Json::parse(run.config.to_json().dump());
+  header["state"] = Json::parse(state.dump());
+  Result<std::unique_ptr<io::OutputFile>> out = io::OutputFile::open(path);
+  if (!out.ok()) return out.status();
+  DQPREP_RETURN_IF_ERROR((*out)->write(header.dump() + "\n"));
+  DQPREP_RETURN_IF_ERROR((*out)->write(keys));
+  DQPREP_RETURN_IF_ERROR((*out)->write(bands));
+  return (*out)->commit();
+}
+
+Result<RunState> read_partial(const std::string& path) {
+  Result<std::string> bytes = io::read_bytes(path);
+  if (!bytes.ok()) return bytes.status();
+  auto bad = [&](const std::string& why) { return Status::bad_input(path + ": " + why); };
+  size_t nl = bytes->find('\n');
+  nlohmann::json header =
+      nlohmann::json::parse(std::string_view(*bytes).substr(0, nl == std::string::npos ? bytes->size() : nl), nullptr, false);
+  if (nl == std::string::npos && bytes->find(kPartialFormat) != std::string::npos)
+    return bad("a truncated partial state (its header line does not end)");
+  if (nl == std::string::npos || header.is_discarded() || !header.is_object() || !header.contains("format") ||
+      header["format"] != kPartialFormat)
+    return bad("not a metrics partial state (made by `dqprep metrics --partial -o FILE`)");
+  if (!header.contains("version") || header["version"] != kPartialVersion)
+    return bad("partial state of version " + (header.contains("version") ? header["version"].dump() : std::string("?")) +
+               "; this dqprep reads version " + std::to_string(kPartialVersion));
+  uint64_t key_bytes = 0, band_bytes = 0;
+  try {
+    key_bytes = header.at("blocks").at("keys").get<uint64_t>();
+    band_bytes = header.at("blocks").at("bands").get<uint64_t>();
+  } catch (const nlohmann::json::exception&) {
+    return bad("the header has no valid \"blocks\"");
+  }
+  std::string_view rest = std::string_view(*bytes).substr(nl + 1);
+  if (rest.size() != key_bytes + band_bytes)
+    return bad("the key blocks hold " + std::to_string(rest.size()) + " bytes, the header says " +
+               std::to_string(key_bytes + band_bytes) + " (a truncated file?)");
+
+  RunState run;
+  Result<Config> config = Config::from_json(header.contains("config") ? header["config"] : nlohmann::json());
+  if (!config.ok()) return bad(config.status().message());
+  run.config = std::move(*config);
+  Result<stats::PartialState> state = stats::PartialState::from_json(header.contains("state") ? header["state"] : nlohmann::json());
+  if (!state.ok()) return bad(state.status().message());
+  run.state = std::move(*state);
+  Result<stats::KeySet> keys = stats::KeySet::from_bytes(rest.substr(0, key_bytes));
+  if (!keys.ok()) return bad(keys.status().message());
+  if (header["state"]["keys"].value("count", uint64_t{0}) != keys->size())
+    return bad("the key block does not hold the number of keys of the header");
+  run.state.keys = std::move(*keys);
+  Status valid = run.state.validate();
+  if (!valid.ok()) return bad(valid.message());
+
+  run.near = lsh::Index(run.config.near ? run.config.bands : 0);
+  std::string_view band_block = rest.substr(key_bytes);
+  if (!run.config.near && !band_block.empty()) return bad("band keys without --near");
+  if (run.config.near) {
+    const size_t row_bytes = static_cast<size_t>(run.config.bands) * 8;
+    if (band_block.size() % row_bytes != 0 || band_block.size() / row_bytes != run.state.keyed)
+      return bad("the band block does not hold one row of keys a record with text");
+    std::vector<uint64_t> row(run.config.bands);
+    for (size_t pos = 0; pos < band_block.size(); pos += row_bytes) {
+      for (uint32_t b = 0; b < run.config.bands; ++b) row[b] = get_le(band_block.data() + pos + 8 * b);
+      DQPREP_RETURN_IF_ERROR(run.near.add(row));
+    }
+  }
+  return run;
+}
+
+Status merge(RunState& into, const RunState& later, std::string_view later_name) {
+  if (!(into.config == later.config)) {
+    nlohmann::json a = into.config.to_json(), b = later.config.to_json();
+    std::string differs;
+    for (const auto& [key, value] : a.items())
+      if (b[key] != value) differs += (differs.empty() ? "" : ", ") + key;
+    return Status::usage(std::string(later_name) + ": made with other options than the first partial state (" +
+                         differs + " differ); merge only the partials of one configuration");
+  }
+  into.state.merge(later.state);
+  for (uint32_t r = 0; r < later.near.size(); ++r) DQPREP_RETURN_IF_ERROR(into.near.add(later.near.keys(r)));
+  return {};
+}
+
+}  // namespace dqprep::metrics

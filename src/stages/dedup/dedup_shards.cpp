@@ -1,0 +1,434 @@
+// dqprep dedup sign / cluster / apply: near (or exact) dedup over shards, with the same result as
+// one `dqprep dedup` over all of them. sign: one shard -> a signature file (one entry per record);
+// cluster: every signature file -> a cluster file (which records are duplicates of which);
+// apply: one shard + the cluster file -> its records, filtered or marked.
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "dqprep/io/io.hpp"
+#include "stages/dedup/dedup_records.hpp"
+
+namespace dqprep::stages::dedup {
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// Signature and cluster files are read with random access: a plain file, named by -o.
+Status check_binary_output(const std::string& path, const std::string& what) {
+  if (path.empty() || path == "-") return Status::usage("-o FILE is required: where the " + what + " goes");
+  if (ends_with(path, ".gz") || ends_with(path, ".zst")) {
+    return Status::usage("the " + what + " is read with random access and cannot be compressed: " + path);
+  }
+  return {};
+}
+
+void add_log_options(CLI::App& app, CommonOptions& o) {
+  app.add_flag("-q,--quiet", o.quiet, "Only errors on stderr");
+  app.add_flag("-v,--verbose", o.verbose, "More log on stderr");
+  app.parse_complete_callback([&o] {
+    spdlog::set_level(o.quiet ? spdlog::level::err : o.verbose ? spdlog::level::debug : spdlog::level::info);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct SignOptions {
+  CommonOptions common;
+  KeyOptions key;
+};
+
+class SignProcessor : public stream::RecordProcessor {
+ public:
+  explicit SignProcessor(const KeySetup& setup) : analyzer_(setup) {}
+  Status process(const stream::Line& line, stream::Emitter& out) override {
+    return analyzer_.append_entry(line, out.state());
+  }
+
+ private:
+  Analyzer analyzer_;
+};
+
+Status run_sign(const SignOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
+  if (o.common.inputs.size() > 1) {
+    return Status::usage("dedup sign takes one shard (one input); sign each shard to its own file");
+  }
+  DQPREP_RETURN_IF_ERROR(check_binary_output(o.common.output, "signature file"));
+  Result<KeySetup> setup = make_key_setup(o.key, o.common, true, o.key.verify);
+  if (!setup.ok()) return setup.status();
+  Result<stream::Options> so = stream_options(o.common);
+  if (!so.ok()) return so.status();
+  so->write_records = false;
+  so->output.clear();
+  Result<std::unique_ptr<io::OutputFile>> out = io::OutputFile::open(o.common.output);
+  if (!out.ok()) return out.status();
+  signature_file::Header header;
+  header.near = setup->mode == Mode::near;
+  header.layout = setup->layout;
+  header.params = setup->params;
+  header.shard = o.common.inputs.empty() || o.common.inputs[0] == "-" ? "<stdin>" : o.common.inputs[0];
+  DQPREP_RETURN_IF_ERROR((*out)->write(signature_file::encode_header(header)));
+  signature_file::Footer footer;
+  so->consume_state = [&](std::string_view state) -> Status {
+    DQPREP_RETURN_IF_ERROR((*out)->write(state));
+    signature_file::Entry entry;
+    for (size_t pos = 0; pos < state.size();) {
+      Result<size_t> size = signature_file::decode(state, pos, setup->layout, entry);
+      if (!size.ok()) return size.status();
+      if (*size == 0) return Status::io("dedup sign: a cut-short entry");
+      ++footer.positions;
+      if (!entry.malformed) ++footer.records;
+      footer.fingerprint = signature_file::fold_fingerprint(footer.fingerprint, entry.line_hash);
+      pos += *size;
+    }
+    return {};
+  };
+  Result<report::Summary> summary =
+      stream::run(*so, [&] { return std::make_unique<SignProcessor>(*setup); }, "dedup sign");
+  if (!summary.ok()) return summary.status();
+  DQPREP_RETURN_IF_ERROR((*out)->write(signature_file::encode_footer(footer)));
+  DQPREP_RETURN_IF_ERROR((*out)->commit());
+  // Records go to the signature file, not to an output: "out" counts the records signed.
+  summary->in = footer.positions;
+  summary->out = footer.records;
+  summary->figures = report::Json::object();
+  summary->figures["mode"] = setup->mode == Mode::near ? "near" : "exact";
+  summary->figures["signed"] = footer.records;
+  summary->seconds = seconds_since(start);
+  return finish(o.common, *summary);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct ClusterOptions {
+  CommonOptions common;  // inputs (signature files), output (the cluster file), stats, -q, -v
+  std::string keep = "first";
+  bool verify = false;
+  double threshold = 0.8;
+};
+
+Status run_cluster(const ClusterOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
+  if (o.common.inputs.empty()) return Status::usage("dedup cluster needs the signature files of every shard");
+  DQPREP_RETURN_IF_ERROR(check_binary_output(o.common.output, "cluster file"));
+  if (!(o.threshold > 0.0 && o.threshold <= 1.0)) {
+    char value[32];
+    std::snprintf(value, sizeof value, "%g", o.threshold);
+    return Status::usage(std::string("--threshold must be in (0, 1], not ") + value);
+  }
+  std::vector<std::unique_ptr<signature_file::Reader>> readers;
+  for (const std::string& path : o.common.inputs) {
+    if (readers.size() == (1u << 16)) return Status::usage("at most 65536 signature files in one dedup cluster");
+    Result<std::unique_ptr<signature_file::Reader>> r = signature_file::Reader::open(path);
+    if (!r.ok()) return r.status();
+    const signature_file::Header& h = (*r)->header();
+    if (!readers.empty()) {
+      const signature_file::Header& first = readers[0]->header();
+      if (h.params != first.params || h.near != first.near || h.layout.keys != first.layout.keys) {
+        return Status::usage(path + " was signed with other options than " + readers[0]->path() + ":\n  " +
+                             h.params + "\n  " + first.params);
+      }
+    }
+    if (o.verify && !h.layout.sets) {
+      return Status::usage("--verify needs shingle sets: " + path + " was signed without --verify");
+    }
+    if (!o.verify && h.near && h.layout.sets) {
+      spdlog::warn("dqprep dedup cluster: the shards were signed with --verify; without --verify here their sets are unused");
+    }
+    readers.push_back(std::move(*r));
+  }
+  if (o.verify && !readers[0]->header().near) return Status::usage("--verify applies to shards signed with --mode near");
+  const signature_file::Header& header = readers[0]->header();
+  const Mode mode = header.near ? Mode::near : Mode::exact;
+
+  Collector collector(mode, header.layout.keys, o.verify);
+  signature_file::Entry entry;
+  for (size_t s = 0; s < readers.size(); ++s) {
+    collector.begin_shard();
+    uint64_t set_offset = 0;
+    while (true) {
+      Result<bool> more = readers[s]->next(entry, set_offset);
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      DQPREP_RETURN_IF_ERROR(collector.add(entry, (uint64_t{s} << 48) | set_offset));
+    }
+    const signature_file::Footer& f = readers[s]->footer();
+    const Collector::Shard& got = collector.shards()[s];
+    if (got.positions != f.positions || got.positions - got.malformed.size() != f.records) {
+      return Status::usage(readers[s]->path() + " is damaged: its entries do not match its footer");
+    }
+  }
+
+  std::unique_ptr<SetVerifier> verifier;
+  lsh::Verifier verify_fn;
+  if (o.verify) {
+    std::vector<int> fds;
+    for (const auto& r : readers) fds.push_back(r->fd());
+    verifier = std::make_unique<SetVerifier>(std::move(fds), collector.set_locations(), o.threshold);
+    verify_fn = [&](uint32_t a, uint32_t b) { return verifier->similar(a, b); };
+  }
+  Result<std::vector<uint32_t>> components = collector.cluster(verify_fn);
+  if (!components.ok()) return components.status();
+  dup_groups::Groups groups = collector.groups(*components, o.keep == "longest");
+  components->clear();
+  components->shrink_to_fit();
+
+  signature_file::ClusterFile file;
+  file.params = header.params + " keep=" + o.keep;
+  if (o.verify) file.params += " verify threshold=" + std::to_string(o.threshold);
+  file.names.resize(groups.kept.size());
+
+  // The names of the kept members: a second read of the signature files, in record order.
+  std::vector<std::pair<uint32_t, uint32_t>> kept;  // record, group
+  kept.reserve(groups.kept.size());
+  for (uint32_t g = 0; g < groups.kept.size(); ++g) kept.emplace_back(groups.kept[g], g);
+  std::sort(kept.begin(), kept.end());
+  size_t next = 0;
+  uint32_t record = 0;
+  for (size_t s = 0; s < readers.size() && next < kept.size(); ++s) {
+    Result<std::unique_ptr<signature_file::Reader>> r = signature_file::Reader::open(readers[s]->path());
+    if (!r.ok()) return r.status();
+    uint64_t set_offset = 0;
+    while (next < kept.size()) {
+      Result<bool> more = (*r)->next(entry, set_offset);
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      if (entry.malformed) continue;
+      if (record == kept[next].first) file.names[kept[next++].second] = std::string(entry.name);
+      ++record;
+    }
+  }
+
+  uint64_t positions = 0, malformed = 0;
+  size_t m = 0;
+  for (size_t s = 0; s < readers.size(); ++s) {
+    const Collector::Shard& shard = collector.shards()[s];
+    const uint64_t end = s + 1 < readers.size() ? collector.shards()[s + 1].first_record : collector.records();
+    signature_file::ShardPlan plan;
+    plan.name = readers[s]->header().shard;
+    plan.footer = readers[s]->footer();
+    plan.malformed = shard.malformed;
+    for (; m < groups.members.size() && groups.members[m].index < end; ++m) {
+      dup_groups::Member member = groups.members[m];
+      member.index -= shard.first_record;
+      plan.members.push_back(member);
+    }
+    to_positions(plan.members, plan.malformed);
+    positions += shard.positions;
+    malformed += shard.malformed.size();
+    file.shards.push_back(std::move(plan));
+  }
+  Result<std::unique_ptr<io::OutputFile>> out = io::OutputFile::open(o.common.output);
+  if (!out.ok()) return out.status();
+  DQPREP_RETURN_IF_ERROR((*out)->write(signature_file::encode_cluster_file(file)));
+  DQPREP_RETURN_IF_ERROR((*out)->commit());
+
+  // The plan's balance: records kept + duplicates + malformed = positions.
+  report::Summary summary;
+  summary.stage = "dedup cluster";
+  summary.in = positions;
+  summary.rejected = groups.duplicates;
+  summary.quarantined = malformed;
+  summary.out = positions - malformed - groups.duplicates;
+  summary.rules["duplicate"] = groups.duplicates;
+  report::Json& f = summary.figures;
+  f["mode"] = mode == Mode::near ? "near" : "exact";
+  f["shards"] = readers.size();
+  f["clusters"] = groups.kept.size();
+  f["duplicates"] = groups.duplicates;
+  const uint64_t records = positions - malformed;
+  if (records == 0) {
+    f["duplicate_ratio"] = nullptr;
+  } else {
+    f["duplicate_ratio"] = static_cast<double>(groups.duplicates) / static_cast<double>(records);
+  }
+  f["label_conflicts"] = groups.label_conflicts;
+  if (verifier) {
+    f["pairs_verified"] = verifier->checked();
+    f["pairs_rejected"] = verifier->rejected();
+  }
+  summary.seconds = seconds_since(start);
+  return finish(o.common, summary);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct ApplyOptions {
+  CommonOptions common;
+  std::string clusters;
+  int64_t shard = -1;
+  bool mark = false;
+  std::string removed;
+};
+
+// The shard's fingerprint, as dedup sign computed it, from a first read without parsing.
+Result<signature_file::Footer> fingerprint(const std::string& path) {
+  Result<std::unique_ptr<io::LineReader>> reader = io::LineReader::open(path);
+  if (!reader.ok()) return reader.status();
+  signature_file::Footer f;
+  std::string_view line;
+  while (true) {
+    Result<bool> more = (*reader)->next(line);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    if (is_blank_line(line)) continue;
+    ++f.positions;
+    f.fingerprint = signature_file::fold_fingerprint(f.fingerprint, hash::xxh3_64(line));
+  }
+  return f;
+}
+
+Status run_apply(const ApplyOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
+  if (o.common.inputs.size() > 1) return Status::usage("dedup apply takes one shard (one input) at a time");
+  if (o.mark && !o.removed.empty()) {
+    return Status::usage("--removed gets the records dropped as duplicates; with --mark none is dropped");
+  }
+  Result<signature_file::ClusterFile> file = signature_file::read_cluster_file(o.clusters);
+  if (!file.ok()) return file.status();
+  Result<ReplayableInputs> inputs = replayable_inputs(o.common.inputs);
+  if (!inputs.ok()) return inputs.status();
+  Result<signature_file::Footer> print = fingerprint(inputs->paths[0]);
+  if (!print.ok()) {
+    const Status& s = print.status();
+    return s.code() == StatusCode::bad_input ? Status::bad_input(inputs->names[0] + ": " + s.message()) : s;
+  }
+  const std::string& name = inputs->names[0];
+  auto matches = [&](const signature_file::ShardPlan& p) {
+    return p.footer.positions == print->positions && p.footer.fingerprint == print->fingerprint;
+  };
+  const signature_file::ShardPlan* plan = nullptr;
+  if (o.shard >= 0) {
+    if (static_cast<size_t>(o.shard) >= file->shards.size()) {
+      return Status::usage("--shard " + std::to_string(o.shard) + ": " + o.clusters + " has " +
+                           std::to_string(file->shards.size()) + " shards (0-based)");
+    }
+    plan = &file->shards[static_cast<size_t>(o.shard)];
+    if (!matches(*plan)) {
+      return Status::usage(name + " is not shard " + std::to_string(o.shard) + " (" + plan->name + ") of " + o.clusters +
+                           ": its records differ from the ones signed");
+    }
+  } else {
+    std::vector<const signature_file::ShardPlan*> found;
+    for (const auto& p : file->shards) {
+      if (matches(p)) found.push_back(&p);
+    }
+    if (found.size() > 1) {
+      std::vector<const signature_file::ShardPlan*> named;
+      for (const auto* p : found) {
+        if (p->name == name) named.push_back(p);
+      }
+      if (named.size() == 1) found = named;
+    }
+    if (found.empty()) {
+      return Status::usage(name + " matches no shard of " + o.clusters + " (" + std::to_string(file->shards.size()) +
+                           " signed): it is not one that was signed, or it changed since");
+    }
+    if (found.size() > 1) {
+      return Status::usage(name + " has the same records as several shards of " + o.clusters +
+                           ": say which with --shard N");
+    }
+    plan = found[0];
+  }
+
+  Decisions decisions;
+  decisions.members = plan->members;
+  decisions.malformed = plan->malformed;
+  decisions.names = std::move(file->names);
+  Result<stream::Options> so = stream_options(o.common);
+  if (!so.ok()) return so.status();
+  so->inputs = inputs->paths;
+  so->names = inputs->names;
+  so->rejects = o.removed;
+  const bool mark = o.mark, removed = !o.removed.empty();
+  Result<report::Summary> summary = stream::run(
+      *so, [&] { return std::make_unique<MarkProcessor>(decisions, mark, removed); }, "dedup apply");
+  if (!summary.ok()) return summary.status();
+  report::Json& f = summary->figures;
+  const uint64_t duplicates = f.contains("duplicates") ? f["duplicates"].get<uint64_t>() : 0;
+  f = report::Json::object();
+  f["shard"] = plan - file->shards.data();
+  f["duplicates"] = duplicates;
+  f["removed"] = summary->rejected;
+  summary->seconds = seconds_since(start);
+  return finish(o.common, *summary);
+}
+
+}  // namespace
+
+StageRunner setup_sign(CLI::App& dedup) {
+  auto o = std::make_shared<SignOptions>();
+  CLI::App* sub = dedup.add_subcommand("sign", "Sharded dedup, step 1: one shard -> its signature file");
+  sub->footer(
+      "Writes, for each record of the shard, its keys (near: the LSH band keys), text length, label\n"
+      "hash and name (id or FILE:LINE); with --verify also its shingle set. The key flags must be the\n"
+      "same for every shard (dedup cluster checks). -o is required. See docs/dedup.md.\n"
+      "Example (then dedup cluster, then dedup apply):\n"
+      "  dqprep dedup sign --mode near shard-007.jsonl.zst -o sig/shard-007.sig");
+  add_common_options(*sub, o->common);
+  sub->get_option("--output")->description("The signature file (required; not compressed)")->default_str("");
+  add_key_options(*sub, o->key);
+  return [o] { return run_sign(*o); };
+}
+
+StageRunner setup_cluster(CLI::App& dedup) {
+  auto o = std::make_shared<ClusterOptions>();
+  CLI::App* sub = dedup.add_subcommand("cluster", "Sharded dedup, step 2: every signature file -> one cluster file");
+  sub->footer(
+      "Clusters the records of all shards, in the order the signature files are given (the order of the\n"
+      "shards in the one-process run this reproduces), and writes which records are duplicates of which.\n"
+      "Its summary has the run's figures (clusters, duplicates, duplicate_ratio, label_conflicts).\n"
+      "Example:\n"
+      "  dqprep dedup cluster sig/shard-*.sig -o clusters.bin");
+  sub->add_option("inputs", o->common.inputs, "Signature files, in shard order")->type_name("SIG ...")->required();
+  sub->add_option("-o,--output", o->common.output, "The cluster file (required)")->type_name("FILE");
+  sub->add_option("--keep", o->keep, "Which member of a duplicate group stays: first or longest")
+      ->check(CLI::IsMember({"first", "longest"}))
+      ->capture_default_str();
+  sub->add_flag("--verify", o->verify, "Join candidates only when their true Jaccard >= --threshold (sign --verify)");
+  sub->add_option("--threshold", o->threshold, "--verify: Jaccard similarity at which candidates are duplicates")
+      ->capture_default_str();
+  sub->add_option("--stats", o->common.stats, "The summary as JSON")->type_name("FILE");
+  add_log_options(*sub, o->common);
+  return [o] { return run_cluster(*o); };
+}
+
+StageRunner setup_apply(CLI::App& dedup) {
+  auto o = std::make_shared<ApplyOptions>();
+  CLI::App* sub = dedup.add_subcommand("apply", "Sharded dedup, step 3: one shard + the cluster file -> its records");
+  sub->footer(
+      "Finds the shard in the cluster file by its fingerprint (or --shard N), then drops or marks its\n"
+      "duplicates exactly as one `dqprep dedup` over all shards would: concatenating every shard's output\n"
+      "gives the same bytes. Use the same --on-error as dedup sign.\n"
+      "Example:\n"
+      "  dqprep dedup apply --clusters clusters.bin --mark shard-007.jsonl.zst -o out/shard-007.jsonl.zst");
+  sub->add_option("inputs", o->common.inputs, "The shard (a file, or - for stdin)")->type_name("INPUT");
+  sub->add_option("-o,--output", o->common.output, "Where records go (- = stdout); .gz/.zst compresses; atomic")
+      ->default_str("-");
+  sub->add_option("--clusters", o->clusters, "The cluster file of dedup cluster")->type_name("FILE")->required();
+  sub->add_option("--shard", o->shard, "Which shard of the cluster file this is (0-based; default: found by content)")
+      ->type_name("N");
+  sub->add_flag("--mark", o->mark, "Keep every record; add dup_cluster (all members) and dup_of (the others)");
+  sub->add_option("--removed", o->removed, "Write dropped records here, with dup_of")->type_name("FILE");
+  sub->add_option("--on-error", o->common.on_error, "What a malformed line gets: fail (exit 3), skip, quarantine")
+      ->check(CLI::IsMember({"fail", "skip", "quarantine"}))
+      ->capture_default_str();
+  sub->add_option("--quarantine", o->common.quarantine, "With --on-error quarantine: each bad line, with _error")
+      ->type_name("FILE");
+  sub->add_option("--stats", o->common.stats, "The summary as JSON")->type_name("FILE");
+  sub->add_option("-j,--threads", o->common.threads, "Worker threads (0 = all cores); output is the same for any N")
+      ->capture_default_str();
+  add_log_options(*sub, o->common);
+  return [o] { return run_apply(*o); };
+}
+
+}  // namespace dqprep::stages::dedup

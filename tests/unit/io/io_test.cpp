@@ -1,0 +1,232 @@
+#include "dqprep/io/io.hpp"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+namespace dqprep::io {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TempDir {
+  TempDir() {
+    std::string t = (fs::temp_directory_path() / "dqprep-io-XXXXXX").string();
+    path = mkdtemp(t.data());
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string file(const std::string& name) const { return (fs::path(path) / name).string(); }
+  std::string path;
+};
+
+void write_bytes(const std::string& path, std::string_view bytes) {
+  std::ofstream(path, std::ios::binary).write(bytes.data(), bytes.size());
+}
+
+std::string gzip(std::string_view s) {
+  z_stream z{};
+  deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&z, s.size()) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(s.data()));
+  z.avail_in = s.size();
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = out.size();
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+std::string zstd(std::string_view s) {
+  std::string out(ZSTD_compressBound(s.size()), '\0');
+  out.resize(ZSTD_compress(out.data(), out.size(), s.data(), s.size(), 3));
+  return out;
+}
+
+Result<std::vector<std::string>> read_lines(const std::string& path) {
+  Result<std::unique_ptr<LineReader>> r = LineReader::open(path);
+  if (!r.ok()) return r.status();
+  std::vector<std::string> lines;
+  std::string_view line;
+  while (true) {
+    Result<bool> more = (*r)->next(line);
+    if (!more.ok()) return more.status();
+    if (!*more) return lines;
+    lines.emplace_back(line);
+  }
+}
+
+}  // namespace
+
+TEST(LineReader, PlainCrlfBomAndMissingFinalNewline) {
+  TempDir dir;
+  write_bytes(dir.file("a.jsonl"), "\xEF\xBB\xBF{\"a\":1}\r\n\n{\"b\":2}");
+  Result<std::vector<std::string>> lines = read_lines(dir.file("a.jsonl"));
+  ASSERT_TRUE(lines.ok());
+  EXPECT_EQ(*lines, (std::vector<std::string>{"{\"a\":1}", "", "{\"b\":2}"}));
+}
+
+TEST(LineReader, GzipZstdAndConcatenatedGzipMembers) {
+  TempDir dir;
+  std::string text;
+  for (int i = 0; i < 50000; ++i) text += "{\"i\":" + std::to_string(i) + "}\n";
+  write_bytes(dir.file("a.gz"), gzip(text) + gzip("{\"last\":1}\n"));
+  write_bytes(dir.file("a.zst"), zstd(text));
+  Result<std::vector<std::string>> g = read_lines(dir.file("a.gz"));
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  ASSERT_EQ(g->size(), 50001u);
+  EXPECT_EQ((*g)[49999], "{\"i\":49999}");
+  EXPECT_EQ((*g)[50000], "{\"last\":1}");
+  Result<std::vector<std::string>> z = read_lines(dir.file("a.zst"));
+  ASSERT_TRUE(z.ok());
+  EXPECT_EQ(z->size(), 50000u);
+}
+
+TEST(LineReader, TruncatedCompressedStreamsAreBadInput) {
+  TempDir dir;
+  std::string text(200000, 'x');
+  std::string gz = gzip(text + "\n");
+  write_bytes(dir.file("t.gz"), gz.substr(0, gz.size() / 2));
+  Result<std::vector<std::string>> g = read_lines(dir.file("t.gz"));
+  ASSERT_FALSE(g.ok());
+  EXPECT_EQ(g.status().code(), StatusCode::bad_input);
+  EXPECT_EQ(g.status().message(), "truncated gzip stream");
+  std::string zs = zstd(text + "\n");
+  write_bytes(dir.file("t.zst"), zs.substr(0, zs.size() - 3));
+  Result<std::vector<std::string>> z = read_lines(dir.file("t.zst"));
+  ASSERT_FALSE(z.ok());
+  EXPECT_EQ(z.status().message(), "truncated zstd stream");
+}
+
+TEST(LineReader, LineOf64MiB) {
+  TempDir dir;
+  std::string big = "{\"text\":\"" + std::string(64 << 20, 'a') + "\"}";
+  write_bytes(dir.file("big.jsonl"), "{\"a\":1}\n" + big + "\n{\"b\":2}\n");
+  Result<std::vector<std::string>> lines = read_lines(dir.file("big.jsonl"));
+  ASSERT_TRUE(lines.ok());
+  ASSERT_EQ(lines->size(), 3u);
+  EXPECT_EQ((*lines)[1].size(), big.size());
+  EXPECT_EQ((*lines)[2], "{\"b\":2}");
+}
+
+TEST(LineReader, MissingFileIsIoError) {
+  Result<std::unique_ptr<LineReader>> r = LineReader::open("/nonexistent/x.jsonl");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::io);
+  EXPECT_EQ(r.status().message(), "cannot open /nonexistent/x.jsonl: No such file or directory");
+}
+
+TEST(OutputFile, AtomicCommitAndCleanupOnFailure) {
+  TempDir dir;
+  std::string target = dir.file("out.jsonl");
+  {
+    Result<std::unique_ptr<OutputFile>> out = OutputFile::open(target);
+    ASSERT_TRUE(out.ok());
+    ASSERT_TRUE((*out)->write("partial\n").ok());
+    EXPECT_FALSE(fs::exists(target));  // not before commit
+  }  // destroyed without commit: no file, no temporary left behind
+  EXPECT_FALSE(fs::exists(target));
+  EXPECT_TRUE(fs::is_empty(dir.path));
+  {
+    Result<std::unique_ptr<OutputFile>> out = OutputFile::open(target);
+    ASSERT_TRUE((*out)->write("done\n").ok());
+    ASSERT_TRUE((*out)->commit().ok());
+  }
+  Result<std::vector<std::string>> lines = read_lines(target);
+  EXPECT_EQ(*lines, std::vector<std::string>{"done"});
+}
+
+TEST(OutputFile, CompressesByExtension) {
+  TempDir dir;
+  for (std::string name : {"o.jsonl.gz", "o.jsonl.zst"}) {
+    Result<std::unique_ptr<OutputFile>> out = OutputFile::open(dir.file(name));
+    for (int i = 0; i < 100000; ++i) ASSERT_TRUE((*out)->write("{\"i\":" + std::to_string(i) + "}\n").ok());
+    ASSERT_TRUE((*out)->commit().ok());
+    Result<std::unique_ptr<LineReader>> r = LineReader::open(dir.file(name));
+    EXPECT_NE((*r)->compression(), Compression::none) << name;
+    Result<std::vector<std::string>> lines = read_lines(dir.file(name));
+    ASSERT_TRUE(lines.ok());
+    ASSERT_EQ(lines->size(), 100000u);
+    EXPECT_EQ(lines->back(), "{\"i\":99999}");
+  }
+}
+
+TEST(OutputFile, DevicesAreWrittenInPlaceNeverReplaced) {
+  struct stat before;
+  ASSERT_EQ(::stat("/dev/null", &before), 0);
+  Result<std::unique_ptr<OutputFile>> out = OutputFile::open("/dev/null");
+  ASSERT_TRUE(out.ok());
+  ASSERT_TRUE((*out)->write("x\n").ok());
+  ASSERT_TRUE((*out)->commit().ok());
+  struct stat after;
+  ASSERT_EQ(::stat("/dev/null", &after), 0);
+  EXPECT_TRUE(S_ISCHR(after.st_mode));
+  EXPECT_EQ(before.st_rdev, after.st_rdev);
+}
+
+TEST(OutputFile, DescriptorPathsLeadingToFilesAreWrittenInPlace) {
+  TempDir dir;
+  std::string target = dir.file("stderr.txt");
+  int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ASSERT_GE(fd, 0);
+  std::string via = "/proc/self/fd/" + std::to_string(fd);
+  Result<std::unique_ptr<OutputFile>> out = OutputFile::open(via);
+  ASSERT_TRUE(out.ok());
+  ASSERT_TRUE((*out)->write("{}\n").ok());
+  ASSERT_TRUE((*out)->commit().ok());
+  ::close(fd);
+  EXPECT_EQ(*read_lines(target), std::vector<std::string>{"{}"});
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()), 1);  // no temp left
+}
+
+TEST(OutputFile, ThroughASymlinkTheTargetIsReplaced) {
+  TempDir dir;
+  write_bytes(dir.file("real.jsonl"), "old\n");
+  fs::create_symlink(dir.file("real.jsonl"), dir.file("link.jsonl"));
+  Result<std::unique_ptr<OutputFile>> out = OutputFile::open(dir.file("link.jsonl"));
+  ASSERT_TRUE((*out)->write("new\n").ok());
+  ASSERT_TRUE((*out)->commit().ok());
+  EXPECT_TRUE(fs::is_symlink(dir.file("link.jsonl")));
+  EXPECT_EQ(*read_lines(dir.file("real.jsonl")), std::vector<std::string>{"new"});
+}
+
+TEST(OutputFile, UnwritableDirectoryIsIoError) {
+  Result<std::unique_ptr<OutputFile>> out = OutputFile::open("/nonexistent-dir/out.jsonl");
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), StatusCode::io);
+  EXPECT_EQ(out.status().message(), "cannot create /nonexistent-dir/out.jsonl: No such file or directory");
+}
+
+}  // namespace dqprep::io
+
+namespace dqprep::io {
+
+// read_bytes keeps every byte (CR LF, a leading BOM, NUL) and decompresses like LineReader.
+TEST(ReadBytes, BinaryUnchangedPlainGzipZstd) {
+  TempDir dir;
+  std::string binary = "\xEF\xBB\xBFhead\r\n";
+  for (uint32_t i = 0; i < (3u << 20); ++i) binary.push_back(static_cast<char>((i * 7919u) >> 3));
+  binary += std::string("\0\r\n\n", 4);
+  write_bytes(dir.file("b.bin"), binary);
+  write_bytes(dir.file("b.gz"), gzip(binary));
+  write_bytes(dir.file("b.zst"), zstd(binary));
+  for (std::string name : {"b.bin", "b.gz", "b.zst"}) {
+    Result<std::string> got = read_bytes(dir.file(name));
+    ASSERT_TRUE(got.ok()) << name << ": " << got.status().message();
+    EXPECT_TRUE(*got == binary) << name;
+  }
+  std::string gz = gzip(binary);
+  write_bytes(dir.file("cut.gz"), gz.substr(0, gz.size() / 2));
+  EXPECT_EQ(read_bytes(dir.file("cut.gz")).status().code(), StatusCode::bad_input);
+  EXPECT_EQ(read_bytes(dir.file("none")).status().code(), StatusCode::io);
+}
+
+}  // namespace dqprep::io

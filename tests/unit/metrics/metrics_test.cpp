@@ -1,0 +1,300 @@
+#include "dqprep/metrics/metrics.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "dqprep/util/hash.hpp"
+#include "dqprep/io/io.hpp"
+
+namespace dqprep::metrics {
+namespace {
+
+using report::Json;
+using stats::NoiseSource;
+using stats::noise_bit;
+
+// A state of `counts` labelled, clean, distinct records.
+RunState labelled_run(const std::vector<std::pair<std::string, uint64_t>>& counts) {
+  RunState run;
+  uint64_t i = 0;
+  for (const auto& [label, n] : counts) {
+    for (uint64_t k = 0; k < n; ++k) {
+      run.state.add_record(0, hash::xxh3_128("text " + std::to_string(i++)));
+      stats::add(run.state.classes, label);
+    }
+  }
+  run.state.counters[std::string(kParsed)] = i;
+  return run;
+}
+
+Json report_of(const RunState& run, ReportOptions options = {}) {
+  Result<report::Summary> s = summarize(run, options);
+  EXPECT_TRUE(s.ok()) << s.status().message();
+  return report::to_json(*s);
+}
+
+TEST(MetricsSummary, ThreeClassBalanceByHand) {
+  // 6/3/1 records: 1 - ((0.6 - 1/3)^2 + (0.3 - 1/3)^2 + (0.1 - 1/3)^2) = 1 - 0.126667 = 0.873333.
+  Json r = report_of(labelled_run({{"a", 6}, {"b", 3}, {"c", 1}}));
+  EXPECT_NEAR(r["class_balance"].get<double>(), 0.873333333, 1e-9);
+  // -(0.6 ln 0.6 + 0.3 ln 0.3 + 0.1 ln 0.1) / ln 3 = 0.897946 / 1.098612
+  EXPECT_NEAR(r["normalized_entropy"].get<double>(), 0.8979457 / 1.0986123, 1e-6);
+  EXPECT_DOUBLE_EQ(r["imbalance_ratio"].get<double>(), 6.0);
+  EXPECT_EQ(r["classes"].dump(), R"({"a":6,"b":3,"c":1})");
+  EXPECT_EQ(r["class_share"].dump(), R"({"a":0.6,"b":0.3,"c":0.1})");
+  EXPECT_EQ(r["num_classes"], 3);
+  EXPECT_EQ(r["labelled"], 10);
+  EXPECT_EQ(r["min_class_count"], 1);
+  EXPECT_EQ(r["max_class_count"], 6);
+  // No declared domain: coverage is undefined, with the reason.
+  EXPECT_TRUE(r["coverage"].is_null());
+  EXPECT_EQ(r["notes"]["coverage"], "no declared label domain: give --labels A,B,...");
+  EXPECT_EQ(r["noise_ratio"], 0.0);
+  EXPECT_EQ(r["duplicate_ratio"], 0.0);
+}
+
+TEST(MetricsSummary, DeclaredClassWithoutRecordsLowersCoverageAndBalance) {
+  RunState run = labelled_run({{"a", 6}, {"b", 3}, {"c", 1}});
+  run.config.labels = {"a", "b", "c", "d"};
+  Json r = report_of(run, {2});
+  // Four classes, d empty: 1 - (0.35^2 + 0.05^2 + 0.15^2 + 0.25^2) = 1 - 0.21 = 0.79.
+  EXPECT_NEAR(r["class_balance"].get<double>(), 0.79, 1e-12);
+  EXPECT_DOUBLE_EQ(r["coverage"].get<double>(), 0.75);
+  EXPECT_DOUBLE_EQ(r["label_coverage"].get<double>(), 0.75);
+  EXPECT_EQ(r["label_coverage_missing"].dump(), R"(["d"])");
+  EXPECT_TRUE(r["imbalance_ratio"].is_null());
+  EXPECT_EQ(r["notes"]["imbalance_ratio"], "class 'd' has no records");
+  EXPECT_EQ(r["classes"].dump(), R"({"a":6,"b":3,"c":1,"d":0})");
+  EXPECT_EQ(r["small_classes"].dump(), R"(["c","d"])");  // --min-per-class 2
+  std::vector<std::string> w = warnings(r);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[1], "class 'd' has 0 records, fewer than --min-per-class 2");
+}
+
+TEST(MetricsSummary, FieldCoverageListsMissingAndCountsOutside) {
+  RunState run = labelled_run({{"a", 2}});
+  run.config.coverage_field = "source";
+  run.config.domain = {"web", "app", "email", "app"};
+  run.state.values = {{"web", 3}, {"app", 1}, {"fax", 2}};
+  Json r = report_of(run);
+  EXPECT_DOUBLE_EQ(r["field_coverage"].get<double>(), 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(r["coverage"].get<double>(), 2.0 / 3.0);  // the field's, when there is one
+  EXPECT_EQ(r["field_coverage_missing"].dump(), R"(["email"])");
+  EXPECT_EQ(r["field_values_outside_domain"], 1);
+}
+
+TEST(MetricsSummary, NoiseFromEachSourceAndRepeats) {
+  RunState run;
+  stats::PartialState& s = run.state;
+  run.config.labels = {"a"};
+  s.add_record(noise_bit(NoiseSource::malformed), std::nullopt);
+  s.add_record(noise_bit(NoiseSource::rejected), hash::xxh3_128("r"));
+  s.add_record(noise_bit(NoiseSource::label_issue) | noise_bit(NoiseSource::unknown_label), hash::xxh3_128("l"));
+  s.add_record(noise_bit(NoiseSource::empty_text), std::nullopt);
+  s.add_record(noise_bit(NoiseSource::missing_label), hash::xxh3_128("m"));
+  s.add_record(noise_bit(NoiseSource::user_flag), hash::xxh3_128("u"));
+  s.add_record(0, hash::xxh3_128("clean"));
+  s.add_record(0, hash::xxh3_128("clean"));  // a repeat: noisy
+  s.add_record(noise_bit(NoiseSource::user_flag), hash::xxh3_128("clean"));  // a repeat, noisy once
+  s.add_record(0, hash::xxh3_128("other"));
+  s.counters[std::string(kParsed)] = 9;
+  Json r = report_of(run);
+  EXPECT_EQ(r["n"], 10);
+  EXPECT_EQ(r["in"], 10);
+  EXPECT_EQ(r["quarantined"], 1);
+  EXPECT_EQ(r["out"], 9);
+  EXPECT_EQ(r["noisy"], 8);
+  EXPECT_DOUBLE_EQ(r["noise_ratio"].get<double>(), 0.8);
+  EXPECT_EQ(r["duplicates"], 2);
+  EXPECT_DOUBLE_EQ(r["duplicate_ratio"].get<double>(), 0.2);
+  EXPECT_EQ(r["noise"].dump(),
+            R"({"malformed":1,"rejected":1,"label_issue":1,"empty_text":1,"missing_label":1,"unknown_label":1,"user_flag":2,"duplicate":2})");
+}
+
+TEST(MetricsSummary, AnnotationConsistencyAndUndefinedFigures) {
+  RunState run = labelled_run({{"a", 4}});
+  Json r = report_of(run);
+  EXPECT_TRUE(r["annotation_consistency"].is_null());
+  EXPECT_EQ(r["notes"]["annotation_consistency"], "no --annotations-field");
+  run.config.annotations_field = "annotations";
+  r = report_of(run);
+  EXPECT_EQ(r["notes"]["annotation_consistency"], "no item has two or more annotations");
+  run.state.counters[std::string(kAnnotated)] = 4;
+  run.state.counters[std::string(kAgreeing)] = 3;
+  r = report_of(run);
+  EXPECT_DOUBLE_EQ(r["annotation_consistency"].get<double>(), 0.75);
+  // One class: balance is 1 - (1 - 1)^2 = 1, entropy 0/0 is undefined.
+  EXPECT_DOUBLE_EQ(r["class_balance"].get<double>(), 1.0);
+  EXPECT_TRUE(r["normalized_entropy"].is_null());
+
+  RunState unlabeled;
+  unlabeled.config.label_field = "";
+  r = report_of(unlabeled);
+  EXPECT_TRUE(r["class_balance"].is_null());
+  EXPECT_EQ(r["notes"]["class_balance"], "--unlabeled: labels are not read");
+  EXPECT_TRUE(r["noise_ratio"].is_null());
+  EXPECT_EQ(r["notes"]["noise_ratio"], "no records");
+  EXPECT_TRUE(r["lengths"]["chars"]["p50"].is_null());
+}
+
+TEST(MetricsSummary, LengthQuantilesExactBelow256) {
+  RunState run = labelled_run({{"a", 10}});
+  for (uint64_t v = 1; v <= 10; ++v) run.state.sketch(kCharsSketch).add(v * 10);
+  Json r = report_of(run);
+  // Rank floor(q (n - 1)): p10 -> rank 0, p50 -> rank 4, p90 -> rank 8.
+  EXPECT_EQ(r["lengths"]["chars"].dump(), R"({"min":10.0,"p10":10.0,"p50":50.0,"p90":90.0,"max":100.0})");
+}
+
+TEST(MetricsSummary, NearDuplicatesAreLaterMembersOfLshClusters) {
+  RunState run;
+  run.config.near = true;
+  run.config.bands = 2;
+  run.config.num_perm = 4;
+  run.near = lsh::Index(2);
+  const std::vector<std::vector<uint64_t>> rows = {{1, 2}, {1, 9}, {5, 6}, {7, 9}, {8, 8}};
+  for (size_t i = 0; i < rows.size(); ++i) {
+    run.state.add_record(0, hash::xxh3_128("t" + std::to_string(i)));
+    ASSERT_TRUE(run.near.add(rows[i]).ok());
+  }
+  Json r = report_of(run);
+  // {0, 1, 3} share band keys (0-1 in band 0, 1-3 in band 1); 2 and 4 stand alone.
+  EXPECT_EQ(r["near_duplicates"], 2);
+  EXPECT_DOUBLE_EQ(r["near_duplicate_ratio"].get<double>(), 0.4);
+  // The band keys must match the records with text.
+  run.state.add_record(0, hash::xxh3_128("more"));
+  EXPECT_FALSE(summarize(run, {}).ok());
+}
+
+TEST(MetricsSummary, KeysInDocumentedOrder) {
+  Json r = report_of(labelled_run({{"a", 1}}));
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : r.items()) keys.push_back(k);
+  const std::vector<std::string> want = {
+      "stage", "in", "out", "rejected", "quarantined", "seconds", "empty_lines", "version", "n",
+      "class_balance", "coverage", "noise_ratio", "annotation_consistency", "duplicate_ratio",
+      "near_duplicate_ratio", "normalized_entropy", "imbalance_ratio", "label_coverage", "field_coverage",
+      "num_classes", "labelled", "min_class_count", "max_class_count", "noisy", "duplicates", "near_duplicates",
+      "annotated_items", "agreeing_items", "noise", "classes", "class_share", "undeclared_classes",
+      "label_coverage_missing", "field_coverage_missing", "field_values_outside_domain", "small_classes",
+      "min_per_class", "missing_fields", "lengths", "lengths_by_class", "turns", "languages", "notes", "rules"};
+  EXPECT_EQ(keys, want);
+  EXPECT_EQ(r["version"], kReportVersion);
+  // Every null figure has a note.
+  for (const auto& [k, v] : r.items())
+    if (v.is_null()) EXPECT_TRUE(r["notes"].contains(k)) << k;
+}
+
+struct TempDir {
+  TempDir() {
+    std::string t = (std::filesystem::temp_directory_path() / "dqprep-metrics-XXXXXX").string();
+    path = mkdtemp(t.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string file(const std::string& name) const { return path + "/" + name; }
+  std::string path;
+};
+
+RunState shard(int first, int count, bool near) {
+  RunState run;
+  run.config.near = near;
+  run.config.bands = 2;
+  run.config.num_perm = 4;
+  run.near = lsh::Index(near ? 2 : 0);
+  for (int i = first; i < first + count; ++i) {
+    std::string text = "t" + std::to_string(i % 7);  // repeats within and across shards
+    run.state.add_record(i % 5 == 0 ? noise_bit(NoiseSource::rejected) : 0, hash::xxh3_128(text));
+    stats::add(run.state.classes, i % 3 ? "a" : "b");
+    run.state.sketch(kCharsSketch).add(static_cast<uint64_t>(i * 37));
+    if (near) {
+      std::vector<uint64_t> keys = {static_cast<uint64_t>(i % 7), static_cast<uint64_t>(100 + i % 4)};
+      EXPECT_TRUE(run.near.add(keys).ok());
+    }
+  }
+  run.state.counters[std::string(kParsed)] = static_cast<uint64_t>(count);
+  return run;
+}
+
+TEST(MetricsPartial, FileRoundTripAndMergeEqualsOneRun) {
+  TempDir dir;
+  for (bool near : {false, true}) {
+    RunState whole = shard(0, 60, near);
+    RunState a = shard(0, 25, near), b = shard(25, 35, near);
+    for (std::string name : {"a.state", "b.state.zst"}) {
+      const RunState& part = name[0] == 'a' ? a : b;
+      ASSERT_TRUE(write_partial(dir.file(name), part).ok());
+      Result<RunState> back = read_partial(dir.file(name));
+      ASSERT_TRUE(back.ok()) << back.status().message();
+      EXPECT_EQ(back->config, part.config);
+      EXPECT_TRUE(back->state == part.state);
+      ASSERT_EQ(back->near.size(), part.near.size());
+    }
+    RunState merged = *read_partial(dir.file("a.state"));
+    ASSERT_TRUE(merge(merged, *read_partial(dir.file("b.state.zst")), "b.state.zst").ok());
+    EXPECT_TRUE(merged.state == whole.state);
+    Json m = report_of(merged), w = report_of(whole);
+    EXPECT_EQ(m.dump(), w.dump());
+    if (near) EXPECT_GT(w["near_duplicates"].get<uint64_t>(), w["duplicates"].get<uint64_t>());
+  }
+}
+
+TEST(MetricsPartial, DamagedOrForeignFilesAreBadInput) {
+  TempDir dir;
+  RunState run = shard(0, 20, true);
+  ASSERT_TRUE(write_partial(dir.file("s.state"), run).ok());
+  Result<std::string> bytes = io::read_bytes(dir.file("s.state"));
+  ASSERT_TRUE(bytes.ok());
+  auto write = [&](const std::string& name, const std::string& content) {
+    std::ofstream(dir.file(name), std::ios::binary) << content;
+    return dir.file(name);
+  };
+  auto message = [&](const std::string& path) {
+    Result<RunState> r = read_partial(path);
+    EXPECT_FALSE(r.ok()) << path;
+    EXPECT_EQ(r.status().code(), StatusCode::bad_input) << path;
+    return r.status().message();
+  };
+  EXPECT_NE(message(write("cut", bytes->substr(0, bytes->size() - 5))).find("a truncated file?"), std::string::npos);
+  EXPECT_NE(message(write("jsonl", "{\"text\": \"a record\"}\n")).find("not a metrics partial state"), std::string::npos);
+  EXPECT_EQ(bytes->rfind("{\"format\":\"dqprep-metrics-partial\",\"version\":1,", 0), 0u);  // says what it is first
+  std::string v2 = *bytes;
+  v2.replace(v2.find("\"version\":1"), 11, "\"version\":9");  // the header's, before the state's own
+  EXPECT_NE(message(write("v2", v2)).find("version 9"), std::string::npos);
+  // A key block with a key twice.
+  size_t header_end = bytes->find('\n') + 1;
+  std::string twice = *bytes;
+  twice.replace(header_end + 16, 16, bytes->substr(header_end, 16));
+  EXPECT_NE(message(write("twice", twice)).find("a key appears twice"), std::string::npos);
+}
+
+TEST(MetricsPartial, MergeRefusesOtherOptions) {
+  RunState a = shard(0, 5, false), b = shard(5, 5, false);
+  b.config.labels = {"a", "b"};
+  b.config.seed = 3;
+  Status s = merge(a, b, "b.state");
+  EXPECT_EQ(s.code(), StatusCode::usage);
+  EXPECT_EQ(s.message(), "b.state: made with other options than the first partial state (labels, seed differ); "
+                         "merge only the partials of one configuration");
+}
+
+TEST(MetricsRender, TableAndMarkdownShowTheFiguresAndChecks) {
+  RunState run = labelled_run({{"a", 6}, {"b", 3}, {"c", 1}});
+  run.config.labels = {"a", "b", "c"};
+  Json r = report_of(run, {2});
+  r["checks"] = Json::parse(
+      R"([{"check":"class_balance >= 0.9","level":"fail","metric":"class_balance","op":">=","value":0.9,"actual":0.8733333333333333,"passed":false}])");
+  std::string t = table(r);
+  EXPECT_NE(t.find("  class_balance             0.8733   3 classes, 10 labelled records\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("  coverage                  1.0000   declared labels, none missing\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("  FAIL  class_balance >= 0.9                     actual 0.873333\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("warning: class 'c' has 1 record, fewer than --min-per-class 2\n"), std::string::npos) << t;
+  std::string m = markdown(r);
+  EXPECT_NE(m.find("### Checks: ❌ 1 failed\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("| ❌ | `class_balance >= 0.9` | 0.873333 | fail |\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("| a | 6 | 0.6000 |"), std::string::npos) << m;
+}
+
+}  // namespace
+}  // namespace dqprep::metrics
