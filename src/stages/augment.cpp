@@ -926,26 +926,17 @@ Status run_augment(AugmentOptions& o) {
   so->rejects = o.rejects;
   if (setup.mode == Mode::exec) so->batch_lines = 64;
 
-  // Two-pass runs: the first pass reads labels (and vectors for mixup); stdin is spilled to a file.
+  // Two-pass runs: the first pass reads labels (and vectors for mixup).
   Collected collected;
   collected.pool = numeric_aug::PartnerPool(o.mixup_pool, o.common.seed);
-  std::optional<ReplayableInputs> replay;
+  std::unique_ptr<stream::Passes> passes;
   if (setup.two_pass) {
-    Result<ReplayableInputs> r = replayable_inputs(o.common.inputs);
-    if (!r.ok()) return r.status();
-    replay = std::move(*r);
-    so->inputs = replay->paths;
-    so->names = replay->names;
-    stream::Options first = *so;
-    first.write_records = false;
-    first.rejects.clear();
-    first.quarantine.clear();
-    first.progress = nullptr;
-    // Malformed lines are reported (and quarantined) by the second pass.
-    if (first.on_error == stream::ErrorPolicy::quarantine) first.on_error = stream::ErrorPolicy::skip;
-    first.consume_state = [&](std::string_view state) { return consume_collected(setup, collected, state); };
-    Result<report::Summary> pass1 = stream::run(
-        first, [&] { return std::make_unique<CollectProcessor>(setup); }, "augment");
+    Result<std::unique_ptr<stream::Passes>> opened = stream::Passes::open(*so, "augment");
+    if (!opened.ok()) return opened.status();
+    passes = std::move(*opened);
+    Result<report::Summary> pass1 =
+        passes->collect({[&] { return std::make_unique<CollectProcessor>(setup); },
+                         [&](std::string_view state) { return consume_collected(setup, collected, state); }});
     if (!pass1.ok()) return pass1.status();
     if (setup.balance) {
       std::optional<uint64_t> target;
@@ -963,8 +954,8 @@ Status run_augment(AugmentOptions& o) {
     setup.collected = &collected;
   }
 
-  Result<report::Summary> result = stream::run(
-      *so, [&] { return std::make_unique<AugmentProcessor>(setup); }, "augment");
+  const stream::ProcessorFactory augmenter = [&] { return std::make_unique<AugmentProcessor>(setup); };
+  Result<report::Summary> result = passes ? passes->write(augmenter) : stream::run(*so, augmenter, "augment");
   if (!result.ok()) return result.status();
   report::Summary summary = *result;
 

@@ -40,6 +40,23 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool with_output) {
   });
 }
 
+void add_gate_flags(CLI::App& app, checks::GateFlags& flags) {
+  app.add_option("--check", flags.checks, "Gate 'METRIC OP VALUE' (OP: < <= > >= == !=); a failure exits 1 (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("EXPR");
+  app.add_option("--warn", flags.warns, "As --check, at the warn level: reported, never exits 1 (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("EXPR");
+  app.add_option("--checks", flags.checks_file, "Checks file: one check a line, 'fail:' or 'warn:' before it")
+      ->type_name("FILE");
+}
+
+Result<std::vector<checks::Outcome>> evaluate_gates(const std::vector<checks::Check>& gates, report::Summary& summary) {
+  Result<std::vector<checks::Outcome>> outcomes = checks::evaluate_all(gates, report::to_json(summary));
+  if (outcomes.ok() && !gates.empty()) summary.figures["checks"] = checks::to_json(*outcomes);
+  return outcomes;
+}
+
 Result<Fields> resolve_fields(const CommonOptions& o) {
   Result<format::Format> fmt = format::preset(o.format);
   if (!fmt.ok()) return fmt.status();
@@ -92,23 +109,20 @@ Result<stream::Options> stream_options(const CommonOptions& o) {
   return so;
 }
 
-Result<ReplayableInputs> replayable_inputs(const std::vector<std::string>& inputs) {
-  ReplayableInputs r;
-  std::vector<std::string> given = inputs.empty() ? std::vector<std::string>{"-"} : inputs;
-  for (const std::string& in : given) {
-    if (in != "-") {
-      r.paths.push_back(in);
-      r.names.push_back(in);
-      continue;
-    }
-    if (r.spilled) return Status::usage("standard input (-) can be given only once");
-    Result<std::unique_ptr<io::SpilledInput>> spilled = io::SpilledInput::from_stdin();
-    if (!spilled.ok()) return spilled.status();
-    r.spilled = std::move(*spilled);
-    r.paths.push_back(r.spilled->path());
-    r.names.push_back("<stdin>");
-  }
-  return r;
+Result<std::unique_ptr<stream::Passes>> open_passes(const CommonOptions& o, const std::string& stage,
+                                                    const std::string& rejects) {
+  Result<stream::Options> writing = stream_options(o);
+  if (!writing.ok()) return writing.status();
+  writing->rejects = rejects;
+  return stream::Passes::open(std::move(*writing), stage);
+}
+
+Status run_streaming(const CommonOptions& o, const stream::Options& driver, const stream::ProcessorFactory& processor,
+                     const std::string& stage, const std::function<Status(report::Summary&)>& add_figures) {
+  Result<report::Summary> summary = stream::run(driver, processor, stage);
+  if (!summary.ok()) return summary.status();
+  if (add_figures) DQPREP_RETURN_IF_ERROR(add_figures(*summary));
+  return finish(o, *summary);
 }
 
 Status finish(const CommonOptions& o, const report::Summary& summary) {

@@ -12,10 +12,12 @@
 
 #include "dqprep/io/format.hpp"
 #include "dqprep/io/io.hpp"
+#include "dqprep/io/passes.hpp"
 #include "dqprep/io/record.hpp"
 #include "dqprep/io/report.hpp"
 #include "dqprep/io/status.hpp"
 #include "dqprep/io/stream.hpp"
+#include "dqprep/metrics/checks.hpp"
 
 namespace dqprep::stages {
 
@@ -50,6 +52,13 @@ struct Fields {
 // stages that write no record stream (metrics).
 void add_common_options(CLI::App& app, CommonOptions& options, bool with_output = true);
 
+// --check, --warn and --checks: the gates of every stage that has any (checks::load reads them).
+void add_gate_flags(CLI::App& app, checks::GateFlags& flags);
+
+// Evaluates the gates on the stage's summary (its figures by their --stats keys) and records the
+// outcomes as the summary's "checks"; checks::gate(outcomes) is the verdict, after finish().
+Result<std::vector<checks::Outcome>> evaluate_gates(const std::vector<checks::Check>& gates, report::Summary& summary);
+
 Result<Fields> resolve_fields(const CommonOptions& options);
 Result<stream::ErrorPolicy> error_policy(const CommonOptions& options);
 unsigned thread_count(const CommonOptions& options);
@@ -57,14 +66,15 @@ unsigned thread_count(const CommonOptions& options);
 // The driver options of a streaming stage, from the common options.
 Result<stream::Options> stream_options(const CommonOptions& options);
 
-// Inputs that can be read twice (two-pass stages): standard input is spilled to a temporary file,
-// removed when this is destroyed; messages still name it <stdin>.
-struct ReplayableInputs {
-  std::unique_ptr<io::SpilledInput> spilled;
-  std::vector<std::string> paths;
-  std::vector<std::string> names;
-};
-Result<ReplayableInputs> replayable_inputs(const std::vector<std::string>& inputs);
+// The passes of a multi-pass stage over the inputs of the common options; `rejects` is where the
+// writing pass sends dropped records.
+Result<std::unique_ptr<stream::Passes>> open_passes(const CommonOptions& options, const std::string& stage,
+                                                    const std::string& rejects = "");
+
+// The tail of a single-pass stage: runs the driver, lets the stage add its figures, finishes.
+Status run_streaming(const CommonOptions& options, const stream::Options& driver,
+                     const stream::ProcessorFactory& processor, const std::string& stage,
+                     const std::function<Status(report::Summary&)>& add_figures = {});
 
 // Prints the summary line (unless -q) and writes --stats.
 Status finish(const CommonOptions& options, const report::Summary& summary);

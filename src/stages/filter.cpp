@@ -650,10 +650,7 @@ Status run_filter(const FilterOptions& o) {
   Result<stream::Options> so = stream_options(o.common);
   if (!so.ok()) return so.status();
   so->rejects = o.rejects;
-  Result<report::Summary> summary = stream::run(
-      *so, [&] { return std::make_unique<FilterProcessor>(*setup); }, "filter");
-  if (!summary.ok()) return summary.status();
-  return finish(o.common, *summary);
+  return run_streaming(o.common, *so, [&] { return std::make_unique<FilterProcessor>(*setup); }, "filter");
 }
 
 }  // namespace

@@ -63,6 +63,7 @@ struct LabelCheckOptions {
   bool drop = false;
   size_t samples = 10;
   double max_conflict_rate = 0, min_agreement = 0, min_alpha = 0, max_issue_rate = 0, max_invalid_rate = 0;
+  checks::GateFlags gates;
   // Set by setup: which flags were given.
   CLI::Option* level_opt = nullptr;
   CLI::Option* weights_opt = nullptr;
@@ -588,6 +589,8 @@ struct Decision {
   bool item_head : 1 = false;   // long form with --consensus: the line that stands for its item
 };
 
+using Notes = std::vector<std::pair<std::string, std::string>>;  // (figure, why it is null)
+
 struct Plan {
   Analysis a;
   std::vector<Decision> decisions;
@@ -602,20 +605,20 @@ struct Plan {
   label_issues::Findings findings;
   std::vector<uint64_t> issue_samples;  // flagged records listed in the summary, lowest score first
   Json figures = Json::object();
-  std::vector<std::string> notes;
+  Notes notes;
 };
 
-Json statistic(const agreement::Statistic& s, const std::string& name, std::vector<std::string>& notes) {
+Json statistic(const agreement::Statistic& s, const std::string& name, Notes& notes) {
   if (!s.value) {
-    notes.push_back(name + ": " + s.note);
+    notes.emplace_back(name, s.note);
     return nullptr;
   }
   return *s.value;
 }
 
-Json ratio(uint64_t num, uint64_t den, const std::string& name, const std::string& why, std::vector<std::string>& notes) {
+Json ratio(uint64_t num, uint64_t den, const std::string& name, const std::string& why, Notes& notes) {
   if (den == 0) {
-    notes.push_back(name + ": " + why);
+    notes.emplace_back(name, why);
     return nullptr;
   }
   return static_cast<double>(num) / static_cast<double>(den);
@@ -748,10 +751,10 @@ Status agreement_figures(const LabelCheckOptions& o, Plan& p) {
   dawid_skene::Model model;
   if (o.consensus == "dawid-skene") {
     model = dawid_skene::fit(r);
-    if (!model.note.empty()) p.notes.push_back("dawid_skene: " + model.note);
+    if (!model.note.empty()) p.notes.emplace_back("dawid_skene", model.note);
     else if (!model.converged) {
-      p.notes.push_back("dawid_skene: stopped after " + std::to_string(model.iterations) +
-                        " iterations without converging; the consensus is that of the last one");
+      p.notes.emplace_back("dawid_skene", "stopped after " + std::to_string(model.iterations) +
+                                              " iterations without converging; the consensus is that of the last one");
     }
     p.consensus = model.consensus;
   } else {
@@ -769,7 +772,7 @@ Status agreement_figures(const LabelCheckOptions& o, Plan& p) {
     x["ratings"] = per[k].ratings_given;
     x["compared"] = per[k].compared;
     x["agreed"] = per[k].agreed;
-    std::vector<std::string> ignored;
+    Notes ignored;
     x["agreement_with_consensus"] = statistic(per[k].agreement_with_consensus, "", ignored);
     pj[a.annotators.text(static_cast<int32_t>(k))] = x;
   }
@@ -1240,17 +1243,24 @@ Status write_conflicts(const std::string& path, const Plan& p, const Names& name
   return (*out)->commit();
 }
 
-struct Gate {
-  const char* flag;
-  const char* figure;
-  bool at_most;
-  double required;
-};
-
-std::string number_text(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
+// The gates: --check/--warn/--checks, then each gate flag as the check it stands for.
+Result<std::vector<checks::Check>> load_gates(const LabelCheckOptions& o) {
+  Result<std::vector<checks::Check>> gates = checks::load(o.gates);
+  if (!gates.ok()) return gates.status();
+  const std::pair<const CLI::Option*, std::string> flags[] = {
+      {o.max_invalid_rate_opt, "invalid_rate <= " + checks::number_text(o.max_invalid_rate)},
+      {o.max_conflict_rate_opt, "conflict_rate <= " + checks::number_text(o.max_conflict_rate)},
+      {o.min_agreement_opt, "percent_agreement >= " + checks::number_text(o.min_agreement)},
+      {o.min_alpha_opt, "krippendorff_alpha >= " + checks::number_text(o.min_alpha)},
+      {o.max_issue_rate_opt, "issue_rate <= " + checks::number_text(o.max_issue_rate)},
+  };
+  for (const auto& [opt, expression] : flags) {
+    if (!opt || opt->count() == 0) continue;
+    Result<checks::Check> c = checks::parse(expression);
+    if (!c.ok()) return c.status();
+    gates->push_back(std::move(*c));
+  }
+  return gates;
 }
 
 Status check_usage(const LabelCheckOptions& o) {
@@ -1307,6 +1317,8 @@ Status check_usage(const LabelCheckOptions& o) {
 Status run_label_check(const LabelCheckOptions& o) {
   auto start = std::chrono::steady_clock::now();
   DQPREP_RETURN_IF_ERROR(check_usage(o));
+  Result<std::vector<checks::Check>> gates = load_gates(o);
+  if (!gates.ok()) return gates.status();
   Result<Fields> fields = resolve_fields(o.common);
   if (!fields.ok()) return fields.status();
   Setup setup;
@@ -1339,14 +1351,10 @@ Status run_label_check(const LabelCheckOptions& o) {
   DQPREP_RETURN_IF_ERROR(path(o.annotator_field, setup.annotator));
   if (setup.probs) setup.num_classes = split_list(o.classes.empty() ? o.labels : o.classes).size();
 
-  Result<ReplayableInputs> inputs = replayable_inputs(o.common.inputs);
-  if (!inputs.ok()) return inputs.status();
-  Result<stream::Options> base = stream_options(o.common);
-  if (!base.ok()) return base.status();
-  base->inputs = inputs->paths;
-  base->names = inputs->names;
+  Result<std::unique_ptr<stream::Passes>> passes = open_passes(o.common, "label-check", o.rejects);
+  if (!passes.ok()) return passes.status();
 
-  // Pass 1: state only. Malformed lines are left to pass 2, which quarantines them.
+  // Pass 1: state only.
   Plan plan;
   Analysis& a = plan.a;
   a.setup = &setup;
@@ -1355,22 +1363,15 @@ Status run_label_check(const LabelCheckOptions& o) {
     for (const std::string& l : split_list(o.labels)) a.labels.intern(l, labels::Kind::string);
     a.declared = a.labels.size();
   }
-  stream::Options first = *base;
-  first.write_records = false;
-  first.rejects.clear();
-  first.quarantine.clear();
-  if (first.on_error != stream::ErrorPolicy::fail) first.on_error = stream::ErrorPolicy::skip;
-  first.consume_state = [&](std::string_view state) { return a.consume(state); };
-  Result<report::Summary> pass1 = stream::run(first, [&] { return std::make_unique<CollectProcessor>(setup); }, "label-check");
+  Result<report::Summary> pass1 = (*passes)->collect(
+      {[&] { return std::make_unique<CollectProcessor>(setup); }, [&](std::string_view state) { return a.consume(state); }});
   if (!pass1.ok()) return pass1.status();
   DQPREP_RETURN_IF_ERROR(build_plan(o, setup, plan));
 
   // Pass 2: write.
   Names names;
-  stream::Options second = *base;
-  second.rejects = o.rejects;
-  second.consume_state = [&](std::string_view state) { return names.consume(state); };
-  Result<report::Summary> pass2 = stream::run(second, [&] { return std::make_unique<WriteProcessor>(setup, plan); }, "label-check");
+  Result<report::Summary> pass2 = (*passes)->write([&] { return std::make_unique<WriteProcessor>(setup, plan); },
+                                                   [&](std::string_view state) { return names.consume(state); });
   if (!pass2.ok()) return pass2.status();
   report::Summary summary = std::move(*pass2);
 
@@ -1399,44 +1400,17 @@ Status run_label_check(const LabelCheckOptions& o) {
     f["issue_samples"] = samples;
   }
 
-  // Gates.
-  std::vector<Gate> gates;
-  auto add_gate = [&](CLI::Option* opt, const char* flag, const char* figure, bool at_most, double required) {
-    if (opt && opt->count() > 0) gates.push_back({flag, figure, at_most, required});
-  };
-  add_gate(o.max_invalid_rate_opt, "--max-invalid-rate", "invalid_rate", true, o.max_invalid_rate);
-  add_gate(o.max_conflict_rate_opt, "--max-conflict-rate", "conflict_rate", true, o.max_conflict_rate);
-  add_gate(o.min_agreement_opt, "--min-agreement", "percent_agreement", false, o.min_agreement);
-  add_gate(o.min_alpha_opt, "--min-alpha", "krippendorff_alpha", false, o.min_alpha);
-  add_gate(o.max_issue_rate_opt, "--max-issue-rate", "issue_rate", true, o.max_issue_rate);
-  std::string failures;
-  Json gj = Json::array();
-  for (const Gate& g : gates) {
-    const Json& actual = f.contains(g.figure) ? f[g.figure] : Json(nullptr);
-    bool passed = !actual.is_null() &&
-                  (g.at_most ? actual.get<double>() <= g.required : actual.get<double>() >= g.required);
-    Json x;
-    x["gate"] = g.flag;
-    x["figure"] = g.figure;
-    x["actual"] = actual;
-    x["required"] = std::string(g.at_most ? "<= " : ">= ") + number_text(g.required);
-    x["passed"] = passed;
-    gj.push_back(x);
-    if (!passed) {
-      failures += std::string("\n  ") + g.figure + " = " +
-                  (actual.is_null() ? std::string("null (undefined, see notes)") : number_text(actual.get<double>())) +
-                  ", required " + (g.at_most ? "<= " : ">= ") + number_text(g.required) + " (" + g.flag + ")";
-    }
+  Json notes = Json::object();
+  for (const auto& [name, why] : plan.notes) {
+    notes[name] = notes.contains(name) ? notes[name].get<std::string>() + "; " + why : why;
   }
-  Json notes = Json::array();
-  for (const std::string& n : plan.notes) notes.push_back(n);
   f["notes"] = notes;
-  if (!gates.empty()) f["gates"] = gj;
   summary.figures = f;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  Result<std::vector<checks::Outcome>> outcomes = evaluate_gates(*gates, summary);
+  if (!outcomes.ok()) return outcomes.status();
   DQPREP_RETURN_IF_ERROR(finish(o.common, summary));
-  if (!failures.empty()) return Status::check_failed("quality gates failed:" + failures);
-  return {};
+  return checks::gate(*outcomes);
 }
 
 }  // namespace
@@ -1517,6 +1491,7 @@ StageRunner setup_label_check(CLI::App& app) {
                          ->check(CLI::Range(-1.0, 1.0));
   o->max_issue_rate_opt = sub->add_option("--max-issue-rate", o->max_issue_rate, "Gate (off unless given): share of scored records flagged")
                               ->check(CLI::Range(0.0, 1.0));
+  add_gate_flags(*sub, o->gates);
   return [o] { return run_label_check(*o); };
 }
 

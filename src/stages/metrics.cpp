@@ -28,8 +28,7 @@ using stats::noise_bit;
 
 struct ReportFlags {
   std::string json, markdown, junit, stats;
-  std::vector<std::string> checks, warns;
-  std::string checks_file;
+  checks::GateFlags gates;
   uint64_t min_per_class = 0;
   bool quiet = false;
 };
@@ -494,25 +493,6 @@ Result<std::unique_ptr<Setup>> make_setup(const MetricsOptions& o) {
 
 // ---- report and gates ------------------------------------------------------------------------
 
-Result<std::vector<checks::Check>> load_checks(const ReportFlags& r) {
-  std::vector<checks::Check> list;
-  for (auto [exprs, level] : {std::pair{&r.checks, checks::Level::fail}, std::pair{&r.warns, checks::Level::warn}}) {
-    for (const std::string& e : *exprs) {
-      Result<checks::Check> c = checks::parse(e, level);
-      if (!c.ok()) return c.status();
-      list.push_back(std::move(*c));
-    }
-  }
-  if (!r.checks_file.empty()) {
-    Result<std::string> text = io::read_file(r.checks_file);
-    if (!text.ok()) return text.status();
-    Result<std::vector<checks::Check>> more = checks::parse_file(*text, r.checks_file);
-    if (!more.ok()) return more.status();
-    for (checks::Check& c : *more) list.push_back(std::move(c));
-  }
-  return list;
-}
-
 // Every check's first key must be a key of the report; known before reading any record.
 Status validate_metric_names(const std::vector<checks::Check>& list, const metrics::Config& config) {
   metrics::RunState empty;
@@ -567,15 +547,7 @@ Status report_and_gate(const metrics::RunState& run, const ReportFlags& flags, c
   if (!flags.junit.empty()) DQPREP_RETURN_IF_ERROR(write_text(flags.junit, checks::junit(outcomes, "dqprep metrics")));
   if (!flags.quiet) std::fputs(metrics::table(report).c_str(), stderr);
 
-  std::string failed;
-  size_t n_failed = 0;
-  for (const checks::Outcome& o : outcomes) {
-    if (o.passed || o.check.level != checks::Level::fail) continue;
-    failed += "\n  " + checks::describe(o);
-    ++n_failed;
-  }
-  if (n_failed) return Status::check_failed(std::to_string(n_failed) + (n_failed == 1 ? " check" : " checks") + " failed:" + failed);
-  return {};
+  return checks::gate(outcomes);
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -584,7 +556,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 Status run_merge(const MergeOptions& m) {
   auto start = std::chrono::steady_clock::now();
-  Result<std::vector<checks::Check>> list = load_checks(m.report);
+  Result<std::vector<checks::Check>> list = checks::load(m.report.gates);
   if (!list.ok()) return list.status();
   Result<metrics::RunState> run = metrics::read_partial(m.states[0]);
   if (!run.ok()) return run.status();
@@ -604,7 +576,7 @@ Status run_metrics(const MetricsOptions& o) {
     return Status::usage("-o FILE takes the state of --partial; the report goes to --json, --markdown, --junit");
   Result<std::unique_ptr<Setup>> setup = make_setup(o);
   if (!setup.ok()) return setup.status();
-  Result<std::vector<checks::Check>> list = load_checks(o.report);
+  Result<std::vector<checks::Check>> list = checks::load(o.report.gates);
   if (!list.ok()) return list.status();
   DQPREP_RETURN_IF_ERROR(validate_metric_names(*list, (*setup)->config));
 
@@ -627,14 +599,7 @@ void add_report_flags(CLI::App& app, ReportFlags& r) {
   app.add_option("--json", r.json, "The report as JSON (schema: docs/metrics.md)")->type_name("FILE");
   app.add_option("--markdown", r.markdown, "The report as Markdown, for pull-request comments")->type_name("FILE");
   app.add_option("--junit", r.junit, "The checks as JUnit XML (a testcase each) for CI dashboards")->type_name("FILE");
-  app.add_option("--check", r.checks, "Gate 'METRIC OP VALUE' (OP: < <= > >= == !=); a failure exits 1 (repeatable)")
-      ->allow_extra_args(false)
-      ->type_name("EXPR");
-  app.add_option("--warn", r.warns, "As --check, at the warn level: reported, never exits 1 (repeatable)")
-      ->allow_extra_args(false)
-      ->type_name("EXPR");
-  app.add_option("--checks", r.checks_file, "Checks file: one check a line, 'fail:' or 'warn:' before it")
-      ->type_name("FILE");
+  add_gate_flags(app, r.gates);
   app.add_option("--min-per-class", r.min_per_class, "Warn about classes with fewer records (0 = off)")
       ->capture_default_str();
 }

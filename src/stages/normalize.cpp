@@ -152,10 +152,7 @@ Status run_normalize(const NormalizeOptions& o) {
 
   Result<stream::Options> so = stream_options(o.common);
   if (!so.ok()) return so.status();
-  Result<report::Summary> summary = stream::run(
-      *so, [&] { return std::make_unique<NormalizeProcessor>(setup); }, "normalize");
-  if (!summary.ok()) return summary.status();
-  return finish(o.common, *summary);
+  return run_streaming(o.common, *so, [&] { return std::make_unique<NormalizeProcessor>(setup); }, "normalize");
 }
 
 }  // namespace

@@ -457,10 +457,10 @@ class WriteProcessor : public stream::RecordProcessor {
 
 // The dimension of the embeddings: that of the first candidate record that has one (malformed
 // lines are left to pass 1).
-Result<size_t> embedding_dim(const ReplayableInputs& inputs, const record::Path& probs, const record::Path& embedding) {
+Result<size_t> embedding_dim(const io::ReplayableInputs& inputs, const record::Path& probs, const record::Path& embedding) {
   record::Parser parser;
   std::vector<double> values;
-  for (const std::string& path : inputs.paths) {
+  for (const std::string& path : inputs.paths()) {
     Result<std::unique_ptr<io::LineReader>> reader = io::LineReader::open(path);
     if (!reader.ok()) return reader.status();
     std::string_view line;
@@ -575,33 +575,17 @@ Status run_select(const SelectOptions& o) {
   }
   if (o.diverse) setup.diverse_hasher = std::make_unique<minhash::MinHasher>(o.num_perm, o.common.seed);
 
-  Result<ReplayableInputs> inputs = replayable_inputs(o.common.inputs);
-  if (!inputs.ok()) return inputs.status();
-  Result<stream::Options> base = stream_options(o.common);
-  if (!base.ok()) return base.status();
-  base->inputs = inputs->paths;
-  base->names = inputs->names;
+  Result<std::unique_ptr<stream::Passes>> opened = open_passes(o.common, "select", o.rest);
+  if (!opened.ok()) return opened.status();
+  stream::Passes& passes = **opened;
   Result<std::unique_ptr<io::OutputFile>> output = io::OutputFile::open(o.common.output);
   if (!output.ok()) return output.status();
   if (setup.density_sim.embedding) {
-    Result<size_t> dim = embedding_dim(*inputs, setup.probs, *setup.density_sim.embedding);
+    Result<size_t> dim = embedding_dim(passes.inputs(), setup.probs, *setup.density_sim.embedding);
     if (!dim.ok()) return dim.status();
     setup.density_sim.dim = *dim;
   }
 
-  // Passes before the last only collect state; malformed lines are left to the last, which
-  // quarantines them (or, under --on-error fail, the first one stops the run).
-  stream::Options collect = *base;
-  collect.write_records = false;
-  collect.rejects.clear();
-  collect.quarantine.clear();
-  if (collect.on_error != stream::ErrorPolicy::fail) collect.on_error = stream::ErrorPolicy::skip;
-  int passes = 0;
-  auto run_pass = [&](const stream::Options& options, const stream::ProcessorFactory& factory) -> Result<report::Summary> {
-    Result<report::Summary> s = stream::run(options, factory, "select");
-    if (s.ok()) ++passes;
-    return s;
-  };
 
   // Pass 1.
   BoundedHeap heap(o.k);
@@ -618,8 +602,7 @@ Status run_select(const SelectOptions& o) {
   const size_t payload = o.density ? setup.density_sim.payload_bytes() : 0;
   std::vector<std::pair<std::pair<uint64_t, uint64_t>, size_t>> sample_heap;
   std::vector<std::string> slots;
-  stream::Options first = collect;
-  first.consume_state = [&](std::string_view state) -> Status {
+  auto consume_scores = [&](std::string_view state) -> Status {
     state_bytes::Reader in(state);
     while (!in.done()) {
       auto index = in.get<uint64_t>();
@@ -656,7 +639,7 @@ Status run_select(const SelectOptions& o) {
     }
     return {};
   };
-  Result<report::Summary> pass1 = run_pass(first, [&] { return std::make_unique<ScoreProcessor>(setup); });
+  Result<report::Summary> pass1 = passes.collect({[&] { return std::make_unique<ScoreProcessor>(setup); }, consume_scores});
   if (!pass1.ok()) return pass1.status();
 
   // Pass 2: density.
@@ -666,8 +649,7 @@ Status run_select(const SelectOptions& o) {
     setup.sample.reserve(setup.sample_count * payload);
     for (const auto& [id, slot] : sample_heap) setup.sample.insert(setup.sample.end(), slots[slot].begin(), slots[slot].end());
     slots.clear();
-    stream::Options second = collect;
-    second.consume_state = [&](std::string_view state) -> Status {
+    auto consume_density = [&](std::string_view state) -> Status {
       state_bytes::Reader in(state);
       while (!in.done()) {
         Ranked r;
@@ -679,7 +661,8 @@ Status run_select(const SelectOptions& o) {
       }
       return {};
     };
-    Result<report::Summary> pass2 = run_pass(second, [&] { return std::make_unique<DensityProcessor>(setup); });
+    Result<report::Summary> pass2 =
+        passes.collect({[&] { return std::make_unique<DensityProcessor>(setup); }, consume_density});
     if (!pass2.ok()) return pass2.status();
   }
 
@@ -695,8 +678,7 @@ Status run_select(const SelectOptions& o) {
       setup.window.clear();
       for (size_t i = lo; i < hi; ++i) setup.window.emplace(all[i].index, static_cast<uint32_t>(i - lo));
       signatures.assign((hi - lo) * o.num_perm, 0);
-      stream::Options third = collect;
-      third.consume_state = [&](std::string_view state) -> Status {
+      auto consume_signatures = [&](std::string_view state) -> Status {
         state_bytes::Reader in(state);
         while (!in.done()) {
           auto index = in.get<uint64_t>();
@@ -704,7 +686,8 @@ Status run_select(const SelectOptions& o) {
         }
         return {};
       };
-      Result<report::Summary> pass3 = run_pass(third, [&] { return std::make_unique<SignatureProcessor>(setup); });
+      Result<report::Summary> pass3 =
+          passes.collect({[&] { return std::make_unique<SignatureProcessor>(setup); }, consume_signatures});
       if (!pass3.ok()) return pass3.status();
       ++windows;
       for (size_t i = lo; i < hi && setup.selection.size() < o.k; ++i) {
@@ -728,9 +711,8 @@ Status run_select(const SelectOptions& o) {
 
   // Pass 4: write.
   std::vector<std::string> lines(setup.selection.size());
-  stream::Options last = *base;
-  last.write_records = false;
-  last.rejects = o.rest;
+  stream::Options last = passes.writing();
+  last.write_records = false;  // the selected records are written in rank order below
   last.consume_state = [&](std::string_view state) -> Status {
     state_bytes::Reader in(state);
     while (!in.done()) {
@@ -740,7 +722,7 @@ Status run_select(const SelectOptions& o) {
     }
     return {};
   };
-  Result<report::Summary> pass4 = run_pass(last, [&] { return std::make_unique<WriteProcessor>(setup); });
+  Result<report::Summary> pass4 = passes.run(last, [&] { return std::make_unique<WriteProcessor>(setup); });
   if (!pass4.ok()) return pass4.status();
   for (const std::string& line : lines) {
     DQPREP_RETURN_IF_ERROR((*output)->write(line));
@@ -767,7 +749,7 @@ Status run_select(const SelectOptions& o) {
     f["near_duplicates_skipped"] = skipped;
     f["diverse_windows"] = windows;
   }
-  f["passes"] = passes;
+  f["passes"] = passes.passes_run();
   return finish(o.common, summary);
 }
 

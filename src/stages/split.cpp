@@ -69,6 +69,7 @@ struct SplitOptions {
   std::string rejects;
   bool check_leakage = false;
   bool fail_on_leakage = false;
+  checks::GateFlags gates;
   std::string leakage_file;
   double near_threshold = 0.8;
   uint32_t ngram = 5;
@@ -83,6 +84,7 @@ struct SplitOptions {
 
 struct Setup {
   Fields fields;
+  std::vector<checks::Check> gates;  // --check/--warn/--checks, and --fail-on-leakage's two
   Mode mode = Mode::random;
   bool stratify = false;       // classes drive the plan: a label that is not a scalar is malformed
   bool group_stratify = false;  // --by group --stratify (or --by stratified --group-field)
@@ -250,8 +252,17 @@ Result<Setup> make_setup(const SplitOptions& o) {
   }
   s.shuffle = o.order == "shuffled" || (o.order == "auto" && s.mode == Mode::random && !s.hash_mode);
 
-  // Leakage.
-  s.leakage = o.check_leakage || o.fail_on_leakage || !o.leakage_file.empty();
+  // Gates and leakage.
+  Result<std::vector<checks::Check>> gates = checks::load(o.gates);
+  if (!gates.ok()) return gates.status();
+  s.gates = std::move(*gates);
+  if (o.fail_on_leakage) {
+    for (const char* check : {"leakage.exact_pairs == 0", "leakage.near_pairs == 0"}) s.gates.push_back(*checks::parse(check));
+  }
+  const bool gated_on_leakage = std::any_of(s.gates.begin(), s.gates.end(), [](const checks::Check& c) {
+    return (*checks::metric_path(c.metric))[0] == "leakage";
+  });
+  s.leakage = o.check_leakage || gated_on_leakage || !o.leakage_file.empty();
   if (s.leakage) {
     if (!(o.near_threshold > 0 && o.near_threshold <= 1))
       return Status::usage("--near-threshold must be in (0, 1]");
@@ -931,12 +942,8 @@ void report_table(const Setup& s, const Classes& classes, const Table& t, bool q
 
 // ---- leakage -------------------------------------------------------------------------------------
 
-struct LeakReport {
-  uint64_t exact_pairs = 0, near_pairs = 0;
-};
-
 // The leak pairs, named by the records' ids (FILE:LINE without one) and splits.
-Result<LeakReport> report_leakage(const SplitOptions& o, const Setup& s, const split_plan::Plan& plan,
+Status report_leakage(const SplitOptions& o, const Setup& s, const split_plan::Plan& plan,
                                   const leakage::ExactLeaks& exact, const std::vector<leakage::Pair>& candidates,
                                   const Involved& involved, const Router& router,
                                   report::Summary& summary) {
@@ -960,9 +967,7 @@ Result<LeakReport> report_leakage(const SplitOptions& o, const Setup& s, const s
   std::sort(near_records.begin(), near_records.end());
   near_records.erase(std::unique(near_records.begin(), near_records.end()), near_records.end());
 
-  LeakReport r;
-  r.exact_pairs = exact.pairs.size();
-  r.near_pairs = found.size() - exact.pairs.size();
+  const uint64_t exact_pairs = exact.pairs.size(), near_pairs = found.size() - exact.pairs.size();
 
   std::unique_ptr<io::OutputFile> file;
   if (!o.leakage_file.empty()) {
@@ -1004,11 +1009,11 @@ Result<LeakReport> report_leakage(const SplitOptions& o, const Setup& s, const s
   if (file) DQPREP_RETURN_IF_ERROR(file->commit());
 
   Json leak;
-  leak["exact_pairs"] = r.exact_pairs;
+  leak["exact_pairs"] = exact_pairs;
   leak["exact_groups"] = exact.groups;
   leak["exact_records"] = exact.records;
   leak["near_candidates"] = candidates.size();
-  leak["near_pairs"] = r.near_pairs;
+  leak["near_pairs"] = near_pairs;
   leak["near_records"] = near_records.size();
   leak["near_threshold"] = o.near_threshold;
   Json split_pairs = Json::object();
@@ -1023,15 +1028,15 @@ Result<LeakReport> report_leakage(const SplitOptions& o, const Setup& s, const s
     } else {
       spdlog::warn("split: leakage: {} exact-duplicate pair{} across splits ({} records), {} near-duplicate pair{} "
                    "(Jaccard >= {})",
-                   r.exact_pairs, r.exact_pairs == 1 ? "" : "s", exact.records, r.near_pairs,
-                   r.near_pairs == 1 ? "" : "s", o.near_threshold);
+                   exact_pairs, exact_pairs == 1 ? "" : "s", exact.records, near_pairs,
+                   near_pairs == 1 ? "" : "s", o.near_threshold);
       for (const std::string& l : shown) spdlog::warn("{}", l);
       if (found.size() > shown.size())
         spdlog::warn("  ... {} more pairs{}", found.size() - shown.size(),
                      o.leakage_file.empty() ? " (--leakage FILE lists them all)" : "");
     }
   }
-  return r;
+  return {};
 }
 
 // ---- runs ----------------------------------------------------------------------------------------
@@ -1074,7 +1079,10 @@ Status run_hash_mode(const SplitOptions& o, const Setup& s) {
   summary->out += routed;
   add_mode_figures(o, s, *summary);
   report_table(s, classes, table, o.common.quiet, *summary);
-  return finish(o.common, *summary);
+  Result<std::vector<checks::Outcome>> outcomes = evaluate_gates(s.gates, *summary);
+  if (!outcomes.ok()) return outcomes.status();
+  DQPREP_RETURN_IF_ERROR(finish(o.common, *summary));
+  return checks::gate(*outcomes);
 }
 
 Status run_split(const SplitOptions& o) {
@@ -1083,22 +1091,14 @@ Status run_split(const SplitOptions& o) {
   const Setup& s = *setup;
   if (s.hash_mode) return run_hash_mode(o, s);
 
-  Result<ReplayableInputs> inputs = replayable_inputs(o.common.inputs);
-  if (!inputs.ok()) return inputs.status();
-  Result<stream::Options> base = stream_options(o.common);
-  if (!base.ok()) return base.status();
-  base->inputs = inputs->paths;
-  base->names = inputs->names;
-  base->write_records = false;
+  Result<std::unique_ptr<stream::Passes>> passes = open_passes(o.common, "split", o.rejects);
+  if (!passes.ok()) return passes.status();
 
   // Pass 1: the keys.
   Collected c;
   if (s.leakage) c.index = std::make_unique<lsh::Index>(s.bands);
-  stream::Options pass1 = *base;
-  if (pass1.on_error == stream::ErrorPolicy::quarantine) pass1.on_error = stream::ErrorPolicy::skip;
-  pass1.quarantine.clear();
-  pass1.consume_state = [&](std::string_view st) { return consume_keys(s, c, st); };
-  Result<report::Summary> first = stream::run(pass1, [&] { return std::make_unique<KeyProcessor>(s); }, "split");
+  Result<report::Summary> first = (*passes)->collect(
+      {[&] { return std::make_unique<KeyProcessor>(s); }, [&](std::string_view st) { return consume_keys(s, c, st); }});
   if (!first.ok()) return first.status();
   while (c.route.size() < first->in) c.route.push_back(kMalformed);  // malformed lines at the end
 
@@ -1158,12 +1158,11 @@ Status run_split(const SplitOptions& o) {
   // Pass 2: the records to their splits.
   Result<Router> router = open_outputs(o, s, c.planned_bytes);
   if (!router.ok()) return router.status();
-  stream::Options pass2 = *base;
-  pass2.rejects = o.rejects;
-  pass2.progress = base->progress;
+  stream::Options pass2 = (*passes)->writing();
+  pass2.write_records = false;  // the router writes each record to its split
   pass2.consume_state = [&](std::string_view st) { return router->consume(st); };
   Result<report::Summary> second =
-      stream::run(pass2, [&] { return std::make_unique<RouteProcessor>(s, c, involved); }, "split");
+      (*passes)->run(pass2, [&] { return std::make_unique<RouteProcessor>(s, c, involved); });
   if (!second.ok()) return second.status();
   uint64_t routed = 0;
   for (uint64_t n : router->routed) routed += n;
@@ -1183,17 +1182,11 @@ Status run_split(const SplitOptions& o) {
                  c.missing_label == 1 ? "forms" : "form", c.missing_label == 1 ? "its" : "their");
   report_table(s, c.classes, table, o.common.quiet, summary);
 
-  LeakReport leaks;
-  if (s.leakage) {
-    Result<LeakReport> r = report_leakage(o, s, *plan, exact, candidates, involved, *router, summary);
-    if (!r.ok()) return r.status();
-    leaks = *r;
-  }
+  if (s.leakage) DQPREP_RETURN_IF_ERROR(report_leakage(o, s, *plan, exact, candidates, involved, *router, summary));
+  Result<std::vector<checks::Outcome>> outcomes = evaluate_gates(s.gates, summary);
+  if (!outcomes.ok()) return outcomes.status();
   DQPREP_RETURN_IF_ERROR(finish(o.common, summary));
-  if (o.fail_on_leakage && leaks.exact_pairs + leaks.near_pairs > 0)
-    return Status::check_failed("leakage across splits: " + std::to_string(leaks.exact_pairs) + " exact and " +
-                                std::to_string(leaks.near_pairs) + " near-duplicate pairs (--fail-on-leakage)");
-  return {};
+  return checks::gate(*outcomes);
 }
 
 }  // namespace
@@ -1242,7 +1235,9 @@ StageRunner setup_split(CLI::App& app) {
   sub->add_option("--rejects", o->rejects, "With --by time: records without a usable time, with _reject")
       ->type_name("FILE");
   sub->add_flag("--check-leakage", o->check_leakage, "Report exact and near duplicates across splits");
-  sub->add_flag("--fail-on-leakage", o->fail_on_leakage, "Exit 1 when there is leakage (implies --check-leakage)");
+  sub->add_flag("--fail-on-leakage", o->fail_on_leakage,
+                "Exit 1 when there is leakage: the checks 'leakage.exact_pairs == 0' and 'leakage.near_pairs == 0'");
+  add_gate_flags(*sub, o->gates);
   sub->add_option("--leakage", o->leakage_file, "Write every leak pair as JSONL (implies --check-leakage)")
       ->type_name("FILE");
   sub->add_option("--near-threshold", o->near_threshold, "Jaccard similarity from which a pair is a near duplicate")

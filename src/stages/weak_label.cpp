@@ -651,7 +651,6 @@ Status run_weak_label(const WeakLabelOptions& o) {
   Tally tally(setup, ds);
   dawid_skene::Model model;
   report::Summary summary;
-  std::optional<ReplayableInputs> inputs;
   if (!ds) {
     stream::Options only = *base;
     only.rejects = o.unlabeled;
@@ -660,18 +659,11 @@ Status run_weak_label(const WeakLabelOptions& o) {
     if (!run.ok()) return run.status();
     summary = std::move(*run);
   } else {
-    Result<ReplayableInputs> replay = replayable_inputs(o.common.inputs);
-    if (!replay.ok()) return replay.status();
-    inputs = std::move(*replay);
-    base->inputs = inputs->paths;
-    base->names = inputs->names;
-    // Pass 1: votes. Malformed lines are left to pass 2, which applies --on-error to them.
-    stream::Options first = *base;
-    first.write_records = false;
-    first.quarantine.clear();
-    if (first.on_error != stream::ErrorPolicy::fail) first.on_error = stream::ErrorPolicy::skip;
-    first.consume_state = [&](std::string_view s) { return tally.consume(s); };
-    Result<report::Summary> pass1 = stream::run(first, [&] { return std::make_unique<CollectProcessor>(setup); }, "weak-label");
+    Result<std::unique_ptr<stream::Passes>> passes = open_passes(o.common, "weak-label", o.unlabeled);
+    if (!passes.ok()) return passes.status();
+    // Pass 1: votes.
+    Result<report::Summary> pass1 = (*passes)->collect(
+        {[&] { return std::make_unique<CollectProcessor>(setup); }, [&](std::string_view s) { return tally.consume(s); }});
     if (!pass1.ok()) return pass1.status();
 
     tally.ratings.num_annotators = setup.rules.rules.size();
@@ -705,9 +697,7 @@ Status run_weak_label(const WeakLabelOptions& o) {
     }
     setup.record_pattern = std::move(tally.patterns_of);
 
-    stream::Options second = *base;
-    second.rejects = o.unlabeled;
-    Result<report::Summary> pass2 = stream::run(second, [&] { return std::make_unique<WriteProcessor>(setup); }, "weak-label");
+    Result<report::Summary> pass2 = (*passes)->write([&] { return std::make_unique<WriteProcessor>(setup); });
     if (!pass2.ok()) return pass2.status();
     summary = std::move(*pass2);
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

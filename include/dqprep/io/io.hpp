@@ -99,16 +99,4 @@ Result<std::string> read_file(const std::string& path);
 // binary files such as `metrics --partial` states.
 Result<std::string> read_bytes(const std::string& path);
 
-// Copies standard input to a temporary file so that a two-pass stage can read it twice; the file
-// is removed when the returned object is destroyed.
-class SpilledInput {
- public:
-  static Result<std::unique_ptr<SpilledInput>> from_stdin();
-  ~SpilledInput();
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 }  // namespace dqprep::io

@@ -47,6 +47,15 @@ Result<Check> parse(std::string_view expression, Level level = Level::fail);
 // ignored. A usage error names the line: "NAME:LINE: ...".
 Result<std::vector<Check>> parse_file(std::string_view contents, std::string_view name);
 
+// The checks of the gate flags every gating stage takes: --check EXPR (fail level), --warn EXPR
+// (warn level), --checks FILE; in that order.
+struct GateFlags {
+  std::vector<std::string> checks;
+  std::vector<std::string> warns;
+  std::string checks_file;
+};
+Result<std::vector<Check>> load(const GateFlags& flags);
+
 struct Outcome {
   Check check;
   std::optional<double> actual;  // nullopt: the metric is null (undefined) for this data
@@ -63,6 +72,13 @@ Result<Outcome> evaluate(const Check& check, const report::Json& report,
 
 // Shortest text that reads back as the same double ("0.1", "257", "1e-05").
 std::string number_text(double value);
+
+// Every check evaluated in order; the first error (an unknown metric) stops.
+Result<std::vector<Outcome>> evaluate_all(const std::vector<Check>& checks, const report::Json& report,
+                                          const std::map<std::string, std::string, std::less<>>& aliases = {});
+
+// check_failed listing every failed fail-level check ("2 checks failed:\n  ..."), or ok.
+Status gate(const std::vector<Outcome>& outcomes);
 
 // "noise_ratio = 0.035, required <= 0.02", or "... is null (why), required ...".
 std::string describe(const Outcome& outcome);

@@ -444,39 +444,4 @@ Result<std::string> read_bytes(const std::string& path) {
   return bytes;
 }
 
-Result<std::unique_ptr<SpilledInput>> SpilledInput::from_stdin() {
-  std::string temp = (std::filesystem::temp_directory_path() / "dqprep-stdin.XXXXXX").string();
-  int fd = ::mkstemp(temp.data());
-  if (fd < 0) return Status::io("cannot create a temporary file for standard input: " + errno_text());
-  std::unique_ptr<SpilledInput> spilled(new SpilledInput());
-  spilled->path_ = temp;
-  std::vector<char> block(kReadBlock);
-  while (true) {
-    Result<size_t> n = read_fd(0, "<stdin>", block.data(), block.size());
-    if (!n.ok()) {
-      ::close(fd);
-      return n.status();
-    }
-    if (*n == 0) break;
-    const char* p = block.data();
-    size_t left = *n;
-    while (left > 0) {
-      ssize_t w = ::write(fd, p, left);
-      if (w < 0 && errno == EINTR) continue;
-      if (w < 0) {
-        ::close(fd);
-        return Status::io("cannot spill standard input to " + temp + ": " + errno_text());
-      }
-      p += w;
-      left -= static_cast<size_t>(w);
-    }
-  }
-  ::close(fd);
-  return spilled;
-}
-
-SpilledInput::~SpilledInput() {
-  if (!path_.empty()) ::unlink(path_.c_str());
-}
-
 }  // namespace dqprep::io

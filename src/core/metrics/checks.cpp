@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "dqprep/io/io.hpp"
+
 namespace dqprep::checks {
 
 namespace {
@@ -255,6 +257,48 @@ Result<Outcome> evaluate(const Check& check, const report::Json& report,
   o.actual = at->get<double>();
   o.passed = compare(*o.actual, check.op, check.value);
   return o;
+}
+
+Result<std::vector<Check>> load(const GateFlags& flags) {
+  std::vector<Check> list;
+  for (auto [exprs, level] : {std::pair{&flags.checks, Level::fail}, std::pair{&flags.warns, Level::warn}}) {
+    for (const std::string& e : *exprs) {
+      Result<Check> c = parse(e, level);
+      if (!c.ok()) return c.status();
+      list.push_back(std::move(*c));
+    }
+  }
+  if (!flags.checks_file.empty()) {
+    Result<std::string> text = io::read_file(flags.checks_file);
+    if (!text.ok()) return text.status();
+    Result<std::vector<Check>> more = parse_file(*text, flags.checks_file);
+    if (!more.ok()) return more.status();
+    for (Check& c : *more) list.push_back(std::move(c));
+  }
+  return list;
+}
+
+Result<std::vector<Outcome>> evaluate_all(const std::vector<Check>& checks, const report::Json& report,
+                                          const std::map<std::string, std::string, std::less<>>& aliases) {
+  std::vector<Outcome> outcomes;
+  for (const Check& c : checks) {
+    Result<Outcome> o = evaluate(c, report, aliases);
+    if (!o.ok()) return o.status();
+    outcomes.push_back(std::move(*o));
+  }
+  return outcomes;
+}
+
+Status gate(const std::vector<Outcome>& outcomes) {
+  std::string failed;
+  size_t n_failed = 0;
+  for (const Outcome& o : outcomes) {
+    if (o.passed || o.check.level != Level::fail) continue;
+    failed += "\n  " + describe(o);
+    ++n_failed;
+  }
+  if (n_failed == 0) return {};
+  return Status::check_failed(std::to_string(n_failed) + (n_failed == 1 ? " check" : " checks") + " failed:" + failed);
 }
 
 std::string number_text(double value) {

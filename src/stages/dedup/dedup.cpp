@@ -247,25 +247,16 @@ class SpillFile {
 };
 
 Status run_two_pass(const DedupOptions& o, const KeySetup& setup, std::chrono::steady_clock::time_point start) {
-  Result<stream::Options> base = stream_options(o.common);
-  if (!base.ok()) return base.status();
-  Result<ReplayableInputs> inputs = replayable_inputs(o.common.inputs);
-  if (!inputs.ok()) return inputs.status();
+  Result<std::unique_ptr<stream::Passes>> passes = open_passes(o.common, "dedup", o.removed);
+  if (!passes.ok()) return passes.status();
   const bool verify = setup.layout.sets;
 
   // Pass 1: entries. Malformed records are only noted here; the writing pass reports them.
-  stream::Options p1;
-  p1.inputs = inputs->paths;
-  p1.names = inputs->names;
-  p1.write_records = false;
-  p1.on_error = base->on_error == stream::ErrorPolicy::fail ? stream::ErrorPolicy::fail : stream::ErrorPolicy::skip;
-  p1.threads = base->threads;
-  p1.progress = base->progress;
   dedup::Collector collector(setup.mode, setup.layout.keys, verify);
   collector.begin_shard();
   SpillFile spill;
   if (verify) DQPREP_RETURN_IF_ERROR(spill.open());
-  p1.consume_state = [&](std::string_view state) -> Status {
+  auto consume_entries = [&](std::string_view state) -> Status {
     size_t pos = 0;
     signature_file::Entry entry;
     while (pos < state.size()) {
@@ -284,7 +275,8 @@ Status run_two_pass(const DedupOptions& o, const KeySetup& setup, std::chrono::s
     }
     return {};
   };
-  Result<report::Summary> first = stream::run(p1, [&] { return std::make_unique<EntryProcessor>(setup); }, "dedup");
+  Result<report::Summary> first =
+      (*passes)->collect({[&] { return std::make_unique<EntryProcessor>(setup); }, consume_entries});
   if (!first.ok()) return first.status();
 
   // Clusters and groups.
@@ -310,22 +302,18 @@ Status run_two_pass(const DedupOptions& o, const KeySetup& setup, std::chrono::s
 
   // Names of the kept members, when dup_cluster or dup_of will show them.
   if ((o.mark || !o.removed.empty()) && !groups.kept.empty()) {
-    stream::Options pn = p1;
+    stream::Options pn = (*passes)->collecting();
     pn.on_error = stream::ErrorPolicy::skip;
     pn.consume_state = [&](std::string_view state) { return dedup::take_names(state, decisions); };
     Result<report::Summary> names =
-        stream::run(pn, [&] { return std::make_unique<dedup::NameProcessor>(setup, decisions); }, "dedup");
+        (*passes)->run(pn, [&] { return std::make_unique<dedup::NameProcessor>(setup, decisions); });
     if (!names.ok()) return names.status();
   }
 
   // The writing pass.
-  stream::Options p2 = *base;
-  p2.inputs = inputs->paths;
-  p2.names = inputs->names;
-  p2.rejects = o.removed;
   const bool mark = o.mark, removed = !o.removed.empty();
-  Result<report::Summary> summary = stream::run(
-      p2, [&] { return std::make_unique<dedup::MarkProcessor>(decisions, mark, removed); }, "dedup");
+  Result<report::Summary> summary =
+      (*passes)->write([&] { return std::make_unique<dedup::MarkProcessor>(decisions, mark, removed); });
   if (!summary.ok()) return summary.status();
   report::Json& f = summary->figures;
   f = report::Json::object();

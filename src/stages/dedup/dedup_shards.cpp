@@ -295,14 +295,14 @@ Status run_apply(const ApplyOptions& o) {
   }
   Result<signature_file::ClusterFile> file = signature_file::read_cluster_file(o.clusters);
   if (!file.ok()) return file.status();
-  Result<ReplayableInputs> inputs = replayable_inputs(o.common.inputs);
-  if (!inputs.ok()) return inputs.status();
-  Result<signature_file::Footer> print = fingerprint(inputs->paths[0]);
+  Result<std::unique_ptr<stream::Passes>> passes = open_passes(o.common, "dedup apply", o.removed);
+  if (!passes.ok()) return passes.status();
+  const std::string& name = (*passes)->inputs().names()[0];
+  Result<signature_file::Footer> print = fingerprint((*passes)->inputs().paths()[0]);
   if (!print.ok()) {
     const Status& s = print.status();
-    return s.code() == StatusCode::bad_input ? Status::bad_input(inputs->names[0] + ": " + s.message()) : s;
+    return s.code() == StatusCode::bad_input ? Status::bad_input(name + ": " + s.message()) : s;
   }
-  const std::string& name = inputs->names[0];
   auto matches = [&](const signature_file::ShardPlan& p) {
     return p.footer.positions == print->positions && p.footer.fingerprint == print->fingerprint;
   };
@@ -344,14 +344,9 @@ Status run_apply(const ApplyOptions& o) {
   decisions.members = plan->members;
   decisions.malformed = plan->malformed;
   decisions.names = std::move(file->names);
-  Result<stream::Options> so = stream_options(o.common);
-  if (!so.ok()) return so.status();
-  so->inputs = inputs->paths;
-  so->names = inputs->names;
-  so->rejects = o.removed;
   const bool mark = o.mark, removed = !o.removed.empty();
-  Result<report::Summary> summary = stream::run(
-      *so, [&] { return std::make_unique<MarkProcessor>(decisions, mark, removed); }, "dedup apply");
+  Result<report::Summary> summary =
+      (*passes)->write([&] { return std::make_unique<MarkProcessor>(decisions, mark, removed); });
   if (!summary.ok()) return summary.status();
   report::Json& f = summary->figures;
   const uint64_t duplicates = f.contains("duplicates") ? f["duplicates"].get<uint64_t>() : 0;
