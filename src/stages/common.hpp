@@ -1,6 +1,6 @@
 #pragma once
-// What every subcommand shares: the common flags of CLI.md, the record fields they name, and the
-// end of a run (summary line, --stats file).
+// What every subcommand shares: the common flags (docs/usage.md), the record fields they name,
+// and the end of a run (summary line, --stats file).
 
 #include <CLI/CLI.hpp>
 
@@ -48,7 +48,7 @@ struct Fields {
   record::Path id;
 };
 
-// Adds the flags of CLI.md's "Common to every subcommand" to `app`. `with_output` is false for
+// Adds the flags of docs/usage.md's "Common flags" to `app`. `with_output` is false for
 // stages that write no record stream (metrics).
 void add_common_options(CLI::App& app, CommonOptions& options, bool with_output = true);
 

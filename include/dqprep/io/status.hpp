@@ -9,7 +9,7 @@
 
 namespace dqprep {
 
-// The values are the process exit codes of CLI.md.
+// The values are the process exit codes (docs/usage.md, "Exit codes").
 enum class StatusCode {
   ok = 0,
   check_failed = 1,  // a quality gate failed

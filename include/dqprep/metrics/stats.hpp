@@ -177,8 +177,8 @@ class KeySet {
 
 // ---- metrics partial state --------------------------------------------------------------------
 
-// Why a record is noisy (CLI.md, `metrics`); an exact repeat of an earlier text is the eighth
-// source, decided by PartialState from the text keys.
+// Why a record is noisy (docs/metrics.md, `noise_ratio`); an exact repeat of an earlier text is
+// the eighth source, decided by PartialState from the text keys.
 enum class NoiseSource : uint8_t {
   malformed,      // a bad line, counted under --on-error skip or quarantine
   rejected,       // carries a `_reject` mark from an earlier stage
