@@ -17,7 +17,7 @@
 // The footer makes a truncated file detectable; the fingerprint (fold_fingerprint over the line
 // hashes, XXH3-64 of each record's raw bytes) lets dedup apply find which shard it is given. The
 // two checksums detect damage: the header and footer are checked at open, before their fields are
-// used; the entries as they are read (a file of GBs is not read twice), so an entry is trusted
+// used; the entries as they are read (no extra read of a file of GBs), so an entry is trusted
 // only once Reader::next has returned false.
 //
 // Cluster file (dedup cluster: every signature file -> one file):
