@@ -92,7 +92,9 @@ class OutputFile {
   std::unique_ptr<Compressor> compressor_;
 };
 
-// Reads a whole small file (label maps, rule files, domains) into a string.
+// Reads a whole small text file (label maps, rule files, domains) into a string, line by line as
+// LineReader reads it: "\r\n" becomes "\n", a first-line BOM goes, a last line gets its "\n".
+// Never for binary files: those are read_bytes'.
 Result<std::string> read_file(const std::string& path);
 
 // Reads every byte of a file (or "-"), decompressed as LineReader does but otherwise unchanged:

@@ -3,7 +3,7 @@
 // the one-process run hands from its first pass to its clustering in the same encoding.
 //
 // Signature file (dedup sign: one shard -> one file). All integers little-endian.
-//   header   "DQPSIGN\n"  u32 version (1)  u32 flags (1 near, 2 names, 4 sets)  u32 keys per record
+//   header   "DQPSIGN\n"  u32 version (2)  u32 flags (1 near, 2 names, 4 sets)  u32 keys per record
 //            u32 n + n bytes: params (the options that shape the keys; shards must agree)
 //            u32 n + n bytes: shard (the input's name as given to sign)
 //   entries  one per input record, in input order (blank lines are not records):
@@ -12,18 +12,27 @@
 //                [sets]  u32 n + n x u32 (the shingle set, truncated to 32 bits, sorted, unique)
 //            'B' u64 line hash, u32 n + n bytes: why the record is malformed (it has no keys)
 //   footer   "DQPSEND\n"  u64 positions (entries)  u64 records ('R' entries)  u64 fingerprint
+//            u64 entries checksum: XXH3-64 of the entries' bytes
+//            u64 checksum: XXH3-64 of the header's bytes followed by the footer's 40 bytes before it
 // The footer makes a truncated file detectable; the fingerprint (fold_fingerprint over the line
-// hashes, XXH3-64 of each record's raw bytes) lets dedup apply find which shard it is given.
+// hashes, XXH3-64 of each record's raw bytes) lets dedup apply find which shard it is given. The
+// two checksums detect damage: the header and footer are checked at open, before their fields are
+// used; the entries as they are read (no extra read of a file of GBs), so an entry is trusted
+// only once Reader::next has returned false.
 //
 // Cluster file (dedup cluster: every signature file -> one file):
-//   "DQPCLUS\n" u32 version (1)  u32 n + params
+//   "DQPCLUS\n" u32 version (2)  u32 n + params
 //   u32 shards, each: u32 n + name, u64 positions, u64 records, u64 fingerprint,
 //                     u64 malformed, each: u64 position, u32 n + message,
 //                     u64 members, each: u64 position, u32 group, u32 kept (1) or duplicate (0)
 //   u64 groups, each: u32 n + the JSON name of the group's kept member
-//   "DQPCEND\n"
+//   "DQPCEND\n"  u64 checksum: XXH3-64 of every byte before it
 // Only records in a group of two or more have a member entry: ~16 bytes per duplicate-group
 // member, plus the kept members' names.
+//
+// A damaged file (truncated, a checksum that does not match, bytes that do not decode) is a
+// bad_input Status "FILE: damaged signature file (...)" or "FILE: damaged cluster file (...)";
+// a file of format version 1 (before the checksums) is refused with a request to re-create it.
 
 #include <cstdint>
 #include <memory>
@@ -35,10 +44,15 @@
 
 #include "dqprep/dedup/dup_groups.hpp"
 #include "dqprep/io/status.hpp"
+#include "dqprep/util/hash.hpp"
+
+namespace dqprep::io {
+class OutputFile;
+}
 
 namespace dqprep::signature_file {
 
-inline constexpr uint32_t kVersion = 1;
+inline constexpr uint32_t kVersion = 2;
 
 // What a record entry holds besides its line hash, length and label.
 struct Layout {
@@ -85,8 +99,27 @@ struct Footer {
   uint64_t fingerprint = 0;
 };
 
-std::string encode_header(const Header& header);
-std::string encode_footer(const Footer& footer);
+// Writes a signature file: the header at open, the entries as they come, the footer at commit.
+class Writer {
+ public:
+  static Result<std::unique_ptr<Writer>> open(const std::string& path, const Header& header);
+  ~Writer();
+
+  // Appends whole entries (as append_record and append_malformed make them) and counts them.
+  Status add(std::string_view entries);
+  // Writes the footer and puts the file in place (atomically).
+  Status commit();
+  const Footer& footer() const { return footer_; }
+
+ private:
+  Writer() = default;
+
+  std::unique_ptr<io::OutputFile> out_;
+  Layout layout_;
+  std::string header_;  // its bytes, for the checksum
+  Footer footer_;
+  hash::Xxh3Stream entries_;
+};
 
 // Reads a signature file: its header and footer at open, then its entries in order.
 class Reader {
@@ -100,7 +133,7 @@ class Reader {
   int fd() const { return fd_; }
 
   // The next entry (views valid until the next call), and the file offset of its shingle set
-  // (for read_set); false after the last.
+  // (for read_set); false after the last, once the entries' checksum has matched.
   Result<bool> next(Entry& entry, uint64_t& set_offset);
 
  private:
@@ -111,6 +144,8 @@ class Reader {
   int fd_ = -1;
   Header header_;
   Footer footer_;
+  uint64_t entries_checksum_ = 0;
+  hash::Xxh3Stream entries_;  // of the bytes read so far
   uint64_t end_ = 0;   // where the entries end (the footer starts)
   uint64_t file_pos_ = 0;  // file offset of buffer_[0]
   std::string buffer_;

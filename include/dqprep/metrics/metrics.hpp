@@ -20,7 +20,7 @@
 namespace dqprep::metrics {
 
 inline constexpr int kReportVersion = 1;
-inline constexpr int kPartialVersion = 1;
+inline constexpr int kPartialVersion = 2;
 inline constexpr std::string_view kPartialFormat = "dqprep-metrics-partial";
 
 // Names of the sketches and counters in the partial state.
@@ -93,11 +93,14 @@ std::string markdown(const report::Json& report);
 std::vector<std::string> warnings(const report::Json& report);
 
 // Partial-state files (docs/metrics.md, "Partial states"): one JSON header line, then the exact-
-// duplicate keys (16 bytes each) and the band keys (8 bytes each), little-endian.
+// duplicate keys (16 bytes each) and the band keys (8 bytes each), little-endian, then the XXH3-64
+// of all those bytes (8 bytes, little-endian). A damaged file is a bad_input Status
+// "FILE: damaged partial-state file (...)".
 Status write_partial(const std::string& path, const RunState& run);
 Result<RunState> read_partial(const std::string& path);
 
-// Adds `later` (the shard after those already in `into`); a usage error when its config differs.
+// Adds `later` (the shard after those already in `into`); a usage error when its config differs, a
+// bad_input one when the counts would overflow (a crafted state).
 Status merge(RunState& into, const RunState& later, std::string_view later_name);
 
 }  // namespace dqprep::metrics

@@ -25,6 +25,17 @@ inline Key128 xxh3_128(std::string_view bytes, uint64_t seed = 0) {
   return {h.low64, h.high64};
 }
 
+// XXH3-64 of bytes given in pieces: the value xxh3_64 gives for their concatenation (seed 0).
+class Xxh3Stream {
+ public:
+  Xxh3Stream() { XXH3_64bits_reset(&state_); }
+  void update(std::string_view bytes) { XXH3_64bits_update(&state_, bytes.data(), bytes.size()); }
+  uint64_t digest() const { return XXH3_64bits_digest(&state_); }
+
+ private:
+  XXH3_state_t state_;
+};
+
 // For unordered containers keyed by Key128: the bits are already uniformly mixed.
 struct Key128Hasher {
   size_t operator()(const Key128& k) const { return static_cast<size_t>(k.low); }

@@ -21,7 +21,7 @@ constexpr char kSignMagic[8] = {'D', 'Q', 'P', 'S', 'I', 'G', 'N', '\n'};
 constexpr char kSignEnd[8] = {'D', 'Q', 'P', 'S', 'E', 'N', 'D', '\n'};
 constexpr char kClusterMagic[8] = {'D', 'Q', 'P', 'C', 'L', 'U', 'S', '\n'};
 constexpr char kClusterEnd[8] = {'D', 'Q', 'P', 'C', 'E', 'N', 'D', '\n'};
-constexpr size_t kFooterSize = 32;
+constexpr size_t kFooterSize = 48;
 constexpr char kRecord = 'R';
 constexpr char kMalformed = 'B';
 constexpr uint32_t kFlagNear = 1, kFlagNames = 2, kFlagSets = 4;
@@ -78,6 +78,42 @@ Status pread_all(int fd, char* out, size_t size, uint64_t offset, const std::str
     offset += static_cast<uint64_t>(n);
   }
   return {};
+}
+
+std::string encode_header(const Header& header) {
+  std::string out(kSignMagic, sizeof kSignMagic);
+  put(out, kVersion);
+  uint32_t flags = (header.near ? kFlagNear : 0) | (header.layout.names ? kFlagNames : 0) |
+                   (header.layout.sets ? kFlagSets : 0);
+  put(out, flags);
+  put(out, header.layout.keys);
+  put_bytes(out, header.params);
+  put_bytes(out, header.shard);
+  return out;
+}
+
+// The checksum of a signature file's header and footer: of the header's bytes, then of the
+// footer's bytes before the checksum.
+uint64_t header_checksum(std::string_view header, std::string_view footer) {
+  hash::Xxh3Stream h;
+  h.update(header);
+  h.update(footer.substr(0, kFooterSize - sizeof(uint64_t)));
+  return h.digest();
+}
+
+Status damaged(const std::string& path, std::string_view kind, const std::string& why) {
+  return Status::bad_input(path + ": damaged " + std::string(kind) + " file (" + why + ")");
+}
+
+// The version check of both formats: version 1 had no checksums.
+Status check_version(const std::string& path, std::string_view kind, uint32_t version, std::string_view remake) {
+  if (version == kVersion) return {};
+  if (version == 1) {
+    return Status::bad_input(path + ": written by an older dqprep (format version 1); re-create it with `" +
+                             std::string(remake) + "`");
+  }
+  return damaged(path, kind, "format version " + std::to_string(version) + ", this dqprep reads version " +
+                                 std::to_string(kVersion) + "; or written by a newer dqprep");
 }
 
 }  // namespace
@@ -138,24 +174,45 @@ uint64_t fold_fingerprint(uint64_t fingerprint, uint64_t line_hash) {
   return hash::xxh3_64(std::string_view(reinterpret_cast<const char*>(both), sizeof both));
 }
 
-std::string encode_header(const Header& header) {
-  std::string out(kSignMagic, sizeof kSignMagic);
-  put(out, kVersion);
-  uint32_t flags = (header.near ? kFlagNear : 0) | (header.layout.names ? kFlagNames : 0) |
-                   (header.layout.sets ? kFlagSets : 0);
-  put(out, flags);
-  put(out, header.layout.keys);
-  put_bytes(out, header.params);
-  put_bytes(out, header.shard);
-  return out;
+Result<std::unique_ptr<Writer>> Writer::open(const std::string& path, const Header& header) {
+  std::unique_ptr<Writer> w(new Writer());
+  Result<std::unique_ptr<io::OutputFile>> out = io::OutputFile::open(path);
+  if (!out.ok()) return out.status();
+  w->out_ = std::move(*out);
+  w->layout_ = header.layout;
+  w->header_ = encode_header(header);
+  DQPREP_RETURN_IF_ERROR(w->out_->write(w->header_));
+  return w;
 }
 
-std::string encode_footer(const Footer& footer) {
-  std::string out(kSignEnd, sizeof kSignEnd);
-  put(out, footer.positions);
-  put(out, footer.records);
-  put(out, footer.fingerprint);
-  return out;
+Writer::~Writer() = default;
+
+Status Writer::add(std::string_view entries) {
+  Entry entry;
+  for (size_t pos = 0; pos < entries.size();) {
+    Result<size_t> size = decode(entries, pos, layout_, entry);
+    if (!size.ok()) return size.status();
+    if (*size == 0) return Status::io("dedup sign: a cut-short entry");
+    ++footer_.positions;
+    if (!entry.malformed) ++footer_.records;
+    footer_.fingerprint = fold_fingerprint(footer_.fingerprint, entry.line_hash);
+    pos += *size;
+  }
+  entries_.update(entries);
+  return out_->write(entries);
+}
+
+Status Writer::commit() {
+  std::string footer(kSignEnd, sizeof kSignEnd);
+  put(footer, footer_.positions);
+  put(footer, footer_.records);
+  put(footer, footer_.fingerprint);
+  put(footer, entries_.digest());
+  put(footer, uint64_t{0});  // room for the checksum, which covers the bytes before it
+  const uint64_t checksum = header_checksum(header_, footer);
+  std::memcpy(footer.data() + footer.size() - sizeof checksum, &checksum, sizeof checksum);
+  DQPREP_RETURN_IF_ERROR(out_->write(footer));
+  return out_->commit();
 }
 
 Result<std::unique_ptr<Reader>> Reader::open(const std::string& path) {
@@ -166,17 +223,16 @@ Result<std::unique_ptr<Reader>> Reader::open(const std::string& path) {
   struct stat st;
   if (::fstat(r->fd_, &st) != 0) return Status::io("cannot stat " + path + ": " + errno_text());
   const uint64_t size = static_cast<uint64_t>(st.st_size);
-  const Status not_ours = Status::usage(path + " is not a dqprep signature file (made by `dqprep dedup sign`)");
   // The header is short; its two strings are read in a second step once their sizes are known.
   std::string head(std::min<uint64_t>(size, 1 << 16), '\0');
   DQPREP_RETURN_IF_ERROR(pread_all(r->fd_, head.data(), head.size(), 0, path));
-  if (head.size() < 20 || std::memcmp(head.data(), kSignMagic, 8) != 0) return not_ours;
+  if (head.size() < 8 || std::memcmp(head.data(), kSignMagic, 8) != 0) {
+    return Status::usage(path + " is not a dqprep signature file (made by `dqprep dedup sign`)");
+  }
   Cursor c{head, 8};
   uint32_t version = c.get<uint32_t>();
-  if (version != kVersion) {
-    return Status::usage(path + " is a signature file of version " + std::to_string(version) +
-                         "; this dqprep reads version " + std::to_string(kVersion) + ": sign the shard again");
-  }
+  if (!c.ok) return damaged(path, "signature", "truncated in its header");
+  DQPREP_RETURN_IF_ERROR(check_version(path, "signature", version, "dqprep dedup sign"));
   uint32_t flags = c.get<uint32_t>();
   r->header_.near = flags & kFlagNear;
   r->header_.layout.names = flags & kFlagNames;
@@ -184,18 +240,20 @@ Result<std::unique_ptr<Reader>> Reader::open(const std::string& path) {
   r->header_.layout.keys = c.get<uint32_t>();
   r->header_.params = std::string(c.sized());
   r->header_.shard = std::string(c.sized());
-  if (!c.ok) return not_ours;
+  if (!c.ok) return damaged(path, "signature", "truncated in its header, or its header is damaged");
   const uint64_t begin = c.pos;
-  if (size < begin + kFooterSize) return Status::usage(path + " is truncated (no footer): sign the shard again");
+  if (size < begin + kFooterSize) return damaged(path, "signature", "truncated: no footer");
   std::string foot(kFooterSize, '\0');
   DQPREP_RETURN_IF_ERROR(pread_all(r->fd_, foot.data(), foot.size(), size - kFooterSize, path));
-  if (std::memcmp(foot.data(), kSignEnd, 8) != 0) {
-    return Status::usage(path + " is truncated (no footer): sign the shard again");
-  }
+  if (std::memcmp(foot.data(), kSignEnd, 8) != 0) return damaged(path, "signature", "truncated: no footer");
   Cursor f{foot, 8};
   r->footer_.positions = f.get<uint64_t>();
   r->footer_.records = f.get<uint64_t>();
   r->footer_.fingerprint = f.get<uint64_t>();
+  r->entries_checksum_ = f.get<uint64_t>();
+  if (f.get<uint64_t>() != header_checksum(std::string_view(head).substr(0, begin), foot)) {
+    return damaged(path, "signature", "the checksum of its header and footer does not match");
+  }
   r->end_ = size - kFooterSize;
   r->file_pos_ = begin;
   return r;
@@ -214,20 +272,28 @@ Status Reader::fill() {
   const size_t n = static_cast<size_t>(std::min<uint64_t>(want, end_ - have_until));
   const size_t old = buffer_.size();
   buffer_.resize(old + n);
-  return pread_all(fd_, buffer_.data() + old, n, have_until, path_);
+  DQPREP_RETURN_IF_ERROR(pread_all(fd_, buffer_.data() + old, n, have_until, path_));
+  entries_.update(std::string_view(buffer_).substr(old));
+  return {};
 }
 
 Result<bool> Reader::next(Entry& entry, uint64_t& set_offset) {
   while (true) {
     Result<size_t> size = decode(buffer_, pos_, header_.layout, entry);
-    if (!size.ok()) return Status::bad_input(path_ + ": " + size.status().message());
+    if (!size.ok()) {
+      return damaged(path_, "signature",
+                     size.status().message() + " at offset " + std::to_string(file_pos_ + pos_));
+    }
     if (*size > 0) {
       set_offset = file_pos_ + entry.set_at;
       pos_ += *size;
       return true;
     }
     if (file_pos_ + buffer_.size() >= end_) {
-      if (pos_ < buffer_.size()) return Status::bad_input(path_ + ": the last entry is cut short");
+      if (pos_ < buffer_.size()) return damaged(path_, "signature", "the last entry is cut short");
+      if (entries_.digest() != entries_checksum_) {
+        return damaged(path_, "signature", "the checksum of its entries does not match");
+      }
       return false;
     }
     DQPREP_RETURN_IF_ERROR(fill());
@@ -270,21 +336,28 @@ std::string encode_cluster_file(const ClusterFile& file) {
   put<uint64_t>(out, file.names.size());
   for (const std::string& name : file.names) put_bytes(out, name);
   out.append(kClusterEnd, sizeof kClusterEnd);
+  put(out, hash::xxh3_64(out));
   return out;
 }
 
 Result<ClusterFile> read_cluster_file(const std::string& path) {
-  Result<std::string> bytes = io::read_file(path);
+  Result<std::string> bytes = io::read_bytes(path);
   if (!bytes.ok()) return bytes.status();
-  const std::string& data = *bytes;
-  const Status not_ours = Status::usage(path + " is not a dqprep cluster file (made by `dqprep dedup cluster`)");
-  if (data.size() < 12 || std::memcmp(data.data(), kClusterMagic, 8) != 0) return not_ours;
+  std::string_view data = *bytes;
+  if (data.size() < 8 || std::memcmp(data.data(), kClusterMagic, 8) != 0) {
+    return Status::usage(path + " is not a dqprep cluster file (made by `dqprep dedup cluster`)");
+  }
   Cursor c{data, 8};
   uint32_t version = c.get<uint32_t>();
-  if (version != kVersion) {
-    return Status::usage(path + " is a cluster file of version " + std::to_string(version) + "; this dqprep reads version " +
-                         std::to_string(kVersion));
-  }
+  if (!c.ok) return damaged(path, "cluster", "truncated in its header");
+  DQPREP_RETURN_IF_ERROR(check_version(path, "cluster", version, "dqprep dedup cluster"));
+  uint64_t checksum = 0;
+  if (data.size() < c.pos + sizeof checksum) return damaged(path, "cluster", "truncated");
+  std::memcpy(&checksum, data.data() + data.size() - sizeof checksum, sizeof checksum);
+  data.remove_suffix(sizeof checksum);
+  if (checksum != hash::xxh3_64(data)) return damaged(path, "cluster", "its checksum does not match");
+  c.data = data;
+
   ClusterFile file;
   file.params = std::string(c.sized());
   uint32_t shards = c.get<uint32_t>();
@@ -314,12 +387,12 @@ Result<ClusterFile> read_cluster_file(const std::string& path) {
   uint64_t names = c.get<uint64_t>();
   for (uint64_t k = 0; k < names && c.ok; ++k) file.names.emplace_back(c.sized());
   std::string_view end = c.bytes(8);
-  if (!c.ok || std::memcmp(end.data(), kClusterEnd, 8) != 0) {
-    return Status::usage(path + " is truncated or damaged: run `dqprep dedup cluster` again");
+  if (!c.ok || std::memcmp(end.data(), kClusterEnd, 8) != 0 || c.pos != data.size()) {
+    return damaged(path, "cluster", "its content does not decode");
   }
   for (const ShardPlan& shard : file.shards) {
     for (const dup_groups::Member& m : shard.members) {
-      if (m.group >= file.names.size()) return Status::usage(path + " is damaged: a member of an unknown group");
+      if (m.group >= file.names.size()) return damaged(path, "cluster", "a member of an unknown group");
     }
   }
   return file;

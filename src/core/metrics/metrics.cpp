@@ -6,6 +6,7 @@
 
 #include "dqprep/metrics/checks.hpp"
 #include "dqprep/io/io.hpp"
+#include "dqprep/util/hash.hpp"
 
 namespace dqprep::metrics {
 
@@ -560,6 +561,13 @@ uint64_t get_le(const char* p) {
   return v;
 }
 
+// The counters of metrics that count records, checked as PartialState::validate checks its own.
+Status validate_counters(const stats::PartialState& s) {
+  if (counter(s, kParsed) > s.n || counter(s, kAnnotated) > s.n || counter(s, kAgreeing) > counter(s, kAnnotated))
+    return Status::bad_input("partial state: more parsed or annotated records than records");
+  return {};
+}
+
 }  // namespace
 
 Status write_partial(const std::string& path, const RunState& run) {
@@ -577,63 +585,83 @@ Status write_partial(const std::string& path, const RunState& run) {
   header["blocks"] = {{"keys", keys.size()}, {"bands", bands.size()}};
   header["config"] = Json::parse(run.config.to_json().dump());
   header["state"] = Json::parse(state.dump());
+  const std::string header_line = header.dump() + "\n";
+  hash::Xxh3Stream checksum;
+  std::string trailer;
+  for (std::string_view part : {std::string_view(header_line), std::string_view(keys), std::string_view(bands)})
+    checksum.update(part);
+  put_le(trailer, checksum.digest());
   Result<std::unique_ptr<io::OutputFile>> out = io::OutputFile::open(path);
   if (!out.ok()) return out.status();
-  DQPREP_RETURN_IF_ERROR((*out)->write(header.dump() + "\n"));
+  DQPREP_RETURN_IF_ERROR((*out)->write(header_line));
   DQPREP_RETURN_IF_ERROR((*out)->write(keys));
   DQPREP_RETURN_IF_ERROR((*out)->write(bands));
+  DQPREP_RETURN_IF_ERROR((*out)->write(trailer));
   return (*out)->commit();
 }
 
 Result<RunState> read_partial(const std::string& path) {
   Result<std::string> bytes = io::read_bytes(path);
   if (!bytes.ok()) return bytes.status();
-  auto bad = [&](const std::string& why) { return Status::bad_input(path + ": " + why); };
-  size_t nl = bytes->find('\n');
-  nlohmann::json header =
-      nlohmann::json::parse(std::string_view(*bytes).substr(0, nl == std::string::npos ? bytes->size() : nl), nullptr, false);
-  if (nl == std::string::npos && bytes->find(kPartialFormat) != std::string::npos)
-    return bad("a truncated partial state (its header line does not end)");
-  if (nl == std::string::npos || header.is_discarded() || !header.is_object() || !header.contains("format") ||
-      header["format"] != kPartialFormat)
-    return bad("not a metrics partial state (made by `dqprep metrics --partial -o FILE`)");
-  if (!header.contains("version") || header["version"] != kPartialVersion)
-    return bad("partial state of version " + (header.contains("version") ? header["version"].dump() : std::string("?")) +
-               "; this dqprep reads version " + std::to_string(kPartialVersion));
+  auto damaged = [&](const std::string& why) {
+    return Status::bad_input(path + ": damaged partial-state file (" + why + ")");
+  };
+  const std::string_view data = *bytes;
+  const size_t nl = data.find('\n');
+  const std::string_view first_line = data.substr(0, nl);
+  nlohmann::json header = nlohmann::json::parse(first_line, nullptr, false);
+  const bool ours = header.is_object() && header.contains("format") && header["format"] == kPartialFormat;
+  // The writer puts the format first: a header line that names it but does not parse is damaged.
+  if (!ours && first_line.substr(0, 64).find(kPartialFormat) == std::string_view::npos)
+    return Status::bad_input(path + ": not a metrics partial state (made by `dqprep metrics --partial -o FILE`)");
+  if (nl == std::string_view::npos) return damaged("truncated: its header line does not end");
+  if (!ours) return damaged("its header line is not valid JSON");
+  const nlohmann::json version = header.contains("version") ? header["version"] : nlohmann::json();
+  if (version == 1)
+    return Status::bad_input(path + ": written by an older dqprep (format version 1); re-create it with "
+                             "`dqprep metrics --partial`");
+  if (version != kPartialVersion)
+    return damaged("format version " + version.dump() + ", this dqprep reads version " +
+                   std::to_string(kPartialVersion) + "; or written by a newer dqprep");
+  if (data.size() < nl + 1 + 8) return damaged("truncated: no checksum");
+  const std::string_view content = data.substr(0, data.size() - 8);
+  if (get_le(data.data() + content.size()) != hash::xxh3_64(content)) return damaged("its checksum does not match");
+
   uint64_t key_bytes = 0, band_bytes = 0;
   try {
     key_bytes = header.at("blocks").at("keys").get<uint64_t>();
     band_bytes = header.at("blocks").at("bands").get<uint64_t>();
   } catch (const nlohmann::json::exception&) {
-    return bad("the header has no valid \"blocks\"");
+    return damaged("the header has no valid \"blocks\"");
   }
-  std::string_view rest = std::string_view(*bytes).substr(nl + 1);
+  std::string_view rest = content.substr(nl + 1);
   if (rest.size() != key_bytes + band_bytes)
-    return bad("the key blocks hold " + std::to_string(rest.size()) + " bytes, the header says " +
-               std::to_string(key_bytes + band_bytes) + " (a truncated file?)");
+    return damaged("the key blocks hold " + std::to_string(rest.size()) + " bytes, the header says " +
+                   std::to_string(key_bytes + band_bytes));
 
   RunState run;
   Result<Config> config = Config::from_json(header.contains("config") ? header["config"] : nlohmann::json());
-  if (!config.ok()) return bad(config.status().message());
+  if (!config.ok()) return damaged(config.status().message());
   run.config = std::move(*config);
   Result<stats::PartialState> state = stats::PartialState::from_json(header.contains("state") ? header["state"] : nlohmann::json());
-  if (!state.ok()) return bad(state.status().message());
+  if (!state.ok()) return damaged(state.status().message());
   run.state = std::move(*state);
   Result<stats::KeySet> keys = stats::KeySet::from_bytes(rest.substr(0, key_bytes));
-  if (!keys.ok()) return bad(keys.status().message());
+  if (!keys.ok()) return damaged(keys.status().message());
   if (header["state"]["keys"].value("count", uint64_t{0}) != keys->size())
-    return bad("the key block does not hold the number of keys of the header");
+    return damaged("the key block does not hold the number of keys of the header");
   run.state.keys = std::move(*keys);
   Status valid = run.state.validate();
-  if (!valid.ok()) return bad(valid.message());
+  if (valid.ok()) valid = validate_counters(run.state);
+  if (!valid.ok()) return damaged(valid.message());
 
   run.near = lsh::Index(run.config.near ? run.config.bands : 0);
   std::string_view band_block = rest.substr(key_bytes);
-  if (!run.config.near && !band_block.empty()) return bad("band keys without --near");
+  if (!run.config.near && !band_block.empty()) return damaged("band keys without --near");
   if (run.config.near) {
     const size_t row_bytes = static_cast<size_t>(run.config.bands) * 8;
     if (band_block.size() % row_bytes != 0 || band_block.size() / row_bytes != run.state.keyed)
-      return bad("the band block does not hold one row of keys a record with text");
+      return damaged("the band block does not hold one row of keys a record with text");
     std::vector<uint64_t> row(run.config.bands);
     for (size_t pos = 0; pos < band_block.size(); pos += row_bytes) {
       for (uint32_t b = 0; b < run.config.bands; ++b) row[b] = get_le(band_block.data() + pos + 8 * b);
@@ -652,6 +680,11 @@ Status merge(RunState& into, const RunState& later, std::string_view later_name)
     return Status::usage(std::string(later_name) + ": made with other options than the first partial state (" +
                          differs + " differ); merge only the partials of one configuration");
   }
+  // Every count of a valid state is at most its n, the counters aside: when these sums fit, all do.
+  bool overflows = later.state.n > UINT64_MAX - into.state.n;
+  for (const auto& [name, c] : later.state.counters) overflows = overflows || c > UINT64_MAX - counter(into.state, name);
+  if (overflows)
+    return Status::bad_input(std::string(later_name) + ": damaged partial-state file (its counts overflow the merge)");
   into.state.merge(later.state);
   for (uint32_t r = 0; r < later.near.size(); ++r) DQPREP_RETURN_IF_ERROR(into.near.add(later.near.keys(r)));
   return {};

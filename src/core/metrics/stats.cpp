@@ -595,6 +595,26 @@ Status PartialState::validate() const {
   if (keys.size() > keyed || clean_keyed > keyed || keys.flagged() > clean_keyed || keyed > n ||
       noisy_besides_duplicates > n)
     return Status::bad_input("partial state: inconsistent noise and key counts");
+  // A record has one label and one language, and is counted at most once under each other name:
+  // larger counts (a crafted state) would make shares above 1 and a negative class balance.
+  auto sum_at_most_n = [&](const Counts& counts) {
+    uint64_t sum = 0;
+    for (const auto& [name, c] : counts) {
+      if (c > n - sum) return false;
+      sum += c;
+    }
+    return true;
+  };
+  auto each_at_most_n = [&](const Counts& counts) {
+    return std::all_of(counts.begin(), counts.end(), [&](const auto& kv) { return kv.second <= n; });
+  };
+  if (!sum_at_most_n(classes) || !sum_at_most_n(languages) || !each_at_most_n(missing_fields) ||
+      !each_at_most_n(values))
+    return Status::bad_input("partial state: more records in the classes, languages or fields than records");
+  for (uint64_t c : noise_by_source)
+    if (c > n) return Status::bad_input("partial state: more noisy records than records");
+  for (const auto& [name, sketch] : sketches)
+    if (sketch.count() > n) return Status::bad_input("partial state: sketch '" + name + "' holds more values than records");
   return {};
 }
 

@@ -69,34 +69,19 @@ Status run_sign(const SignOptions& o) {
   if (!so.ok()) return so.status();
   so->write_records = false;
   so->output.clear();
-  Result<std::unique_ptr<io::OutputFile>> out = io::OutputFile::open(o.common.output);
-  if (!out.ok()) return out.status();
   signature_file::Header header;
   header.near = setup->mode == Mode::near;
   header.layout = setup->layout;
   header.params = setup->params;
   header.shard = o.common.inputs.empty() || o.common.inputs[0] == "-" ? "<stdin>" : o.common.inputs[0];
-  DQPREP_RETURN_IF_ERROR((*out)->write(signature_file::encode_header(header)));
-  signature_file::Footer footer;
-  so->consume_state = [&](std::string_view state) -> Status {
-    DQPREP_RETURN_IF_ERROR((*out)->write(state));
-    signature_file::Entry entry;
-    for (size_t pos = 0; pos < state.size();) {
-      Result<size_t> size = signature_file::decode(state, pos, setup->layout, entry);
-      if (!size.ok()) return size.status();
-      if (*size == 0) return Status::io("dedup sign: a cut-short entry");
-      ++footer.positions;
-      if (!entry.malformed) ++footer.records;
-      footer.fingerprint = signature_file::fold_fingerprint(footer.fingerprint, entry.line_hash);
-      pos += *size;
-    }
-    return {};
-  };
+  Result<std::unique_ptr<signature_file::Writer>> out = signature_file::Writer::open(o.common.output, header);
+  if (!out.ok()) return out.status();
+  so->consume_state = [&](std::string_view state) { return (*out)->add(state); };
   Result<report::Summary> summary =
       stream::run(*so, [&] { return std::make_unique<SignProcessor>(*setup); }, "dedup sign");
   if (!summary.ok()) return summary.status();
-  DQPREP_RETURN_IF_ERROR((*out)->write(signature_file::encode_footer(footer)));
   DQPREP_RETURN_IF_ERROR((*out)->commit());
+  const signature_file::Footer& footer = (*out)->footer();
   // Records go to the signature file, not to an output: "out" counts the records signed.
   summary->in = footer.positions;
   summary->out = footer.records;
@@ -164,7 +149,7 @@ Status run_cluster(const ClusterOptions& o) {
     const signature_file::Footer& f = readers[s]->footer();
     const Collector::Shard& got = collector.shards()[s];
     if (got.positions != f.positions || got.positions - got.malformed.size() != f.records) {
-      return Status::usage(readers[s]->path() + " is damaged: its entries do not match its footer");
+      return Status::bad_input(readers[s]->path() + ": damaged signature file (its entries do not match its footer)");
     }
   }
 

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 namespace dqprep::signature_file {
 namespace {
@@ -75,27 +76,30 @@ TEST_F(SignatureFile, ReaderReadsWhatWasWritten) {
   h.layout = {2, true, true};
   h.params = "mode=near ngram=5";
   h.shard = "shard-1.jsonl";
-  std::string bytes = encode_header(h);
-  const size_t header_size = bytes.size();
+  Result<std::unique_ptr<Writer>> w = Writer::open(file("s.sig"), h);
+  ASSERT_TRUE(w.ok()) << w.status().message();
   Footer f;
   std::vector<uint64_t> keys = {10, 20};
   // Large sets make entries straddle the reader's 1 MiB buffer.
   std::vector<uint32_t> set(300000);
   for (uint32_t i = 0; i < set.size(); ++i) set[i] = i * 3;
   for (uint32_t r = 0; r < 10; ++r) {
+    std::string entry;
     if (r == 4) {
-      append_malformed(bytes, r, "missing text field 'text'");
+      append_malformed(entry, r, "missing text field 'text'");
     } else {
       keys[0] = r;
-      append_record(bytes, h.layout, r, r * 100, 0, keys, "\"id" + std::to_string(r) + "\"",
+      append_record(entry, h.layout, r, r * 100, 0, keys, "\"id" + std::to_string(r) + "\"",
                     std::span<const uint32_t>(set).subspan(0, r * 30000));
       ++f.records;
     }
+    ASSERT_TRUE((*w)->add(entry).ok());
     ++f.positions;
     f.fingerprint = fold_fingerprint(f.fingerprint, r);
   }
-  bytes += encode_footer(f);
-  write(file("s.sig"), bytes);
+  ASSERT_TRUE((*w)->commit().ok());
+  EXPECT_EQ((*w)->footer().positions, f.positions);
+  EXPECT_EQ((*w)->footer().fingerprint, f.fingerprint);
 
   Result<std::unique_ptr<Reader>> r = Reader::open(file("s.sig"));
   ASSERT_TRUE(r.ok()) << r.status().message();
@@ -124,51 +128,117 @@ TEST_F(SignatureFile, ReaderReadsWhatWasWritten) {
     if (!got.empty()) EXPECT_EQ(got.back(), (i * 30000u - 1) * 3);
   }
   Result<bool> end = (*r)->next(e, set_offset);
-  ASSERT_TRUE(end.ok());
+  ASSERT_TRUE(end.ok()) << end.status().message();
   EXPECT_FALSE(*end);
-  EXPECT_GT(bytes.size(), header_size);
 }
 
-TEST_F(SignatureFile, ForeignTruncatedAndNewerFilesAreRefused) {
-  write(file("text.jsonl"), "{\"text\":\"not a signature file\"}\n");
-  Result<std::unique_ptr<Reader>> r = Reader::open(file("text.jsonl"));
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), StatusCode::usage);
-  EXPECT_NE(r.status().message().find("not a dqprep signature file"), std::string::npos);
-
+// A small signature file of every kind of entry, with names and sets.
+std::string small_signature_file(const std::string& path) {
   Header h;
-  h.layout = {2, false, false};
-  std::string bytes = encode_header(h);
-  append_record(bytes, h.layout, 1, 1, 0, std::vector<uint64_t>{1, 2}, "", {});
-  write(file("cut.sig"), bytes);  // no footer: the signing was interrupted
-  r = Reader::open(file("cut.sig"));
-  ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("truncated"), std::string::npos);
+  h.near = true;
+  h.layout = {2, true, true};
+  h.params = "mode=near ngram=5";
+  h.shard = "s.jsonl";
+  std::unique_ptr<Writer> w = std::move(*Writer::open(path, h));
+  std::string entries;
+  append_record(entries, h.layout, 0x0A0D, 12, 7, std::vector<uint64_t>{1, 2}, "\"a\"", std::vector<uint32_t>{3, 9});
+  append_malformed(entries, 5, "bad JSON");
+  append_record(entries, h.layout, 6, 0, 0, std::vector<uint64_t>{3, 4}, "\"s.jsonl:3\"", {});
+  EXPECT_TRUE(w->add(entries).ok());
+  EXPECT_TRUE(w->commit().ok());
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
-  std::string newer = encode_header(h) + encode_footer({});
-  newer[8] = 2;  // version 2
-  write(file("v2.sig"), newer);
-  r = Reader::open(file("v2.sig"));
-  ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("version 2"), std::string::npos);
+// Opens a signature file and reads every entry: the first error, or ok.
+Status read_all(const std::string& path) {
+  Result<std::unique_ptr<Reader>> r = Reader::open(path);
+  if (!r.ok()) return r.status();
+  Entry e;
+  uint64_t set_offset = 0;
+  while (true) {
+    Result<bool> more = (*r)->next(e, set_offset);
+    if (!more.ok()) return more.status();
+    if (!*more) return {};
+  }
+}
+
+TEST_F(SignatureFile, ForeignTruncatedOlderAndNewerFilesAreRefused) {
+  write(file("text.jsonl"), "{\"text\":\"not a signature file\"}\n");
+  Status s = read_all(file("text.jsonl"));
+  EXPECT_EQ(s.code(), StatusCode::usage);
+  EXPECT_NE(s.message().find("not a dqprep signature file"), std::string::npos);
+
+  const std::string bytes = small_signature_file(file("s.sig"));
+  ASSERT_TRUE(read_all(file("s.sig")).ok());
+  write(file("cut.sig"), bytes.substr(0, bytes.size() - 48));  // no footer: the signing was interrupted
+  s = read_all(file("cut.sig"));
+  EXPECT_EQ(s.code(), StatusCode::bad_input);
+  EXPECT_EQ(s.message(), file("cut.sig") + ": damaged signature file (truncated: no footer)");
+
+  std::string older = bytes;
+  older[8] = 1;
+  write(file("v1.sig"), older);
+  s = read_all(file("v1.sig"));
+  EXPECT_EQ(s.code(), StatusCode::bad_input);
+  EXPECT_EQ(s.message(), file("v1.sig") + ": written by an older dqprep (format version 1); re-create it with "
+                                          "`dqprep dedup sign`");
+  std::string newer = bytes;
+  newer[8] = 3;
+  write(file("v3.sig"), newer);
+  s = read_all(file("v3.sig"));
+  EXPECT_EQ(s.code(), StatusCode::bad_input);
+  EXPECT_NE(s.message().find("damaged signature file (format version 3, this dqprep reads version 2"),
+            std::string::npos);
 
   EXPECT_EQ(Reader::open(file("missing.sig")).status().code(), StatusCode::io);
 }
 
-TEST_F(SignatureFile, ClusterFileRoundTripAndDamage) {
+// Every byte of a signature file changed (three ways), and every truncation, is refused: as
+// damaged (bad input), or as not a signature file when the magic number is hit.
+TEST_F(SignatureFile, EveryChangedByteIsDetected) {
+  const std::string bytes = small_signature_file(file("s.sig"));
+  for (size_t at = 0; at < bytes.size(); ++at) {
+    for (unsigned char flip : {0x01, 0x80, 0xFF}) {
+      std::string changed = bytes;
+      changed[at] = static_cast<char>(changed[at] ^ flip);
+      write(file("x.sig"), changed);
+      Status s = read_all(file("x.sig"));
+      ASSERT_FALSE(s.ok()) << "byte " << at << " ^ " << int(flip) << " went unnoticed";
+      if (at < 8) {
+        EXPECT_EQ(s.code(), StatusCode::usage) << at;
+      } else {
+        EXPECT_EQ(s.code(), StatusCode::bad_input) << at << ": " << s.message();
+        EXPECT_EQ(s.message().rfind(file("x.sig") + ": damaged signature file (", 0), 0u) << s.message();
+      }
+    }
+  }
+  for (size_t size = 0; size < bytes.size(); ++size) {
+    write(file("x.sig"), bytes.substr(0, size));
+    EXPECT_FALSE(read_all(file("x.sig")).ok()) << "cut at " << size;
+  }
+}
+
+ClusterFile small_cluster_file() {
   ClusterFile c;
   c.params = "mode=near keep=first";
   ShardPlan a;
   a.name = "a.jsonl";
-  a.footer = {5, 4, 0xabcdef};
-  a.malformed = {{2, "bad JSON"}};
-  a.members = {{0, 0, 1}, {3, 0, 0}};
+  a.footer = {3000, 2999, 0xabcdef};
+  a.malformed = {{2, "bad JSON\r\n"}};
+  // Position 2573 is 0x0A0D: the bytes "\r\n", which a line reader would turn into "\n".
+  a.members = {{0, 0, 1}, {3, 0, 0}, {2573, 0, 0}};
   ShardPlan b;
   b.name = "b.jsonl";
   b.footer = {2, 2, 7};
   b.members = {{1, 0, 0}};
   c.shards = {a, b};
   c.names = {"\"doc-0\""};
+  return c;
+}
+
+TEST_F(SignatureFile, ClusterFileRoundTripAndDamage) {
+  ClusterFile c = small_cluster_file();
   write(file("c.bin"), encode_cluster_file(c));
   Result<ClusterFile> got = read_cluster_file(file("c.bin"));
   ASSERT_TRUE(got.ok()) << got.status().message();
@@ -176,19 +246,50 @@ TEST_F(SignatureFile, ClusterFileRoundTripAndDamage) {
   ASSERT_EQ(got->shards.size(), 2u);
   EXPECT_EQ(got->shards[0].name, "a.jsonl");
   EXPECT_EQ(got->shards[0].footer.fingerprint, 0xabcdefu);
-  EXPECT_EQ(got->shards[0].malformed, a.malformed);
-  EXPECT_EQ(got->shards[0].members, a.members);
-  EXPECT_EQ(got->shards[1].members, b.members);
+  EXPECT_EQ(got->shards[0].malformed, c.shards[0].malformed);
+  EXPECT_EQ(got->shards[0].members, c.shards[0].members);
+  EXPECT_EQ(got->shards[1].members, c.shards[1].members);
   EXPECT_EQ(got->names, c.names);
 
   std::string bytes = encode_cluster_file(c);
   write(file("cut.bin"), bytes.substr(0, bytes.size() - 3));
-  EXPECT_EQ(read_cluster_file(file("cut.bin")).status().code(), StatusCode::usage);
+  Result<ClusterFile> cut = read_cluster_file(file("cut.bin"));
+  EXPECT_EQ(cut.status().code(), StatusCode::bad_input);
+  EXPECT_EQ(cut.status().message(), file("cut.bin") + ": damaged cluster file (its checksum does not match)");
   c.names.clear();  // a member of group 0, but no group 0
   write(file("bad.bin"), encode_cluster_file(c));
-  EXPECT_NE(read_cluster_file(file("bad.bin")).status().message().find("damaged"), std::string::npos);
+  EXPECT_EQ(read_cluster_file(file("bad.bin")).status().message(),
+            file("bad.bin") + ": damaged cluster file (a member of an unknown group)");
   write(file("x.bin"), "DQPSIGN\n");
   EXPECT_NE(read_cluster_file(file("x.bin")).status().message().find("not a dqprep cluster file"), std::string::npos);
+  std::string older = bytes;
+  older[8] = 1;
+  write(file("v1.bin"), older);
+  EXPECT_EQ(read_cluster_file(file("v1.bin")).status().message(),
+            file("v1.bin") + ": written by an older dqprep (format version 1); re-create it with `dqprep dedup cluster`");
+}
+
+TEST_F(SignatureFile, EveryChangedByteOfAClusterFileIsDetected) {
+  const std::string bytes = encode_cluster_file(small_cluster_file());
+  for (size_t at = 0; at < bytes.size(); ++at) {
+    for (unsigned char flip : {0x01, 0x80, 0xFF}) {
+      std::string changed = bytes;
+      changed[at] = static_cast<char>(changed[at] ^ flip);
+      write(file("x.bin"), changed);
+      Result<ClusterFile> r = read_cluster_file(file("x.bin"));
+      ASSERT_FALSE(r.ok()) << "byte " << at << " ^ " << int(flip) << " went unnoticed";
+      if (at < 8) {
+        EXPECT_EQ(r.status().code(), StatusCode::usage) << at;
+      } else {
+        EXPECT_EQ(r.status().code(), StatusCode::bad_input) << at << ": " << r.status().message();
+        EXPECT_EQ(r.status().message().rfind(file("x.bin") + ": damaged cluster file (", 0), 0u) << r.status().message();
+      }
+    }
+  }
+  for (size_t size = 0; size < bytes.size(); ++size) {
+    write(file("x.bin"), bytes.substr(0, size));
+    EXPECT_FALSE(read_cluster_file(file("x.bin")).ok()) << "cut at " << size;
+  }
 }
 
 TEST(Fingerprint, DependsOnOrder) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "dqprep/util/hash.hpp"
 #include "dqprep/io/io.hpp"
@@ -240,6 +241,14 @@ TEST(MetricsPartial, FileRoundTripAndMergeEqualsOneRun) {
   }
 }
 
+// `bytes` with the checksum of a partial-state file recomputed: a crafted file, not a damaged one.
+std::string with_checksum(std::string bytes) {
+  bytes.resize(bytes.size() - 8);
+  uint64_t sum = hash::xxh3_64(bytes);
+  for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<char>((sum >> (8 * i)) & 0xFF));
+  return bytes;
+}
+
 TEST(MetricsPartial, DamagedOrForeignFilesAreBadInput) {
   TempDir dir;
   RunState run = shard(0, 20, true);
@@ -256,17 +265,86 @@ TEST(MetricsPartial, DamagedOrForeignFilesAreBadInput) {
     EXPECT_EQ(r.status().code(), StatusCode::bad_input) << path;
     return r.status().message();
   };
-  EXPECT_NE(message(write("cut", bytes->substr(0, bytes->size() - 5))).find("a truncated file?"), std::string::npos);
+  EXPECT_EQ(message(write("cut", bytes->substr(0, bytes->size() - 5))),
+            dir.file("cut") + ": damaged partial-state file (its checksum does not match)");
+  EXPECT_EQ(message(write("cut-header", bytes->substr(0, 100))),
+            dir.file("cut-header") + ": damaged partial-state file (truncated: its header line does not end)");
   EXPECT_NE(message(write("jsonl", "{\"text\": \"a record\"}\n")).find("not a metrics partial state"), std::string::npos);
-  EXPECT_EQ(bytes->rfind("{\"format\":\"dqprep-metrics-partial\",\"version\":1,", 0), 0u);  // says what it is first
-  std::string v2 = *bytes;
-  v2.replace(v2.find("\"version\":1"), 11, "\"version\":9");  // the header's, before the state's own
-  EXPECT_NE(message(write("v2", v2)).find("version 9"), std::string::npos);
-  // A key block with a key twice.
+  EXPECT_EQ(bytes->rfind("{\"format\":\"dqprep-metrics-partial\",\"version\":2,", 0), 0u);  // says what it is first
+  std::string v9 = *bytes;
+  v9.replace(v9.find("\"version\":2"), 11, "\"version\":9");  // the header's, before the state's own
+  EXPECT_NE(message(write("v9", v9)).find("damaged partial-state file (format version 9"), std::string::npos);
+  std::string v1 = *bytes;
+  v1.replace(v1.find("\"version\":2"), 11, "\"version\":1");
+  EXPECT_EQ(message(write("v1", v1)), dir.file("v1") + ": written by an older dqprep (format version 1); re-create "
+                                                      "it with `dqprep metrics --partial`");
+  // A key block with a key twice, under a valid checksum.
   size_t header_end = bytes->find('\n') + 1;
   std::string twice = *bytes;
   twice.replace(header_end + 16, 16, bytes->substr(header_end, 16));
-  EXPECT_NE(message(write("twice", twice)).find("a key appears twice"), std::string::npos);
+  EXPECT_NE(message(write("twice", with_checksum(twice))).find("a key appears twice"), std::string::npos);
+}
+
+// Every byte of a partial state changed (three ways), and every truncation, is refused as bad
+// input (as damaged, or as not a partial state when the format name is hit). Compressed, a change
+// is refused, by the checksum or the decompressor, or leaves the content as it was: a few bytes
+// of a zstd frame header (the window size) do not change what it decompresses to.
+TEST(MetricsPartial, EveryChangedByteIsDetected) {
+  TempDir dir;
+  const RunState run = shard(0, 12, true);
+  for (std::string name : {"s.state", "s.state.zst"}) {
+    ASSERT_TRUE(write_partial(dir.file(name), run).ok());
+    std::ifstream in(dir.file(name), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    const std::string path = dir.file("x");
+    for (size_t at = 0; at < bytes.size(); ++at) {
+      for (unsigned char flip : {0x01, 0x80, 0xFF}) {
+        std::string changed = bytes;
+        changed[at] = static_cast<char>(changed[at] ^ flip);
+        std::ofstream(path, std::ios::binary) << changed;
+        Result<RunState> r = read_partial(path);
+        if (r.ok() && name == "s.state.zst") {
+          EXPECT_TRUE(r->state == run.state && r->config == run.config && r->near.size() == run.near.size())
+              << name << ": byte " << at << " ^ " << int(flip) << " changed the state unnoticed";
+          continue;
+        }
+        ASSERT_FALSE(r.ok()) << name << ": byte " << at << " ^ " << int(flip) << " went unnoticed";
+        EXPECT_EQ(r.status().code(), StatusCode::bad_input) << r.status().message();
+        if (name == "s.state" && r.status().message().find("not a metrics partial state") == std::string::npos)
+          EXPECT_EQ(r.status().message().rfind(path + ": damaged partial-state file (", 0), 0u) << r.status().message();
+      }
+    }
+    for (size_t size = 0; size < bytes.size(); ++size) {
+      std::ofstream(path, std::ios::binary) << bytes.substr(0, size);
+      EXPECT_FALSE(read_partial(path).ok()) << name << ": cut at " << size;
+    }
+  }
+}
+
+// States crafted with a valid checksum but counts no run makes: a class of more records than the
+// state has gave shares above 1 and a hugely negative class_balance.
+TEST(MetricsPartial, CraftedCountsAreRefused) {
+  TempDir dir;
+  RunState run = labelled_run({{"a", 3}, {"b", 2}});
+  run.state.classes["a"] = UINT64_MAX - 1;  // with b's 2, the sum of the classes wraps around to 0
+  ASSERT_TRUE(write_partial(dir.file("huge.state"), run).ok());
+  Result<RunState> r = read_partial(dir.file("huge.state"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::bad_input);
+  EXPECT_EQ(r.status().message().rfind(dir.file("huge.state") + ": damaged partial-state file (", 0), 0u)
+      << r.status().message();
+
+  run = labelled_run({{"a", 3}});
+  run.state.counters[std::string(kAnnotated)] = 1000;
+  ASSERT_TRUE(write_partial(dir.file("annotated.state"), run).ok());
+  EXPECT_EQ(read_partial(dir.file("annotated.state")).status().code(), StatusCode::bad_input);
+
+  // Two states whose record counts add past 2^64.
+  RunState big = labelled_run({{"a", 1}}), bigger = labelled_run({{"a", 1}});
+  big.state.n = bigger.state.n = uint64_t{1} << 63;
+  Status s = merge(big, bigger, "bigger.state");
+  EXPECT_EQ(s.code(), StatusCode::bad_input);
+  EXPECT_EQ(s.message(), "bigger.state: damaged partial-state file (its counts overflow the merge)");
 }
 
 TEST(MetricsPartial, MergeRefusesOtherOptions) {
