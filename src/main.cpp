@@ -3,9 +3,17 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <map>
+#include <cstdlib>
+#include <new>
+
+#include "dqprep/io/io.hpp"
+#include "dqprep/io/temp_files.hpp"
 
 #include "stages/stages.hpp"
 
@@ -24,6 +32,16 @@ const StageSetup kStages[] = {
     dqprep::stages::setup_metrics,   dqprep::stages::setup_select,  dqprep::stages::setup_weak_label,
 };
 
+// With a standard descriptor closed (`>&-`, `<&-`), the next file opened would take its number and
+// records meant for stdout would land in a temporary or side file. /dev/null, opened the other way
+// round, takes the number instead, so using the closed stream fails loudly (EBADF).
+void reserve_standard_descriptors() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    if (::open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY) != fd) std::_Exit(4);
+  }
+}
+
 int exit_code(const Status& s) {
   if (s.ok() || s.code() == StatusCode::pipe_closed) return 0;
   return static_cast<int>(s.code());
@@ -34,6 +52,9 @@ int exit_code(const Status& s) {
 int main(int argc, char** argv) {
   // A closed downstream pipe must end the run quietly: see EPIPE from write(), not a signal.
   std::signal(SIGPIPE, SIG_IGN);
+  reserve_standard_descriptors();
+  dqprep::io::temp_files::remove_on_signals();
+  dqprep::io::OutputFile::remember_committed_outputs();
   auto logger = spdlog::stderr_logger_mt("dqprep");
   logger->set_pattern("%v");
   spdlog::set_default_logger(logger);
@@ -63,7 +84,14 @@ int main(int argc, char** argv) {
   }
 
   for (CLI::App* sub : app.get_subcommands()) {
-    Status status = runners.at(sub->get_name())();
+    Status status;
+    try {
+      status = runners.at(sub->get_name())();
+    } catch (const std::bad_alloc&) {
+      status = Status(StatusCode::io, "out of memory");
+    } catch (const std::exception& e) {
+      status = Status(StatusCode::io, std::string("internal error: ") + e.what());
+    }
     if (!status.ok() && status.code() != StatusCode::pipe_closed) {
       if (status.code() == StatusCode::bad_input) {
         std::fprintf(stderr, "%s\n", status.message().c_str());

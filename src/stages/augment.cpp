@@ -70,6 +70,7 @@ struct AugmentOptions {
   uint64_t mixup_pool = 1000;
   std::string exec;
   double exec_timeout = 30;
+  uint64_t exec_max_bytes = uint64_t{64} << 20;
   // Whether these were given on the command line.
   CLI::Option* ops_flag = nullptr;
   CLI::Option* num_aug_flag = nullptr;
@@ -145,6 +146,7 @@ struct Setup {
   bool soft_labels = false;
   std::string exec;
   double exec_timeout = 30;
+  uint64_t exec_max_bytes = uint64_t{64} << 20;
   bool balance = false;
   bool two_pass = false;
   const Collected* collected = nullptr;
@@ -637,6 +639,7 @@ class AugmentProcessor : public stream::RecordProcessor {
       if (!started.ok()) return exec_error(line, started.status().message());
       helper_ = std::move(*started);
       helper_->set_grace(setup_.exec_timeout);
+      helper_->set_max_answer_bytes(setup_.exec_max_bytes);
     }
     const size_t fields = targets_used_;
     uint64_t made = 0, variant = 0;
@@ -850,6 +853,7 @@ Status run_augment(AugmentOptions& o) {
   setup.soft_labels = o.mixup_labels == "soft";
   setup.exec = o.exec;
   setup.exec_timeout = o.exec_timeout;
+  setup.exec_max_bytes = o.exec_max_bytes;
   setup.balance = o.balance;
   setup.two_pass = o.balance || setup.mode == Mode::mixup;
 
@@ -1069,6 +1073,9 @@ StageRunner setup_augment(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--exec", o->exec, "A program (run by /bin/sh -c) that rewrites texts, JSON Lines in and out")
       ->type_name("CMD");
+  sub->add_option("--exec-max-bytes", o->exec_max_bytes, "Longest answer line taken from the helper; a longer one fails the run")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 34))
+      ->capture_default_str();
   sub->add_option("--exec-timeout", o->exec_timeout, "Seconds the helper may stall before the run fails")
       ->capture_default_str();
   return [o] { return run_augment(*o); };

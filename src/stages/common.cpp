@@ -5,7 +5,12 @@
 
 #include <thread>
 
+#include "dqprep/text/normalize_text.hpp"
+
 namespace dqprep::stages {
+
+// More threads than this is a typo, not a machine: each one holds a batch of up to 1 MiB.
+constexpr unsigned kMaxThreads = 1024;
 
 void add_common_options(CLI::App& app, CommonOptions& o, bool with_output) {
   app.add_option("inputs", o.inputs, "Input files (.jsonl, gzip or zstd by magic bytes) or - for stdin")
@@ -31,6 +36,10 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool with_output) {
       ->type_name("FILE");
   app.add_option("--stats", o.stats, "The stage summary as JSON")->type_name("FILE");
   app.add_option("-j,--threads", o.threads, "Worker threads (0 = all cores); output is the same for any N")
+      ->check(CLI::Range(0u, kMaxThreads))
+      ->capture_default_str();
+  app.add_option("--max-line-bytes", o.max_line_bytes, "A longer input line is bad input (exit 3)")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40))
       ->capture_default_str();
   app.add_option("--seed", o.seed, "Seed of every random choice")->capture_default_str();
   app.add_flag("-q,--quiet", o.quiet, "Only errors on stderr");
@@ -38,6 +47,13 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool with_output) {
   app.parse_complete_callback([&o] {
     spdlog::set_level(o.quiet ? spdlog::level::err : o.verbose ? spdlog::level::debug : spdlog::level::info);
   });
+}
+
+const CLI::Validator& utf8_text() {
+  static const CLI::Validator validator(
+      [](std::string& value) { return text::is_valid_utf8(value) ? std::string() : std::string("not valid UTF-8"); },
+      "UTF-8");
+  return validator;
 }
 
 void add_gate_flags(CLI::App& app, checks::GateFlags& flags) {
@@ -101,6 +117,7 @@ Result<stream::Options> stream_options(const CommonOptions& o) {
   so.quarantine = o.quarantine;
   so.on_error = *policy;
   so.threads = thread_count(o);
+  so.max_line_bytes = o.max_line_bytes;
   if (!o.quiet && ::isatty(2)) {
     so.progress = [](uint64_t records, uint64_t bytes) {
       std::fprintf(stderr, "\r%llu records, %.1f MB", static_cast<unsigned long long>(records), bytes / 1e6);

@@ -35,6 +35,7 @@ struct CommonOptions {
   std::string quarantine;
   std::string stats;
   unsigned threads = 0;  // 0: all cores
+  uint64_t max_line_bytes = io::kDefaultMaxLineBytes;
   uint64_t seed = 0;
   bool quiet = false;
   bool verbose = false;
@@ -51,6 +52,9 @@ struct Fields {
 // Adds the flags of docs/usage.md's "Common flags" to `app`. `with_output` is false for
 // stages that write no record stream (metrics).
 void add_common_options(CLI::App& app, CommonOptions& options, bool with_output = true);
+
+// A CLI11 check that a flag's value is valid UTF-8: labels and names end up in JSON reports.
+const CLI::Validator& utf8_text();
 
 // --check, --warn and --checks: the gates of every stage that has any (checks::load reads them).
 void add_gate_flags(CLI::App& app, checks::GateFlags& flags);

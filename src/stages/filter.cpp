@@ -685,6 +685,7 @@ StageRunner setup_filter(CLI::App& app) {
       ->type_name("PATH")
       ->allow_extra_args(false);
   o->labels_opt = sub->add_option("--labels", o->labels, "Allowed labels A,B,...: drop other labels and records without one")
+      ->check(utf8_text())
       ->type_name("LIST");
   sub->add_option("--keep-regex", o->keep_regex,
                   "Keep only texts that match RE (RE2 syntax; with several, any one); repeatable")

@@ -20,6 +20,7 @@
 #include "dqprep/io/json_text.hpp"
 #include "dqprep/labels/label_conflicts.hpp"
 #include "dqprep/labels/label_issues.hpp"
+#include "dqprep/labels/probabilities.hpp"
 #include "dqprep/labels/label_vocabulary.hpp"
 #include "dqprep/dedup/lsh.hpp"
 #include "dqprep/dedup/minhash.hpp"
@@ -61,6 +62,7 @@ struct LabelCheckOptions {
   std::string method = "confident-learning";
   bool explain = false;
   bool drop = false;
+  bool renormalize = false;
   size_t samples = 10;
   double max_conflict_rate = 0, min_agreement = 0, min_alpha = 0, max_issue_rate = 0, max_invalid_rate = 0;
   checks::GateFlags gates;
@@ -119,6 +121,7 @@ struct Setup {
   bool long_form = false;
   bool consensus = false;
   std::optional<record::Path> annotations, probs, item, annotator;
+  bool renormalize = false;  // --renormalize: probabilities divided by their sum
   size_t num_classes = 0;
   bool label_top_level = false;  // the label path is one key: set_top_level can add it
 };
@@ -342,15 +345,9 @@ class Collector {
       return Status::bad_input("field '" + name + "' holds " + std::to_string(probs_.size()) + " numbers; --classes names " +
                                std::to_string(setup_.num_classes) + " classes");
     }
-    for (double& p : probs_) {
-      // Float32 softmax outputs can miss [0, 1] by a rounding error.
-      if (!(p >= -1e-6 && p <= 1 + 1e-6)) {
-        std::string v;
-        json_text::append_number(v, p);
-        return Status::bad_input("field '" + name + "' holds " + v + ", not a probability in [0, 1]");
-      }
-      p = std::clamp(p, 0.0, 1.0);
-    }
+    Result<double> divisor = probabilities::divisor(probs_, setup_.renormalize);
+    if (!divisor.ok()) return divisor.status();
+    for (double& p : probs_) p = std::clamp(p / *divisor, 0.0, 1.0);
     state_bytes::put_array<double>(buf, probs_);
     return {};
   }
@@ -1294,8 +1291,8 @@ Status check_usage(const LabelCheckOptions& o) {
     }
   }
   if (o.probs_field.empty()) {
-    if (given(o.method_opt) || o.explain || o.drop || given(o.max_issue_rate_opt) || given(o.classes_opt)) {
-      return Status::usage("--method, --classes, --explain, --drop and --max-issue-rate need --probs-field PATH");
+    if (given(o.method_opt) || o.explain || o.drop || o.renormalize || given(o.max_issue_rate_opt) || given(o.classes_opt)) {
+      return Status::usage("--method, --classes, --explain, --drop, --renormalize and --max-issue-rate need --probs-field PATH");
     }
   } else if (o.classes.empty() && o.labels.empty()) {
     return Status::usage("--probs-field needs --classes A,B,... (the classes of the probabilities, in their order)");
@@ -1347,6 +1344,7 @@ Status run_label_check(const LabelCheckOptions& o) {
   };
   DQPREP_RETURN_IF_ERROR(path(o.annotations_field, setup.annotations));
   DQPREP_RETURN_IF_ERROR(path(o.probs_field, setup.probs));
+  setup.renormalize = o.renormalize;
   DQPREP_RETURN_IF_ERROR(path(o.item_field, setup.item));
   DQPREP_RETURN_IF_ERROR(path(o.annotator_field, setup.annotator));
   if (setup.probs) setup.num_classes = split_list(o.classes.empty() ? o.labels : o.classes).size();
@@ -1429,6 +1427,7 @@ StageRunner setup_label_check(CLI::App& app) {
   add_common_options(*sub, o->common);
   sub->add_option("--rejects", o->rejects, "Dropped records, each with _reject: {rule, ...}")->type_name("FILE");
   sub->add_option("--labels", o->labels, "Allowed labels, comma-separated (their order is the order of ordinal labels)")
+      ->check(utf8_text())
       ->type_name("A,B,...");
   sub->add_flag("--drop-invalid", o->drop_invalid, "Records whose label is missing, empty or outside --labels go to --rejects");
   sub->add_flag("--no-conflicts", o->no_conflicts, "Do not compare texts (records need no text field)");
@@ -1468,9 +1467,11 @@ StageRunner setup_label_check(CLI::App& app) {
                   "Write the consensus label to --label-field and label_confidence: none, majority, dawid-skene")
       ->check(CLI::IsMember({"none", "majority", "dawid-skene"}))
       ->capture_default_str();
+  sub->add_flag("--renormalize", o->renormalize, "Accept probabilities that do not sum to 1: divide by their sum");
   sub->add_option("--probs-field", o->probs_field, "Out-of-sample predicted probabilities, in --classes order")
       ->type_name("PATH");
   o->classes_opt = sub->add_option("--classes", o->classes, "The classes of --probs-field, in order (default: --labels)")
+                      ->check(utf8_text())
                        ->type_name("A,B,...");
   o->method_opt =
       sub->add_option("--method", o->method, "Likely label errors: confident-learning, self-confidence, normalized-margin")

@@ -10,6 +10,7 @@
 
 #include "dqprep/labels/agreement.hpp"
 #include "dqprep/metrics/checks.hpp"
+#include "dqprep/text/normalize_text.hpp"
 #include "dqprep/util/hash.hpp"
 #include "dqprep/quality/langid.hpp"
 #include "dqprep/dedup/lsh.hpp"
@@ -426,10 +427,11 @@ Result<std::unique_ptr<Setup>> make_setup(const MetricsOptions& o) {
     Result<std::string> text = io::read_file(o.domain);
     if (!text.ok()) return text.status();
     std::string_view rest = *text;
-    while (!rest.empty()) {
+    for (uint64_t line = 1; !rest.empty(); ++line) {
       size_t nl = rest.find('\n');
       std::string_view value = trim(rest.substr(0, nl));
       rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+      if (!text::is_valid_utf8(value)) return Status::usage(o.domain + ":" + std::to_string(line) + ": not valid UTF-8");
       if (!value.empty()) c.domain.emplace_back(value);
     }
     if (c.domain.empty()) return Status::usage("--domain " + o.domain + ": no values (one value a line)");
@@ -624,6 +626,7 @@ StageRunner setup_metrics(CLI::App& app) {
   sub->add_option("-o,--output", o->output, "With --partial: the state file (.gz/.zst compresses)")->type_name("FILE");
   sub->add_flag("--partial", o->partial, "Write this shard's mergeable state to -o (see 'metrics merge')");
   sub->add_option("--labels", o->labels, "The declared classes A,B,...: class figures, coverage, unknown labels")
+      ->check(utf8_text())
       ->delimiter(',')
       ->allow_extra_args(false)  // one value an occurrence: a following INPUT is not a label
       ->type_name("A,B,...");

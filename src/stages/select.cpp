@@ -28,6 +28,7 @@
 #include "dqprep/io/json_text.hpp"
 #include "dqprep/dedup/lsh.hpp"
 #include "dqprep/dedup/minhash.hpp"
+#include "dqprep/labels/probabilities.hpp"
 #include "dqprep/util/random.hpp"
 #include "dqprep/dedup/shingle.hpp"
 #include "dqprep/io/state_bytes.hpp"
@@ -125,22 +126,12 @@ Status uncertainty(std::vector<double>& p, Strategy strategy, bool renormalize, 
     if (!(p[0] >= 0 && p[0] <= 1)) return Status::bad_input("a single probability must be in [0, 1], not " + number_text(p[0]));
     p.push_back(1.0 - p[0]);
   }
-  double sum = 0;
-  for (size_t i = 0; i < p.size(); ++i) {
-    if (!std::isfinite(p[i])) return Status::bad_input("probability " + std::to_string(i) + " is not a finite number");
-    if (p[i] < 0) return Status::bad_input("probability " + std::to_string(i) + " is negative (" + number_text(p[i]) + ")");
-    sum += p[i];
-  }
-  if (!(sum > 0)) return Status::bad_input("the probabilities sum to 0");
-  if (!renormalize && std::abs(sum - 1.0) > 1e-3) {
-    return Status::bad_input("the probabilities sum to " + number_text(sum) +
-                             ", not 1 (within 0.001); --renormalize divides them by their sum");
-  }
   // Used as given unless --renormalize: a sum within the tolerance is taken as 1.
-  const double scale = renormalize ? sum : 1.0;
+  Result<double> scale = probabilities::divisor(p, renormalize);
+  if (!scale.ok()) return scale.status();
   double top = 0, second = 0, entropy = 0;
   for (double x : p) {
-    double q = x / scale;
+    double q = x / *scale;
     if (q > top) {
       second = top;
       top = q;

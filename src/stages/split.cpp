@@ -1100,7 +1100,7 @@ Status run_split(const SplitOptions& o) {
   Result<report::Summary> first = (*passes)->collect(
       {[&] { return std::make_unique<KeyProcessor>(s); }, [&](std::string_view st) { return consume_keys(s, c, st); }});
   if (!first.ok()) return first.status();
-  while (c.route.size() < first->in) c.route.push_back(kMalformed);  // malformed lines at the end
+  while (c.route.size() < first->lines_read) c.route.push_back(kMalformed);  // malformed lines at the end
 
   // The plan.
   Result<split_plan::Plan> plan = make_plan(s, c);
@@ -1206,7 +1206,8 @@ StageRunner setup_split(CLI::App& app) {
   o->ratios_option = sub->add_option("--ratios", o->ratios, "Share of each split, comma-separated, summing to 1")
                          ->type_name("R,R,...")
                          ->capture_default_str();
-  sub->add_option("--names", o->names, "Names of the splits, one per ratio (default: see below)")->type_name("A,B,...");
+  sub->add_option("--names", o->names, "Names of the splits, one per ratio (default: see below)")
+      ->check(utf8_text())->type_name("A,B,...");
   sub->add_option("--out-dir", o->out_dir, "Write DIR/<name>.jsonl per split (DIR/fold-<k>.jsonl with --kfold)")
       ->type_name("DIR");
   sub->add_option("--compress", o->compress, "With --out-dir: none, gz or zst")

@@ -37,6 +37,10 @@ class Coprocess {
   // Writes `requests` (whole lines, each ending in '\n') and reads `count` answer lines into
   // `answers` (resized to count; terminators removed). Fails when neither a request byte is taken
   // nor an answer byte arrives for `timeout_seconds`, or the helper exits or closes its output first.
+  // The longest answer line taken; a helper that sends more without a newline (one that streams
+  // forever) fails the exchange.
+  void set_max_answer_bytes(size_t n) { max_answer_bytes_ = n; }
+
   Status exchange(std::string_view requests, size_t count, double timeout_seconds, std::vector<std::string>& answers,
                   const AnswerCheck& check = {});
 
@@ -57,6 +61,7 @@ class Coprocess {
   int to_child_ = -1;    // its standard input
   int from_child_ = -1;  // its standard output
   std::string pending_;  // bytes read past the last complete answer
+  size_t max_answer_bytes_ = size_t{64} << 20;
   double grace_seconds_ = 2.0;
 };
 

@@ -25,6 +25,10 @@ class ByteSource {
 
 enum class Compression { none, gzip, zstd };
 
+// The longest line a reader takes unless told otherwise: large, but finite, so that a compressed
+// bomb without a newline cannot take all memory.
+inline constexpr uint64_t kDefaultMaxLineBytes = uint64_t{1} << 30;
+
 // Lines of one input, without their terminator ("\n" or "\r\n"), the UTF-8 BOM of the first line
 // removed. Lines may be of any length: the buffer grows to hold the longest.
 class LineReader {
@@ -36,6 +40,9 @@ class LineReader {
   // Sets `line` to the next line and returns true, or returns false at the end of the input.
   // The view is valid until the next call and is followed by kPadding readable bytes.
   Result<bool> next(std::string_view& line);
+
+  // A line longer than this is a bad_input error ("line longer than N bytes").
+  void set_max_line_bytes(uint64_t n) { max_line_bytes_ = n; }
 
   // 1-based number of the line last returned.
   uint64_t line_number() const { return line_number_; }
@@ -60,15 +67,22 @@ class LineReader {
   bool eof_ = false;
   uint64_t line_number_ = 0;
   uint64_t bytes_read_ = 0;
+  uint64_t max_line_bytes_ = kDefaultMaxLineBytes;
 };
 
 // A destination for records: standard output, or a file written atomically (a temporary file in
-// the same directory, renamed over the target by commit(); removed when destroyed uncommitted).
-// A path ending in .gz or .zst is compressed. An existing path that is not a regular file
-// (/dev/null, /dev/stdout, a FIFO) is written in place.
+// the same directory, renamed over the target by commit(); removed when destroyed uncommitted, and
+// on SIGINT/SIGTERM/SIGHUP). Missing parent directories are created. A new file gets the mode
+// 0666 & ~umask; a replaced one keeps its mode. A path ending in .gz or .zst is compressed. An
+// existing path that is not a regular file (/dev/null, a FIFO) and a descriptor path (/dev/stdout,
+// /dev/fd/N, /proc/...) are written in place. A regular file that another open output is writing
+// is a usage error: two outputs of one run name the same file.
 class OutputFile {
  public:
   static Result<std::unique_ptr<OutputFile>> open(const std::string& path);  // "-" or "" = stdout
+  // From now on a file committed by this process stays claimed: a process that is one run (the
+  // dqprep binary) also refuses an output written after another one of the same file (--stats).
+  static void remember_committed_outputs();
   ~OutputFile();
 
   Status write(std::string_view bytes);
@@ -85,6 +99,7 @@ class OutputFile {
   std::string name_;
   std::string path_;       // the target ("" for stdout)
   std::string temp_path_;  // where bytes go until commit
+  std::string claim_;      // the target's canonical path, claimed for this run until destroyed uncommitted
   int fd_ = -1;
   bool owns_fd_ = false;  // a device or pipe opened by path, closed on destruction
   bool committed_ = false;

@@ -21,6 +21,9 @@ struct Summary {
   uint64_t rejected = 0;     // records dropped by a rule (to --rejects when given)
   uint64_t quarantined = 0;  // malformed lines (skipped, or written to --quarantine)
   uint64_t empty_lines = 0;
+  // Non-empty lines the driver read, malformed or not, whatever the stage did with them (a pass
+  // that only collects state keeps and rejects nothing); not part of the report.
+  uint64_t lines_read = 0;
   double seconds = 0;
   std::map<std::string, uint64_t> rules;  // rejections per rule
   Json figures = Json::object();          // the stage's own figures, flat keys

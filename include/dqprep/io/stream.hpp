@@ -70,6 +70,8 @@ struct Options {
   std::string quarantine;           // with ErrorPolicy::quarantine
   ErrorPolicy on_error = ErrorPolicy::fail;
   unsigned threads = 1;
+  // The longest input line (0: io::kDefaultMaxLineBytes); a longer one is bad input.
+  uint64_t max_line_bytes = 0;
   // Records per batch (0: the default, 8192). Fewer spread a slow stage (one that waits on an
   // external program) over the threads even for a small input.
   size_t batch_lines = 0;

@@ -194,6 +194,9 @@ Status Coprocess::exchange(std::string_view requests, size_t count, double timeo
       if (r > 0) {
         pending_.append(buffer, static_cast<size_t>(r));
         DQPREP_RETURN_IF_ERROR(take_lines());
+        if (pending_.size() > max_answer_bytes_) {
+          return fail("sent an answer longer than " + std::to_string(max_answer_bytes_) + " bytes (--exec-max-bytes); killed it");
+        }
         deadline = std::chrono::steady_clock::now() + timeout;  // progress restarts the clock
       }
     }

@@ -9,6 +9,10 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
+#include <set>
+
+#include "dqprep/io/temp_files.hpp"
 
 namespace dqprep::io {
 
@@ -226,9 +230,16 @@ Result<bool> LineReader::next(std::string_view& line) {
       consumed = length;
     } else {
       size_t already_scanned = end_ - begin_;
+      if (already_scanned > max_line_bytes_) {
+        return Status::bad_input("line longer than " + std::to_string(max_line_bytes_) +
+                                 " bytes (--max-line-bytes)");
+      }
       DQPREP_RETURN_IF_ERROR(fill());
       scanned = begin_ + already_scanned;
       continue;
+    }
+    if (length > max_line_bytes_) {
+      return Status::bad_input("line longer than " + std::to_string(max_line_bytes_) + " bytes (--max-line-bytes)");
     }
     ++line_number_;
     if (length > 0 && start[length - 1] == '\r') --length;
@@ -304,6 +315,32 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 }  // namespace
 
+namespace {
+
+// A descriptor path (/dev/stdout, /dev/fd/N, /proc/self/fd/N) names a file the caller opened: it is
+// written in place even when it leads to a regular file, which must not be replaced.
+bool is_descriptor_path(const std::string& path) {
+  return path.rfind("/dev/fd/", 0) == 0 || path == "/dev/stdout" || path == "/dev/stderr" ||
+         path.rfind("/proc/", 0) == 0;
+}
+
+mode_t process_umask() {
+  static const mode_t mask = [] {
+    mode_t m = ::umask(0);
+    ::umask(m);
+    return m;
+  }();
+  return mask;
+}
+
+// The regular files this process writes: a second output naming one of them is a usage error.
+// A claim ends when its output is destroyed, unless remember_committed_outputs() was called.
+std::mutex claimed_mutex;
+std::set<std::string> claimed;
+bool remember_committed = false;
+
+}  // namespace
+
 Result<std::unique_ptr<OutputFile>> OutputFile::open(const std::string& path) {
   std::unique_ptr<OutputFile> out(new OutputFile());
   out->buffer_.reserve(kWriteBlock + (kWriteBlock >> 2));
@@ -314,10 +351,9 @@ Result<std::unique_ptr<OutputFile>> OutputFile::open(const std::string& path) {
   }
   out->name_ = path;
   struct stat st;
-  bool special_path = path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0;
-  if (special_path || (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))) {
-    // A device, a pipe or a descriptor (/dev/null, /dev/stderr, a FIFO) is written in place: it is
-    // not ours to replace, even when it leads to a regular file.
+  const bool exists = ::stat(path.c_str(), &st) == 0;
+  if (is_descriptor_path(path) || (exists && !S_ISREG(st.st_mode))) {
+    // A device, a pipe or a descriptor (/dev/null, /dev/stderr, a FIFO) is written in place.
     int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) return Status::io("cannot open " + path + ": " + errno_text());
     out->fd_ = fd;
@@ -326,16 +362,29 @@ Result<std::unique_ptr<OutputFile>> OutputFile::open(const std::string& path) {
   }
   std::error_code ec;
   // Through a symbolic link, the file it points to is replaced, not the link.
-  std::filesystem::path target = std::filesystem::exists(path, ec) ? std::filesystem::canonical(path, ec)
-                                                                    : std::filesystem::path(path);
+  std::filesystem::path target = exists ? std::filesystem::canonical(path, ec) : std::filesystem::path(path);
   if (ec) target = path;
-  out->path_ = target.string();
   std::filesystem::path dir = target.parent_path();
   if (dir.empty()) dir = ".";
+  if (!std::filesystem::is_directory(dir, ec)) {
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Status::io("cannot create " + path + ": cannot create its directory " + dir.string() + ": " + ec.message());
+  }
+  {
+    // Made absolute first: weakly_canonical leaves a relative path whose first part is missing as it is.
+    std::string key = std::filesystem::weakly_canonical(std::filesystem::absolute(target), ec).string();
+    if (ec) key = target.string();
+    std::lock_guard<std::mutex> lock(claimed_mutex);
+    if (!claimed.insert(key).second) return Status::usage(path + " is named by two outputs of this run");
+    out->claim_ = key;
+  }
+  out->path_ = target.string();
   std::string temp = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
-  int fd = ::mkstemp(temp.data());
+  int fd = ::mkostemp(temp.data(), O_CLOEXEC);
   if (fd < 0) return Status::io("cannot create " + path + ": " + errno_text());
-  ::fchmod(fd, 0644);
+  temp_files::add(temp);
+  // A replaced file keeps its mode; a new one gets the mode open(2) would give it.
+  ::fchmod(fd, exists ? (st.st_mode & 07777) : (0666 & ~process_umask()));
   out->fd_ = fd;
   out->temp_path_ = temp;
   if (ends_with(path, ".gz")) out->compressor_ = std::make_unique<GzipCompressor>();
@@ -343,11 +392,21 @@ Result<std::unique_ptr<OutputFile>> OutputFile::open(const std::string& path) {
   return out;
 }
 
+void OutputFile::remember_committed_outputs() {
+  std::lock_guard<std::mutex> lock(claimed_mutex);
+  remember_committed = true;
+}
+
 OutputFile::~OutputFile() {
   if (owns_fd_ && fd_ >= 0) ::close(fd_);
   if (!temp_path_.empty()) {
     ::close(fd_);
     if (!committed_) ::unlink(temp_path_.c_str());
+    temp_files::forget(temp_path_);
+  }
+  if (!claim_.empty() && !(committed_ && remember_committed)) {
+    std::lock_guard<std::mutex> lock(claimed_mutex);
+    claimed.erase(claim_);
   }
 }
 
@@ -408,6 +467,7 @@ Status OutputFile::commit() {
     return Status::io("cannot create " + path_ + ": " + errno_text());
   }
   committed_ = true;
+  temp_files::forget(temp_path_);
   temp_path_.clear();
   return {};
 }

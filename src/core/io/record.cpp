@@ -1,5 +1,7 @@
 #include "dqprep/io/record.hpp"
 
+#include <algorithm>
+
 #include <simdjson.h>
 
 #include <charconv>
@@ -98,9 +100,45 @@ Status json_error(error_code e) {
 
 constexpr int kMaxDepth = 256;
 
+// RFC 8259's number grammar. Any magnitude is valid JSON (2^64, 1e309, 30 digits): such a record
+// is kept, and only a stage that needs the number's value says that it cannot hold it.
+bool is_json_number(std::string_view t) {
+  size_t i = 0;
+  auto digits = [&] {
+    size_t start = i;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < t.size() && t[i] == '-') ++i;
+  if (i < t.size() && t[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < t.size() && t[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == t.size();
+}
+
+// What validation found besides simdjson's own errors.
+struct Finding {
+  error_code error = simdjson::SUCCESS;
+  std::string duplicate_key;  // a key named twice in one object: reads and edits would disagree
+};
+
+// The keys of the objects being walked, one run per nesting level; reused across records.
+thread_local std::vector<std::string_view> open_keys;
+
 // Reads every value of the document once, so that malformed JSON anywhere in the line is found
 // even where no stage looks.
-error_code validate(od::value v, int depth) {
+error_code validate(od::value v, int depth, Finding& finding) {
   // Recursion is bounded here, not by simdjson's 1024 levels, so that a hostile line cannot exhaust
   // the stack of a worker thread (the fuzzer found it under ASan, whose frames are larger).
   if (depth > kMaxDepth) return simdjson::DEPTH_ERROR;
@@ -110,14 +148,22 @@ error_code validate(od::value v, int depth) {
     case od::json_type::object: {
       od::object obj;
       if (auto e = v.get_object().get(obj)) return e;
+      const size_t first_key = open_keys.size();
+      error_code result = simdjson::SUCCESS;
       for (auto field : obj) {
         std::string_view key;
-        if (auto e = field.unescaped_key().get(key)) return e;
+        if ((result = field.unescaped_key().get(key))) break;
+        if (finding.duplicate_key.empty() &&
+            std::find(open_keys.begin() + static_cast<std::ptrdiff_t>(first_key), open_keys.end(), key) != open_keys.end()) {
+          finding.duplicate_key = key;
+        }
+        open_keys.push_back(key);
         od::value child;
-        if (auto e = field.value().get(child)) return e;
-        if (auto e = validate(child, depth + 1)) return e;
+        if ((result = field.value().get(child))) break;
+        if ((result = validate(child, depth + 1, finding))) break;
       }
-      return simdjson::SUCCESS;
+      open_keys.resize(first_key);
+      return result;
     }
     case od::json_type::array: {
       od::array arr;
@@ -125,7 +171,7 @@ error_code validate(od::value v, int depth) {
       for (auto element : arr) {
         od::value child;
         if (auto e = element.get(child)) return e;
-        if (auto e = validate(child, depth + 1)) return e;
+        if (auto e = validate(child, depth + 1, finding)) return e;
       }
       return simdjson::SUCCESS;
     }
@@ -133,10 +179,8 @@ error_code validate(od::value v, int depth) {
       std::string_view s;
       return v.get_string().get(s);
     }
-    case od::json_type::number: {
-      od::number n;
-      return v.get_number().get(n);
-    }
+    case od::json_type::number:
+      return is_json_number(trim_right(v.raw_json_token())) ? simdjson::SUCCESS : simdjson::NUMBER_ERROR;
     case od::json_type::boolean: {
       bool b;
       return v.get_bool().get(b);
@@ -222,7 +266,12 @@ Status Parser::parse(std::string_view line) {
   }
   od::value root;
   if (auto ve = impl_->doc.get_value().get(root)) return json_error(ve);
-  if (auto ve = validate(root, 0)) return json_error(ve);
+  Finding finding;
+  open_keys.clear();
+  if (auto ve = validate(root, 0, finding)) return json_error(ve);
+  if (!finding.duplicate_key.empty()) {
+    return Status::bad_input("key '" + finding.duplicate_key + "' appears twice in one object (which one counts is ambiguous)");
+  }
   const char* trailing = nullptr;
   if (!impl_->doc.current_location().get(trailing)) {
     return Status::bad_input("bad JSON: more than one value on the line");
@@ -338,7 +387,14 @@ Status Parser::numbers(const Path& path, std::vector<double>& out, bool& found) 
   found = false;
   auto number = [&](od::value v) -> Status {
     double d;
-    if (v.get_double().get(d)) return Status::bad_input("field '" + path.text + "' holds a value that is not a number");
+    if (v.get_double().get(d)) {
+      std::string_view token = trim_right(v.raw_json_token());
+      if (is_json_number(token)) {
+        return Status::bad_input("field '" + path.text + "' holds " + std::string(token) +
+                                 ", a number beyond the range of a double");
+      }
+      return Status::bad_input("field '" + path.text + "' holds a value that is not a number");
+    }
     out.push_back(d);
     return {};
   };

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "dqprep/io/temp_files.hpp"
+
 namespace dqprep::io {
 
 namespace {
@@ -43,6 +45,7 @@ Result<std::unique_ptr<SpilledInput>> SpilledInput::copy(const std::string& path
     if (in != 0) ::close(in);
     return Status::io("cannot create a temporary file to hold " + name + ": " + errno_text());
   }
+  temp_files::add(temp);
   std::unique_ptr<SpilledInput> spilled(new SpilledInput());
   spilled->path_ = temp;
   std::vector<char> block(1 << 20);
@@ -65,7 +68,9 @@ Result<std::unique_ptr<SpilledInput>> SpilledInput::copy(const std::string& path
 }
 
 SpilledInput::~SpilledInput() {
-  if (!path_.empty()) ::unlink(path_.c_str());
+  if (path_.empty()) return;
+  ::unlink(path_.c_str());
+  temp_files::forget(path_);
 }
 
 Result<std::unique_ptr<ReplayableInputs>> ReplayableInputs::open(const std::vector<std::string>& inputs) {

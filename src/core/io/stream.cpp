@@ -148,7 +148,21 @@ class Driver {
     return true;
   }
 
+  // A failure to allocate ends the run as an error of the batch after the last one read.
   void read_all() {
+    try {
+      read_batches();
+    } catch (const std::bad_alloc&) {
+      auto failed = std::make_unique<Batch>();
+      failed->error = Status(StatusCode::io, "out of memory");
+      publish(std::move(failed));
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    reading_done_ = true;
+    changed_.notify_all();
+  }
+
+  void read_batches() {
     uint64_t index = 0;
     const size_t batch_lines = options_.batch_lines ? options_.batch_lines : kBatchLines;
     // Sized up front: growing by doubling would copy each batch's bytes about twice more.
@@ -173,6 +187,7 @@ class Driver {
         batch->error = reader.status();
         break;
       }
+      if (options_.max_line_bytes) (*reader)->set_max_line_bytes(options_.max_line_bytes);
       std::string_view line;
       uint64_t bytes_before = 0;
       while (true) {
@@ -204,9 +219,6 @@ class Driver {
       if (!batch->error.ok()) break;
     }
     flush();
-    std::lock_guard<std::mutex> lock(mutex_);
-    reading_done_ = true;
-    changed_.notify_all();
   }
 
   void work() {
@@ -220,7 +232,11 @@ class Driver {
         batch = std::move(todo_.front());
         todo_.pop_front();
       }
-      process(*processor, *batch);
+      try {
+        process(*processor, *batch);
+      } catch (const std::bad_alloc&) {
+        batch->error = Status(StatusCode::io, "out of memory");
+      }
       std::lock_guard<std::mutex> lock(mutex_);
       uint64_t seq = batch->seq;
       done_.emplace(seq, std::move(batch));
@@ -275,6 +291,7 @@ class Driver {
       summary.quarantined += batch->quarantined;
       summary.in += e.kept_ + e.rejected_ + batch->quarantined;
       summary.empty_lines += batch->empty_lines;
+      summary.lines_read += batch->lines.size();
       for (const auto& [rule, n] : e.rules_) summary.rules[rule] += n;
       for (const auto& [figure, n] : e.counters_) {
         uint64_t before = summary.figures.contains(figure) ? summary.figures[figure].get<uint64_t>() : 0;

@@ -1,4 +1,5 @@
 #include "dqprep/io/io.hpp"
+#include "dqprep/io/temp_files.hpp"
 
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -199,10 +200,113 @@ TEST(OutputFile, ThroughASymlinkTheTargetIsReplaced) {
 }
 
 TEST(OutputFile, UnwritableDirectoryIsIoError) {
-  Result<std::unique_ptr<OutputFile>> out = OutputFile::open("/nonexistent-dir/out.jsonl");
+  TempDir dir;
+  write_bytes(dir.file("plain"), "x");
+  const std::string path = dir.file("plain") + "/out.jsonl";
+  Result<std::unique_ptr<OutputFile>> out = OutputFile::open(path);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().code(), StatusCode::io);
-  EXPECT_EQ(out.status().message(), "cannot create /nonexistent-dir/out.jsonl: No such file or directory");
+  EXPECT_EQ(out.status().message(),
+            "cannot create " + path + ": cannot create its directory " + dir.file("plain") + ": Not a directory");
+}
+
+TEST(OutputFile, MissingParentDirectoriesAreCreated) {
+  TempDir dir;
+  const std::string target = dir.file("a/b/out.jsonl");
+  Result<std::unique_ptr<OutputFile>> out = OutputFile::open(target);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  ASSERT_TRUE((*out)->write("{}\n").ok());
+  ASSERT_TRUE((*out)->commit().ok());
+  EXPECT_EQ(*read_lines(target), std::vector<std::string>{"{}"});
+}
+
+TEST(OutputFile, NewFileGetsTheUmaskModeAndAReplacedFileKeepsItsMode) {
+  TempDir dir;
+  const mode_t old_mask = ::umask(027);
+  {
+    Result<std::unique_ptr<OutputFile>> out = OutputFile::open(dir.file("new.jsonl"));
+    ASSERT_TRUE((*out)->commit().ok());
+  }
+  ::umask(old_mask);
+  struct stat st {};
+  ASSERT_EQ(::stat(dir.file("new.jsonl").c_str(), &st), 0);
+  // The mask is read once per process: whatever it was then, a new file is never more open than 0666.
+  EXPECT_EQ(st.st_mode & 07111, 0u);
+  write_bytes(dir.file("private.jsonl"), "secret\n");
+  ASSERT_EQ(::chmod(dir.file("private.jsonl").c_str(), 0600), 0);
+  {
+    Result<std::unique_ptr<OutputFile>> out = OutputFile::open(dir.file("private.jsonl"));
+    ASSERT_TRUE((*out)->write("still secret\n").ok());
+    ASSERT_TRUE((*out)->commit().ok());
+  }
+  ASSERT_EQ(::stat(dir.file("private.jsonl").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+}
+
+TEST(OutputFile, RegularFileUnderDevIsReplacedAtomically) {
+  if (!fs::is_directory("/dev/shm")) GTEST_SKIP() << "no /dev/shm";
+  TempDir dir;
+  const std::string target = "/dev/shm/dqprep-io-test-" + std::to_string(::getpid());
+  write_bytes(target, "a much longer old content\n");
+  {
+    Result<std::unique_ptr<OutputFile>> out = OutputFile::open(target);
+    ASSERT_TRUE(out.ok());
+    ASSERT_TRUE((*out)->write("new\n").ok());
+    ASSERT_TRUE((*out)->commit().ok());
+  }
+  EXPECT_EQ(*read_lines(target), std::vector<std::string>{"new"});
+  fs::remove(target);
+}
+
+TEST(OutputFile, TwoOutputsOfOneFileAreAUsageError) {
+  TempDir dir;
+  Result<std::unique_ptr<OutputFile>> first = OutputFile::open(dir.file("same.jsonl"));
+  ASSERT_TRUE(first.ok());
+  Result<std::unique_ptr<OutputFile>> second = OutputFile::open(dir.path + "/./same.jsonl");
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::usage);
+  ASSERT_TRUE((*first)->commit().ok());
+  first->reset();
+  EXPECT_TRUE(OutputFile::open(dir.file("same.jsonl")).ok());  // one process, several runs
+  // A relative name and its ./ form, for a file that does not exist yet.
+  const fs::path cwd = fs::current_path();
+  fs::current_path(dir.path);
+  Result<std::unique_ptr<OutputFile>> relative = OutputFile::open("new.jsonl");
+  Result<std::unique_ptr<OutputFile>> dotted = OutputFile::open("./new.jsonl");
+  fs::current_path(cwd);
+  ASSERT_TRUE(relative.ok());
+  EXPECT_EQ(dotted.status().code(), StatusCode::usage);
+  // Devices may be named by any number of outputs.
+  Result<std::unique_ptr<OutputFile>> a = OutputFile::open("/dev/null"), b = OutputFile::open("/dev/null");
+  EXPECT_TRUE(a.ok() && b.ok());
+}
+
+TEST(OutputFile, TemporaryFileIsRemovedBySignalCleanup) {
+  TempDir dir;
+  Result<std::unique_ptr<OutputFile>> out = OutputFile::open(dir.file("sig.jsonl"));
+  ASSERT_TRUE(out.ok());
+  EXPECT_FALSE(fs::is_empty(dir.path));
+  temp_files::remove_all();
+  EXPECT_TRUE(fs::is_empty(dir.path));
+}
+
+TEST(LineReader, LineLongerThanTheLimitIsBadInput) {
+  TempDir dir;
+  write_bytes(dir.file("long.jsonl"), "{}\n" + std::string(5000, 'x') + "\n{}\n");
+  Result<std::unique_ptr<LineReader>> r = LineReader::open(dir.file("long.jsonl"));
+  ASSERT_TRUE(r.ok());
+  (*r)->set_max_line_bytes(4096);
+  std::string_view line;
+  ASSERT_TRUE(*(*r)->next(line));
+  Result<bool> second = (*r)->next(line);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::bad_input);
+  EXPECT_EQ(second.status().message(), "line longer than 4096 bytes (--max-line-bytes)");
+  // Without a final newline too.
+  write_bytes(dir.file("tail.jsonl"), std::string(5000, 'x'));
+  Result<std::unique_ptr<LineReader>> t = LineReader::open(dir.file("tail.jsonl"));
+  (*t)->set_max_line_bytes(4096);
+  EXPECT_EQ((*t)->next(line).status().code(), StatusCode::bad_input);
 }
 
 }  // namespace dqprep::io

@@ -1,0 +1,87 @@
+# SIGINT, SIGTERM and SIGHUP in the middle of a run: every stage that writes files exits by the
+# signal (130, 143, 129), leaves no temporary file (outputs, --out-dir parts, spilled inputs) and
+# leaves the previous output as it was. The input comes through a FIFO that is held open, so the
+# signal always arrives while the stage is reading.
+source "$(dirname "$0")/lib.sh"
+make_corpus corpus.jsonl 2000
+export TMPDIR=$WORK/tmp
+mkdir -p "$TMPDIR" out
+commands=(
+  "normalize -o out/result.jsonl"
+  "filter --min-words 2 --rejects out/rejects.jsonl -o out/result.jsonl"
+  "dedup --mode near --mark -o out/result.jsonl"
+  "label-check --labels a,B -o out/result.jsonl"
+  "split --by stratified --out-dir out/parts"
+  "augment --ops swap -o out/result.jsonl"
+  "metrics --json out/result.jsonl"
+  "weak-label --rules rules.json -o out/result.jsonl"
+)
+echo '[{"name": "kw", "label": "a", "keywords": ["alpha"]}]' > rules.json
+for sig in INT TERM HUP; do
+  case $sig in INT) want=130 ;; TERM) want=143 ;; HUP) want=129 ;; esac
+  for cmd in "${commands[@]}"; do
+    rm -rf out && mkdir -p out/parts
+    echo "previous" > out/result.jsonl
+    echo "previous" > out/parts/train.jsonl
+    rm -f fifo && mkfifo fifo
+    # shellcheck disable=SC2086
+    "$DQPREP" $cmd -q fifo 2> err.txt &
+    pid=$!
+    exec 3> fifo
+    head -1000 corpus.jsonl >&3
+    # Wait until the stage holds its temporary files (an output temp, or the spill of the FIFO).
+    for _ in $(seq 100); do
+      [[ -n "$(find out "$TMPDIR" -name '.*.tmp.*' -o -name 'dqprep-*-spill.*' | head -1)" ]] && break
+      sleep 0.05
+    done
+    kill -s "$sig" "$pid"
+    set +e; wait "$pid"; code=$?; set -e
+    exec 3>&-
+    expect_eq "$code" "$want" "[$cmd] exit code on SIG$sig"
+    leftovers=$(find out "$TMPDIR" -name '.*.tmp.*' -o -name 'dqprep-*-spill.*')
+    [[ -z "$leftovers" ]] || fail "[$cmd] SIG$sig left temporary files: $leftovers"
+    expect_eq "$(cat out/result.jsonl)" "previous" "[$cmd] SIG$sig: the previous output"
+    expect_eq "$(cat out/parts/train.jsonl)" "previous" "[$cmd] SIG$sig: the previous split"
+  done
+done
+
+# A new output gets 0666 & ~umask; a replaced one keeps its mode.
+(umask 077 && "$DQPREP" normalize -q corpus.jsonl -o private.jsonl)
+expect_eq "$(stat -c %a private.jsonl)" 600 "mode of a new file under umask 077"
+chmod 640 private.jsonl
+"$DQPREP" normalize -q corpus.jsonl -o private.jsonl
+expect_eq "$(stat -c %a private.jsonl)" 640 "mode of a replaced file"
+
+# Closed standard streams: no file takes their descriptor.
+set +e
+"$DQPREP" filter -q --min-words 2 corpus.jsonl --rejects side.jsonl >&- 2> err.txt; code=$?
+set -e
+expect_eq "$code" 4 "filter with stdout closed"
+[[ ! -s side.jsonl ]] || fail "records went into a side file with stdout closed"
+set +e
+"$DQPREP" label-check -q - -o got.jsonl <&- 2> err.txt; code=$?
+set -e
+expect_eq "$code" 4 "label-check with stdin closed"
+
+# Two outputs naming one file.
+set +e
+"$DQPREP" filter -q --min-words 2 corpus.jsonl -o same.jsonl --rejects ./same.jsonl 2> err.txt; code=$?
+set -e
+expect_eq "$code" 2 "-o and --rejects on one file"
+grep -q "is named by two outputs" err.txt || fail "message: $(cat err.txt)"
+
+# A regular file under /dev is replaced, not overwritten in place.
+if [[ -d /dev/shm && -w /dev/shm ]]; then
+  shm=/dev/shm/dqprep-test-$$
+  head -c 100000 /dev/zero | tr '\0' 'x' > "$shm"
+  head -3 corpus.jsonl | "$DQPREP" normalize -q -o "$shm"
+  expect_eq "$(wc -l < "$shm")" 3 "records in $shm"
+  rm -f "$shm"
+fi
+
+# -j beyond the limit is a usage error, not an abort.
+set +e
+"$DQPREP" normalize -q -j 100000 corpus.jsonl > /dev/null 2>&1; code=$?
+set -e
+expect_eq "$code" 2 "-j 100000"
+echo "reliability_signals: ok"
