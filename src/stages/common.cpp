@@ -58,22 +58,18 @@ Result<std::vector<checks::Outcome>> evaluate_gates(const std::vector<checks::Ch
 }
 
 Result<Fields> resolve_fields(const CommonOptions& o) {
-  Result<format::Format> fmt = format::preset(o.format);
-  if (!fmt.ok()) return fmt.status();
+  DQPREP_ASSIGN_OR_RETURN(format::Format fmt, format::preset(o.format));
   Fields fields;
-  fields.format = *fmt;
-  const std::vector<std::string>& text_paths = o.text_fields.empty() ? fmt->text_paths : o.text_fields;
+  fields.format = fmt;
+  const std::vector<std::string>& text_paths = o.text_fields.empty() ? fmt.text_paths : o.text_fields;
   for (const std::string& p : text_paths) {
-    Result<record::Path> path = record::parse_path(p);
-    if (!path.ok()) return path.status();
-    fields.text.push_back(*path);
+    DQPREP_ASSIGN_OR_RETURN(record::Path path, record::parse_path(p));
+    fields.text.push_back(path);
   }
-  Result<record::Path> label = record::parse_path(o.label_field);
-  if (!label.ok()) return label.status();
-  fields.label = *label;
-  Result<record::Path> id = record::parse_path(o.id_field);
-  if (!id.ok()) return id.status();
-  fields.id = *id;
+  DQPREP_ASSIGN_OR_RETURN(record::Path label, record::parse_path(o.label_field));
+  fields.label = label;
+  DQPREP_ASSIGN_OR_RETURN(record::Path id, record::parse_path(o.id_field));
+  fields.id = id;
   return fields;
 }
 
@@ -93,13 +89,12 @@ unsigned thread_count(const CommonOptions& o) {
 }
 
 Result<stream::Options> stream_options(const CommonOptions& o) {
-  Result<stream::ErrorPolicy> policy = error_policy(o);
-  if (!policy.ok()) return policy.status();
+  DQPREP_ASSIGN_OR_RETURN(stream::ErrorPolicy policy, error_policy(o));
   stream::Options so;
   so.inputs = o.inputs;
   so.output = o.output;
   so.quarantine = o.quarantine;
-  so.on_error = *policy;
+  so.on_error = policy;
   so.threads = thread_count(o);
   if (!o.quiet && ::isatty(2)) {
     so.progress = [](uint64_t records, uint64_t bytes) {
@@ -111,18 +106,16 @@ Result<stream::Options> stream_options(const CommonOptions& o) {
 
 Result<std::unique_ptr<stream::Passes>> open_passes(const CommonOptions& o, const std::string& stage,
                                                     const std::string& rejects) {
-  Result<stream::Options> writing = stream_options(o);
-  if (!writing.ok()) return writing.status();
-  writing->rejects = rejects;
-  return stream::Passes::open(std::move(*writing), stage);
+  DQPREP_ASSIGN_OR_RETURN(stream::Options writing, stream_options(o));
+  writing.rejects = rejects;
+  return stream::Passes::open(std::move(writing), stage);
 }
 
 Status run_streaming(const CommonOptions& o, const stream::Options& driver, const stream::ProcessorFactory& processor,
                      const std::string& stage, const std::function<Status(report::Summary&)>& add_figures) {
-  Result<report::Summary> summary = stream::run(driver, processor, stage);
-  if (!summary.ok()) return summary.status();
-  if (add_figures) DQPREP_RETURN_IF_ERROR(add_figures(*summary));
-  return finish(o, *summary);
+  DQPREP_ASSIGN_OR_RETURN(report::Summary summary, stream::run(driver, processor, stage));
+  if (add_figures) DQPREP_RETURN_IF_ERROR(add_figures(summary));
+  return finish(o, summary);
 }
 
 Status finish(const CommonOptions& o, const report::Summary& summary) {

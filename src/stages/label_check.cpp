@@ -919,12 +919,12 @@ Status build_plan(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
   if (setup.near) {
     size_t perms = setup.minhasher->num_perm();
     auto signature = [&](uint32_t x) { return std::span<const uint32_t>(a.signatures.data() + x * perms, perms); };
-    Result<std::vector<uint32_t>> clusters = lsh::cluster(*a.near_index, [&](uint32_t x, uint32_t y) -> Result<bool> {
-      return minhash::estimate_jaccard(signature(x), signature(y)) >= o.threshold;
-    });
-    if (!clusters.ok()) return clusters.status();
-    for (size_t x = 0; x < clusters->size(); ++x) {
-      a.keys[a.near_record[x]] = {a.near_record[(*clusters)[x]], 1};
+    DQPREP_ASSIGN_OR_RETURN(std::vector<uint32_t> clusters,
+                            lsh::cluster(*a.near_index, [&](uint32_t x, uint32_t y) -> Result<bool> {
+                              return minhash::estimate_jaccard(signature(x), signature(y)) >= o.threshold;
+                            }));
+    for (size_t x = 0; x < clusters.size(); ++x) {
+      a.keys[a.near_record[x]] = {a.near_record[clusters[x]], 1};
     }
     a.near_index.reset();
     std::vector<uint32_t>().swap(a.signatures);
@@ -1004,9 +1004,8 @@ Status build_plan(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
     label_issues::Method method = o.method == "self-confidence"     ? label_issues::Method::self_confidence
                                   : o.method == "normalized-margin" ? label_issues::Method::normalized_margin
                                                                     : label_issues::Method::confident_learning;
-    Result<label_issues::Findings> found = label_issues::find_label_issues(given, a.probs, setup.num_classes, method);
-    if (!found.ok()) return found.status();
-    p.findings = std::move(*found);
+    DQPREP_ASSIGN_OR_RETURN(label_issues::Findings found, label_issues::find_label_issues(given, a.probs, setup.num_classes, method));
+    p.findings = std::move(found);
     std::vector<uint64_t> flagged;
     for (size_t i = 0; i < n; ++i) {
       const label_issues::Issue& issue = p.findings.records[i];
@@ -1235,18 +1234,16 @@ Json group_json(const Plan& p, const Names& names, size_t g, const std::string& 
 }
 
 Status write_conflicts(const std::string& path, const Plan& p, const Names& names, const std::string& resolve) {
-  Result<std::unique_ptr<io::OutputFile>> out = io::OutputFile::open(path);
-  if (!out.ok()) return out.status();
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> out, io::OutputFile::open(path));
   for (size_t g = 0; g < p.conflicts.groups.size(); ++g) {
-    DQPREP_RETURN_IF_ERROR((*out)->write(group_json(p, names, g, resolve, SIZE_MAX).dump() + "\n"));
+    DQPREP_RETURN_IF_ERROR(out->write(group_json(p, names, g, resolve, SIZE_MAX).dump() + "\n"));
   }
-  return (*out)->commit();
+  return out->commit();
 }
 
 // The gates: --check/--warn/--checks, then each gate flag as the check it stands for.
 Result<std::vector<checks::Check>> load_gates(const LabelCheckOptions& o) {
-  Result<std::vector<checks::Check>> gates = checks::load(o.gates);
-  if (!gates.ok()) return gates.status();
+  DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Check> gates, checks::load(o.gates));
   const std::pair<const CLI::Option*, std::string> flags[] = {
       {o.max_invalid_rate_opt, "invalid_rate <= " + checks::number_text(o.max_invalid_rate)},
       {o.max_conflict_rate_opt, "conflict_rate <= " + checks::number_text(o.max_conflict_rate)},
@@ -1256,9 +1253,8 @@ Result<std::vector<checks::Check>> load_gates(const LabelCheckOptions& o) {
   };
   for (const auto& [opt, expression] : flags) {
     if (!opt || opt->count() == 0) continue;
-    Result<checks::Check> c = checks::parse(expression);
-    if (!c.ok()) return c.status();
-    gates->push_back(std::move(*c));
+    DQPREP_ASSIGN_OR_RETURN(checks::Check c, checks::parse(expression));
+    gates.push_back(std::move(c));
   }
   return gates;
 }
@@ -1317,22 +1313,19 @@ Status check_usage(const LabelCheckOptions& o) {
 Status run_label_check(const LabelCheckOptions& o) {
   auto start = std::chrono::steady_clock::now();
   DQPREP_RETURN_IF_ERROR(check_usage(o));
-  Result<std::vector<checks::Check>> gates = load_gates(o);
-  if (!gates.ok()) return gates.status();
-  Result<Fields> fields = resolve_fields(o.common);
-  if (!fields.ok()) return fields.status();
+  DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Check> gates, load_gates(o));
+  DQPREP_ASSIGN_OR_RETURN(Fields fields, resolve_fields(o.common));
   Setup setup;
-  setup.fields = *fields;
+  setup.fields = fields;
   setup.long_form = o.long_form;
   setup.conflicts = !o.no_conflicts && !o.long_form;
   setup.normalize_key = o.normalize_key;
   if (o.near) {
-    Result<uint32_t> rows = lsh::rows_per_band(o.num_perm, o.bands);
-    if (!rows.ok()) return rows.status();
+    DQPREP_ASSIGN_OR_RETURN(uint32_t rows, lsh::rows_per_band(o.num_perm, o.bands));
     setup.near = true;
     setup.ngram = o.ngram;
     setup.bands = o.bands;
-    setup.rows = *rows;
+    setup.rows = rows;
     setup.minhasher = std::make_unique<minhash::MinHasher>(o.num_perm, o.common.seed);
   }
   setup.consensus = o.consensus != "none";
@@ -1340,9 +1333,8 @@ Status run_label_check(const LabelCheckOptions& o) {
   setup.label_top_level = lp.steps.size() == 1 && lp.steps[0].kind == record::PathStep::Kind::key;
   auto path = [](const std::string& text, std::optional<record::Path>& out) -> Status {
     if (text.empty()) return {};
-    Result<record::Path> p = record::parse_path(text);
-    if (!p.ok()) return p.status();
-    out = *p;
+    DQPREP_ASSIGN_OR_RETURN(record::Path p, record::parse_path(text));
+    out = p;
     return {};
   };
   DQPREP_RETURN_IF_ERROR(path(o.annotations_field, setup.annotations));
@@ -1351,8 +1343,7 @@ Status run_label_check(const LabelCheckOptions& o) {
   DQPREP_RETURN_IF_ERROR(path(o.annotator_field, setup.annotator));
   if (setup.probs) setup.num_classes = split_list(o.classes.empty() ? o.labels : o.classes).size();
 
-  Result<std::unique_ptr<stream::Passes>> passes = open_passes(o.common, "label-check", o.rejects);
-  if (!passes.ok()) return passes.status();
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<stream::Passes> passes, open_passes(o.common, "label-check", o.rejects));
 
   // Pass 1: state only.
   Plan plan;
@@ -1363,17 +1354,15 @@ Status run_label_check(const LabelCheckOptions& o) {
     for (const std::string& l : split_list(o.labels)) a.labels.intern(l, labels::Kind::string);
     a.declared = a.labels.size();
   }
-  Result<report::Summary> pass1 = (*passes)->collect(
-      {[&] { return std::make_unique<CollectProcessor>(setup); }, [&](std::string_view state) { return a.consume(state); }});
-  if (!pass1.ok()) return pass1.status();
+  DQPREP_ASSIGN_OR_RETURN(report::Summary pass1, passes->collect(
+      {[&] { return std::make_unique<CollectProcessor>(setup); }, [&](std::string_view state) { return a.consume(state); }}));
   DQPREP_RETURN_IF_ERROR(build_plan(o, setup, plan));
 
   // Pass 2: write.
   Names names;
-  Result<report::Summary> pass2 = (*passes)->write([&] { return std::make_unique<WriteProcessor>(setup, plan); },
-                                                   [&](std::string_view state) { return names.consume(state); });
-  if (!pass2.ok()) return pass2.status();
-  report::Summary summary = std::move(*pass2);
+  DQPREP_ASSIGN_OR_RETURN(report::Summary pass2, passes->write([&] { return std::make_unique<WriteProcessor>(setup, plan); },
+                                                   [&](std::string_view state) { return names.consume(state); }));
+  report::Summary summary = std::move(pass2);
 
 
   if (!o.conflicts.empty()) DQPREP_RETURN_IF_ERROR(write_conflicts(o.conflicts, plan, names, o.resolve));
@@ -1407,10 +1396,9 @@ Status run_label_check(const LabelCheckOptions& o) {
   f["notes"] = notes;
   summary.figures = f;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  Result<std::vector<checks::Outcome>> outcomes = evaluate_gates(*gates, summary);
-  if (!outcomes.ok()) return outcomes.status();
+  DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Outcome> outcomes, evaluate_gates(gates, summary));
   DQPREP_RETURN_IF_ERROR(finish(o.common, summary));
-  return checks::gate(*outcomes);
+  return checks::gate(outcomes);
 }
 
 }  // namespace

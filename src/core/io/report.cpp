@@ -33,10 +33,9 @@ std::string to_line(const Summary& summary) {
 }
 
 Status write_json(const std::string& path, const Json& json) {
-  Result<std::unique_ptr<io::OutputFile>> out = io::OutputFile::open(path);
-  if (!out.ok()) return out.status();
-  DQPREP_RETURN_IF_ERROR((*out)->write(json.dump(2) + "\n"));
-  return (*out)->commit();
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> out, io::OutputFile::open(path));
+  DQPREP_RETURN_IF_ERROR(out->write(json.dump(2) + "\n"));
+  return out->commit();
 }
 
 }  // namespace dqprep::report

@@ -283,9 +283,8 @@ PartId Parts::part_of_hash(uint64_t h) const {
 }
 
 Result<std::vector<uint64_t>> split_counts(uint64_t n, std::span<const double> ratios) {
-  Result<Parts> parts = Parts::from_ratios(ratios);
-  if (!parts.ok()) return parts.status();
-  return parts->counts(n);
+  DQPREP_ASSIGN_OR_RETURN(Parts parts, Parts::from_ratios(ratios));
+  return parts.counts(n);
 }
 
 // ---- random -----------------------------------------------------------------------------------
