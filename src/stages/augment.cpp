@@ -92,28 +92,6 @@ struct FieldSpec {
   record::Path array;                         // the array itself (presence check)
 };
 
-std::string steps_text(const std::vector<record::PathStep>& steps) {
-  std::string t;
-  for (const record::PathStep& s : steps) {
-    if (s.kind == record::PathStep::Kind::key) {
-      if (!t.empty()) t += '.';
-      t += s.key;
-    } else if (s.kind == record::PathStep::Kind::index) {
-      t += "[" + std::to_string(s.index) + "]";
-    } else {
-      t += "[*]";
-    }
-  }
-  return t;
-}
-
-record::Path make_path(std::vector<record::PathStep> steps) {
-  record::Path p;
-  p.text = steps_text(steps);
-  p.steps = std::move(steps);
-  return p;
-}
-
 // What the first pass learns (two-pass runs: --balance, --mixup), read-only in the second.
 struct Collected {
   std::vector<std::string> class_names;
@@ -394,14 +372,14 @@ class AugmentProcessor : public stream::RecordProcessor {
       index.index = static_cast<int64_t>(cache.size());
       steps.push_back(index);
       ElementPaths e;
-      e.element = make_path(steps);
+      e.element = record::Path::from_steps(steps);
       std::vector<record::PathStep> content = steps;
       content.insert(content.end(), spec.rest_steps.begin(), spec.rest_steps.end());
-      e.content = make_path(content);
+      e.content = record::Path::from_steps(content);
       record::PathStep role;
       role.key = setup_.role_key;
       steps.push_back(role);
-      e.role = make_path(steps);
+      e.role = record::Path::from_steps(steps);
       cache.push_back(std::move(e));
     }
     return cache[i];
@@ -759,11 +737,7 @@ std::vector<std::string> default_fields(const CommonOptions& common, const forma
   return fmt.text_paths;  // text; chat and sharegpt with the role filter
 }
 
-std::string number_text(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", x);
-  return buf;
-}
+std::string number_text(double x) { return util::number_text(x, 6); }
 
 Status validate_options(const AugmentOptions& o) {
   if (!(o.alpha > 0 && o.alpha <= 1)) return Status::usage("--alpha must be in (0, 1], got " + number_text(o.alpha));
@@ -880,7 +854,7 @@ Status run_augment(AugmentOptions& o) {
       spec.per_element = true;
       spec.array_steps.assign(path.steps.begin(), path.steps.begin() + static_cast<long>(i));
       spec.rest_steps.assign(path.steps.begin() + static_cast<long>(i) + 1, path.steps.end());
-      spec.array = make_path(spec.array_steps);
+      spec.array = record::Path::from_steps(spec.array_steps);
       break;
     }
     any_wildcard |= spec.per_element;
@@ -926,7 +900,9 @@ Status run_augment(AugmentOptions& o) {
   if (setup.two_pass) {
     DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<stream::Passes> opened, stream::Passes::open(so, "augment"));
     passes = std::move(opened);
-    DQPREP_ASSIGN_OR_RETURN(report::Summary pass1, passes->collect({[&] { return std::make_unique<CollectProcessor>(setup); },
+    DQPREP_ASSIGN_OR_RETURN(
+        report::Summary pass1,
+        passes->collect({[&] { return std::make_unique<CollectProcessor>(setup); },
                          [&](std::string_view state) { return consume_collected(setup, collected, state); }}));
     if (setup.balance) {
       std::optional<uint64_t> target;
@@ -945,7 +921,8 @@ Status run_augment(AugmentOptions& o) {
   }
 
   const stream::ProcessorFactory augmenter = [&] { return std::make_unique<AugmentProcessor>(setup); };
-  DQPREP_ASSIGN_OR_RETURN(report::Summary result, passes ? passes->write(augmenter) : stream::run(so, augmenter, "augment"));
+  DQPREP_ASSIGN_OR_RETURN(report::Summary result,
+                          passes ? passes->write(augmenter) : stream::run(so, augmenter, "augment"));
   report::Summary summary = result;
 
   // New records are additions: the driver counted them as records out of records in.
@@ -992,7 +969,7 @@ Status run_augment(AugmentOptions& o) {
     j["unlabeled"] = figure("unlabeled");
   }
   summary.figures = j;
-  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.seconds = report::seconds_since(start);
   DQPREP_RETURN_IF_ERROR(finish(o.common, summary));
   if (!o.common.quiet) print_lines(setup, j);
   return {};

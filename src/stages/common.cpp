@@ -29,15 +29,28 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool with_output) {
       ->capture_default_str();
   app.add_option("--quarantine", o.quarantine, "With --on-error quarantine: each bad line, with _error")
       ->type_name("FILE");
-  app.add_option("--stats", o.stats, "The stage summary as JSON")->type_name("FILE");
-  app.add_option("-j,--threads", o.threads, "Worker threads (0 = all cores); output is the same for any N")
-      ->capture_default_str();
+  add_stats_option(app, o.stats);
+  add_threads_option(app, o.threads);
   app.add_option("--seed", o.seed, "Seed of every random choice")->capture_default_str();
+  add_log_flags(app, o);
+}
+
+void add_stats_option(CLI::App& app, std::string& stats, const std::string& description) {
+  app.add_option("--stats", stats, description)->type_name("FILE");
+}
+
+void add_threads_option(CLI::App& app, unsigned& threads, const std::string& description) {
+  app.add_option("-j,--threads", threads, description)->capture_default_str();
+}
+
+void add_log_flags(CLI::App& app, CommonOptions& o) {
   app.add_flag("-q,--quiet", o.quiet, "Only errors on stderr");
   app.add_flag("-v,--verbose", o.verbose, "More log on stderr");
-  app.parse_complete_callback([&o] {
-    spdlog::set_level(o.quiet ? spdlog::level::err : o.verbose ? spdlog::level::debug : spdlog::level::info);
-  });
+  app.parse_complete_callback([&o] { set_log_level(o.quiet, o.verbose); });
+}
+
+void set_log_level(bool quiet, bool verbose) {
+  spdlog::set_level(quiet ? spdlog::level::err : verbose ? spdlog::level::debug : spdlog::level::info);
 }
 
 void add_gate_flags(CLI::App& app, checks::GateFlags& flags) {

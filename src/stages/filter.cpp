@@ -548,7 +548,8 @@ Result<quality::RuleSet> build_rules(const FilterOptions& o) {
     if (!rules.is_on("gopher_stop_words")) {
       return Status::usage("--gopher-stop-words needs the gopher_stop_words rule (--gopher or --rule gopher_stop_words)");
     }
-    DQPREP_ASSIGN_OR_RETURN(std::vector<std::string> words, split_list_trimmed("--gopher-stop-words", o.gopher_stop_words));
+    DQPREP_ASSIGN_OR_RETURN(std::vector<std::string> words,
+                            split_list_trimmed("--gopher-stop-words", o.gopher_stop_words));
     rules.gopher_quality.stop_words = words;
   }
   return rules;

@@ -53,6 +53,7 @@ struct MetricsOptions {
 struct MergeOptions {
   std::vector<std::string> states;
   std::string output;
+  unsigned threads = 0;  // taken as every stage takes -j; merging runs on one thread
   bool verbose = false;
   ReportFlags report;
 };
@@ -537,10 +538,6 @@ Status report_and_gate(const metrics::RunState& run, const ReportFlags& flags, c
   return checks::gate(outcomes);
 }
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 Status run_merge(const MergeOptions& m) {
   auto start = std::chrono::steady_clock::now();
   DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Check> list, checks::load(m.report.gates));
@@ -550,7 +547,7 @@ Status run_merge(const MergeOptions& m) {
     DQPREP_ASSIGN_OR_RETURN(metrics::RunState later, metrics::read_partial(m.states[i]));
     DQPREP_RETURN_IF_ERROR(metrics::merge(run, later, m.states[i]));
   }
-  run.seconds = seconds_since(start);
+  run.seconds = report::seconds_since(start);
   return report_and_gate(run, m.report, list, m.output);
 }
 
@@ -567,7 +564,8 @@ Status run_metrics(const MetricsOptions& o) {
   Collector collector(setup->config);
   so.consume_state = [&](std::string_view state) { return collector.consume(state); };
   const Setup& shared = *setup;
-  DQPREP_ASSIGN_OR_RETURN(report::Summary summary, stream::run(so, [&] { return std::make_unique<MetricsProcessor>(shared); }, "metrics"));
+  DQPREP_ASSIGN_OR_RETURN(report::Summary summary,
+                          stream::run(so, [&] { return std::make_unique<MetricsProcessor>(shared); }, "metrics"));
   if (!o.common.quiet && ::isatty(2)) std::fprintf(stderr, "\r\033[K");
   metrics::RunState run = collector.finish(summary.empty_lines);
   run.seconds = summary.seconds;
@@ -632,7 +630,8 @@ StageRunner setup_metrics(CLI::App& app) {
   merge->add_option("states", m->states, "Partial-state files, in input order")->required()->type_name("STATE ...");
   merge->add_option("-o,--output", m->output, "Also write the merged state (to merge again later)")->type_name("FILE");
   add_report_flags(*merge, m->report);
-  merge->add_option("--stats", m->report.stats, "The report as JSON, as --json")->type_name("FILE");
+  add_stats_option(*merge, m->report.stats, "The report as JSON, as --json");
+  add_threads_option(*merge, m->threads, "Worker threads (accepted as by every stage; merging runs on one)");
   merge->add_flag("-q,--quiet", m->report.quiet, "Only errors on stderr");
   merge->add_flag("-v,--verbose", m->verbose, "More log on stderr");
 
@@ -640,6 +639,8 @@ StageRunner setup_metrics(CLI::App& app) {
     if (merge->parsed()) {
       if (!o->common.inputs.empty()) return Status::usage("'metrics merge' takes partial states, not record inputs");
       m->report.quiet = m->report.quiet || o->common.quiet;
+      // After metrics' own flags set the log level (its parse ends after merge's).
+      set_log_level(m->report.quiet, m->verbose || o->common.verbose);
       return run_merge(*m);
     }
     o->report.stats = o->common.stats;

@@ -111,11 +111,7 @@ class BoundedHeap {
 
 using state_bytes::put;
 
-std::string number_text(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
+std::string number_text(double v) { return util::number_text(v, 6); }
 
 // Uncertainty of one probability vector (higher = more worth annotating). A single value p is one
 // class of two: (p, 1 - p).
@@ -632,7 +628,8 @@ Status run_select(const SelectOptions& o) {
     }
     return {};
   };
-  DQPREP_ASSIGN_OR_RETURN(report::Summary pass1, passes.collect({[&] { return std::make_unique<ScoreProcessor>(setup); }, consume_scores}));
+  DQPREP_ASSIGN_OR_RETURN(report::Summary pass1,
+                          passes.collect({[&] { return std::make_unique<ScoreProcessor>(setup); }, consume_scores}));
 
   // Pass 2: density.
   if (o.density) {
@@ -653,7 +650,9 @@ Status run_select(const SelectOptions& o) {
       }
       return {};
     };
-    DQPREP_ASSIGN_OR_RETURN(report::Summary pass2, passes.collect({[&] { return std::make_unique<DensityProcessor>(setup); }, consume_density}));
+    DQPREP_ASSIGN_OR_RETURN(
+        report::Summary pass2,
+        passes.collect({[&] { return std::make_unique<DensityProcessor>(setup); }, consume_density}));
   }
 
   // Pass 3: walk the ranking, skipping near duplicates of records already chosen.
@@ -676,7 +675,9 @@ Status run_select(const SelectOptions& o) {
         }
         return {};
       };
-      DQPREP_ASSIGN_OR_RETURN(report::Summary pass3, passes.collect({[&] { return std::make_unique<SignatureProcessor>(setup); }, consume_signatures}));
+      DQPREP_ASSIGN_OR_RETURN(
+          report::Summary pass3,
+          passes.collect({[&] { return std::make_unique<SignatureProcessor>(setup); }, consume_signatures}));
       ++windows;
       for (size_t i = lo; i < hi && setup.selection.size() < o.k; ++i) {
         std::span<const uint32_t> sig(signatures.data() + (i - lo) * o.num_perm, o.num_perm);
@@ -710,7 +711,8 @@ Status run_select(const SelectOptions& o) {
     }
     return {};
   };
-  DQPREP_ASSIGN_OR_RETURN(report::Summary pass4, passes.run(last, [&] { return std::make_unique<WriteProcessor>(setup); }));
+  DQPREP_ASSIGN_OR_RETURN(report::Summary pass4,
+                          passes.run(last, [&] { return std::make_unique<WriteProcessor>(setup); }));
   for (const std::string& line : lines) {
     DQPREP_RETURN_IF_ERROR(output->write(line));
     DQPREP_RETURN_IF_ERROR(output->write("\n"));
@@ -720,7 +722,7 @@ Status run_select(const SelectOptions& o) {
   report::Summary summary = std::move(pass4);
   summary.in += lines.size();
   summary.out += lines.size();
-  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.seconds = report::seconds_since(start);
   report::Json& f = summary.figures;
   f["strategy"] = o.strategy;
   f["k"] = o.k;

@@ -94,6 +94,7 @@ struct Setup {
   bool kfold = false;
   bool hash_mode = false;
   bool shuffle = false;  // output order
+  std::string out_extension = ".jsonl";  // --out-dir: of each split's file, from --compress
   uint64_t seed = 0;
 
   // Annotation: the top-level key, its value per part, and what is inserted before the closing
@@ -219,6 +220,7 @@ Result<Setup> make_setup(const SplitOptions& o) {
     return Status::usage("-o writes one stream and --out-dir a file per split; give one of them");
   if (o.compress != "none" && o.out_dir.empty())
     return Status::usage("--compress is for --out-dir (name the -o file .gz or .zst to compress it)");
+  s.out_extension = o.compress == "gz" ? ".jsonl.gz" : o.compress == "zst" ? ".jsonl.zst" : ".jsonl";
   if (!o.assign_field.empty()) {
     if (o.assign_field.find_first_of(".[]") != std::string::npos)
       return Status::usage("--assign-field " + o.assign_field + ": give a top-level field name (no '.' or '[')");
@@ -813,9 +815,9 @@ Result<Router> open_outputs(const SplitOptions& o, const Setup& s, uint64_t expe
     std::error_code ec;
     std::filesystem::create_directories(o.out_dir, ec);
     if (ec) return Status::io("cannot create --out-dir " + o.out_dir + ": " + ec.message());
-    const std::string ext = o.compress == "gz" ? ".jsonl.gz" : o.compress == "zst" ? ".jsonl.zst" : ".jsonl";
     for (const std::string& name : s.names) {
-      DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> f, io::OutputFile::open((std::filesystem::path(o.out_dir) / (name + ext)).string()));
+      DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> f,
+                              io::OutputFile::open((std::filesystem::path(o.out_dir) / (name + s.out_extension)).string()));
       r.outputs.push_back(std::move(f));
     }
   }
@@ -1055,7 +1057,8 @@ Status run_hash_mode(const SplitOptions& o, const Setup& s) {
   router.classes = &classes;
   router.table = &table;
   so.consume_state = [&](std::string_view st) { return router.consume(st); };
-  DQPREP_ASSIGN_OR_RETURN(report::Summary summary, stream::run(so, [&] { return std::make_unique<HashProcessor>(s); }, "split"));
+  DQPREP_ASSIGN_OR_RETURN(report::Summary summary,
+                          stream::run(so, [&] { return std::make_unique<HashProcessor>(s); }, "split"));
   DQPREP_RETURN_IF_ERROR(router.finish());
   uint64_t routed = 0;
   for (uint64_t n : router.routed) routed += n;
@@ -1139,7 +1142,8 @@ Status run_split(const SplitOptions& o) {
   stream::Options pass2 = passes->writing();
   pass2.write_records = false;  // the router writes each record to its split
   pass2.consume_state = [&](std::string_view st) { return router.consume(st); };
-  DQPREP_ASSIGN_OR_RETURN(report::Summary second, passes->run(pass2, [&] { return std::make_unique<RouteProcessor>(s, c, involved); }));
+  DQPREP_ASSIGN_OR_RETURN(report::Summary second,
+                          passes->run(pass2, [&] { return std::make_unique<RouteProcessor>(s, c, involved); }));
   uint64_t routed = 0;
   for (uint64_t n : router.routed) routed += n;
   if (second.in + routed != c.route.size())

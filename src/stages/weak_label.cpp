@@ -611,7 +611,7 @@ void print_analysis(const report::Json& rows, bool gold, bool model) {
 
 Result<std::string> top_level_key(const std::string& path, const char* flag) {
   DQPREP_ASSIGN_OR_RETURN(record::Path p, record::parse_path(path));
-  if (p.steps.size() != 1 || p.steps[0].kind != record::PathStep::Kind::key)
+  if (!p.is_top_level_key())
     return Status::usage(std::string(flag) + " must name a top-level field for weak-label, not '" + path + "'");
   return p.steps[0].key;
 }
@@ -647,7 +647,9 @@ Status run_weak_label(const WeakLabelOptions& o) {
     stream::Options only = base;
     only.rejects = o.unlabeled;
     if (setup.collect) only.consume_state = [&](std::string_view s) { return tally.consume(s); };
-    DQPREP_ASSIGN_OR_RETURN(report::Summary run, stream::run(only, [&] { return std::make_unique<MajorityProcessor>(setup); }, "weak-label"));
+    DQPREP_ASSIGN_OR_RETURN(
+        report::Summary run,
+        stream::run(only, [&] { return std::make_unique<MajorityProcessor>(setup); }, "weak-label"));
     summary = std::move(run);
   } else {
     DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<stream::Passes> passes, open_passes(o.common, "weak-label", o.unlabeled));
@@ -686,9 +688,10 @@ Status run_weak_label(const WeakLabelOptions& o) {
     }
     setup.record_pattern = std::move(tally.patterns_of);
 
-    DQPREP_ASSIGN_OR_RETURN(report::Summary pass2, passes->write([&] { return std::make_unique<WriteProcessor>(setup); }));
+    DQPREP_ASSIGN_OR_RETURN(report::Summary pass2,
+                            passes->write([&] { return std::make_unique<WriteProcessor>(setup); }));
     summary = std::move(pass2);
-    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    summary.seconds = report::seconds_since(start);
   }
 
   // Figures: flat keys; per-class counts under "classes".

@@ -123,7 +123,7 @@ class Driver {
     if (status.ok() && rejects) status = rejects->commit();
     if (status.ok() && quarantine) status = quarantine->commit();
     if (!status.ok()) return status;
-    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    summary.seconds = report::seconds_since(start);
     return summary;
   }
 

@@ -296,13 +296,6 @@ Status gate(const std::vector<Outcome>& outcomes) {
   return Status::check_failed(std::to_string(n_failed) + (n_failed == 1 ? " check" : " checks") + " failed:" + failed);
 }
 
-std::string number_text(double value) {
-  char buf[64];
-  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  if (ec != std::errc()) return "?";
-  return std::string(buf, ptr);
-}
-
 std::string describe(const Outcome& o) {
   std::string required = "required " + std::string(op_text(o.check.op)) + " " + o.check.value_text;
   if (!o.actual) return o.check.metric + " is null (" + o.note + "), " + required;

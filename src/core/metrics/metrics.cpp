@@ -432,7 +432,7 @@ namespace {
 // The actual value of a check: six significant digits (the exit message has every digit).
 std::string actual_text(const Json& c) {
   if (c["actual"].is_null()) return "null (" + c.value("note", std::string()) + ")";
-  return fmt("%.6g", c["actual"].get<double>());
+  return util::number_text(c["actual"].get<double>(), 6);
 }
 }  // namespace
 

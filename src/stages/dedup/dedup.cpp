@@ -40,10 +40,6 @@ struct DedupOptions {
   bool curve = false;
 };
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 using state_bytes::put;
 using state_bytes::put_bytes;
 
@@ -174,8 +170,9 @@ Status run_exact_streaming(const DedupOptions& o, const KeySetup& setup, std::ch
   const bool removed = !o.removed.empty();
   ExactStreamDecider decider(removed);
   so.in_order = [&](stream::Emitter& batch) { return decider.decide(batch); };
-  DQPREP_ASSIGN_OR_RETURN(report::Summary summary, stream::run(
-      so, [&] { return std::make_unique<ExactStreamProcessor>(setup, removed); }, "dedup"));
+  DQPREP_ASSIGN_OR_RETURN(
+      report::Summary summary,
+      stream::run(so, [&] { return std::make_unique<ExactStreamProcessor>(setup, removed); }, "dedup"));
   report::Json& f = summary.figures;
   f = report::Json::object();
   f["mode"] = "exact";
@@ -184,7 +181,7 @@ Status run_exact_streaming(const DedupOptions& o, const KeySetup& setup, std::ch
   f["removed"] = summary.rejected;
   set_ratio(f, decider.duplicates_, summary.in - summary.quarantined);
   f["label_conflicts"] = decider.label_conflicts_;
-  summary.seconds = seconds_since(start);
+  summary.seconds = report::seconds_since(start);
   return finish(o.common, summary);
 }
 
@@ -244,7 +241,8 @@ class SpillFile {
   std::string buffer_;
 };
 
-Status run_two_pass(const DedupOptions& o, const KeySetup& setup, std::chrono::steady_clock::time_point start) {
+Status run_two_pass(const DedupOptions& o, const KeySetup& setup, dup_groups::Keep keep,
+                    std::chrono::steady_clock::time_point start) {
   DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<stream::Passes> passes, open_passes(o.common, "dedup", o.removed));
   const bool verify = setup.layout.sets;
 
@@ -271,7 +269,8 @@ Status run_two_pass(const DedupOptions& o, const KeySetup& setup, std::chrono::s
     }
     return {};
   };
-  DQPREP_ASSIGN_OR_RETURN(report::Summary first, passes->collect({[&] { return std::make_unique<EntryProcessor>(setup); }, consume_entries}));
+  DQPREP_ASSIGN_OR_RETURN(report::Summary first,
+                          passes->collect({[&] { return std::make_unique<EntryProcessor>(setup); }, consume_entries}));
 
   // Clusters and groups.
   std::unique_ptr<dedup::SetVerifier> verifier;
@@ -282,7 +281,7 @@ Status run_two_pass(const DedupOptions& o, const KeySetup& setup, std::chrono::s
     verify_fn = [&](uint32_t a, uint32_t b) { return verifier->similar(a, b); };
   }
   DQPREP_ASSIGN_OR_RETURN(std::vector<uint32_t> components, collector.cluster(verify_fn));
-  dup_groups::Groups groups = collector.groups(components, o.keep == "longest");
+  dup_groups::Groups groups = collector.groups(components, keep);
   const uint64_t records = collector.records();
   components.clear();
   components.shrink_to_fit();
@@ -298,12 +297,15 @@ Status run_two_pass(const DedupOptions& o, const KeySetup& setup, std::chrono::s
     stream::Options pn = passes->collecting();
     pn.on_error = stream::ErrorPolicy::skip;
     pn.consume_state = [&](std::string_view state) { return dedup::take_names(state, decisions); };
-    DQPREP_ASSIGN_OR_RETURN(report::Summary names, passes->run(pn, [&] { return std::make_unique<dedup::NameProcessor>(setup, decisions); }));
+    DQPREP_ASSIGN_OR_RETURN(report::Summary names,
+                            passes->run(pn, [&] { return std::make_unique<dedup::NameProcessor>(setup, decisions); }));
   }
 
   // The writing pass.
   const bool mark = o.mark, removed = !o.removed.empty();
-  DQPREP_ASSIGN_OR_RETURN(report::Summary summary, passes->write([&] { return std::make_unique<dedup::MarkProcessor>(decisions, mark, removed); }));
+  DQPREP_ASSIGN_OR_RETURN(report::Summary summary, passes->write([&] {
+    return std::make_unique<dedup::MarkProcessor>(decisions, mark, removed);
+  }));
   report::Json& f = summary.figures;
   f = report::Json::object();
   f["mode"] = setup.mode == Mode::near ? "near" : "exact";
@@ -316,7 +318,7 @@ Status run_two_pass(const DedupOptions& o, const KeySetup& setup, std::chrono::s
     f["pairs_verified"] = verifier->checked();
     f["pairs_rejected"] = verifier->rejected();
   }
-  summary.seconds = seconds_since(start);
+  summary.seconds = report::seconds_since(start);
   return finish(o.common, summary);
 }
 
@@ -436,8 +438,10 @@ Status load_references(const DedupOptions& o, const KeySetup& setup, References&
     }
     return {};
   };
-  DQPREP_ASSIGN_OR_RETURN(report::Summary summary, stream::run(
-      so, [&] { return std::make_unique<ReferenceProcessor>(setup, o.ngram_overlap, o.key.verify); }, "dedup"));
+  DQPREP_ASSIGN_OR_RETURN(
+      report::Summary summary,
+      stream::run(
+          so, [&] { return std::make_unique<ReferenceProcessor>(setup, o.ngram_overlap, o.key.verify); }, "dedup"));
   refs.malformed = summary.quarantined;
   std::sort(refs.bands.begin(), refs.bands.end());
   return {};
@@ -530,7 +534,8 @@ Status run_against(const DedupOptions& o, const KeySetup& setup, std::chrono::st
   DQPREP_RETURN_IF_ERROR(load_references(o, setup, refs));
   DQPREP_ASSIGN_OR_RETURN(stream::Options so, stream_options(o.common));
   so.rejects = o.removed;
-  DQPREP_ASSIGN_OR_RETURN(report::Summary summary, stream::run(so, [&] { return std::make_unique<AgainstProcessor>(setup, refs, o); }, "dedup"));
+  DQPREP_ASSIGN_OR_RETURN(report::Summary summary,
+                          stream::run(so, [&] { return std::make_unique<AgainstProcessor>(setup, refs, o); }, "dedup"));
   report::Json& f = summary.figures;
   const uint64_t contaminated = f.contains("contaminated") ? f["contaminated"].get<uint64_t>() : 0;
   f = report::Json::object();
@@ -540,7 +545,7 @@ Status run_against(const DedupOptions& o, const KeySetup& setup, std::chrono::st
   if (o.ngram_overlap) f["references_too_short"] = refs.too_short;
   f["contaminated"] = contaminated;
   f["removed"] = summary.rejected;
-  summary.seconds = seconds_since(start);
+  summary.seconds = report::seconds_since(start);
   return finish(o.common, summary);
 }
 
@@ -567,9 +572,7 @@ Status run_dedup(const DedupOptions& o, bool keep_given, bool threshold_given) {
   const auto start = std::chrono::steady_clock::now();
   if (o.curve) return print_curve(o);
   if (!(o.threshold > 0.0 && o.threshold <= 1.0)) {
-    char value[32];
-    std::snprintf(value, sizeof value, "%g", o.threshold);
-    return Status::usage(std::string("--threshold must be in (0, 1], not ") + value);
+    return Status::usage("--threshold must be in (0, 1], not " + util::number_text(o.threshold, 6));
   }
   if (o.mark && !o.removed.empty()) {
     return Status::usage("--removed gets the records dropped as duplicates; with --mark none is dropped");
@@ -593,10 +596,12 @@ Status run_dedup(const DedupOptions& o, bool keep_given, bool threshold_given) {
     spdlog::warn("dqprep dedup: --threshold is the Jaccard cut-off of --verify; without --verify the bands alone decide");
   }
   // Names are read in a pass of their own, only for the kept members of groups (see run_two_pass).
-  DQPREP_ASSIGN_OR_RETURN(KeySetup setup, dedup::make_key_setup(o.key, o.common, /*names=*/false, o.key.verify && o.against.empty()));
+  DQPREP_ASSIGN_OR_RETURN(KeySetup setup,
+                          dedup::make_key_setup(o.key, o.common, /*names=*/false, o.key.verify && o.against.empty()));
   if (!o.against.empty()) return run_against(o, setup, start);
-  if (setup.mode == Mode::exact && o.keep == "first" && !o.mark) return run_exact_streaming(o, setup, start);
-  return run_two_pass(o, setup, start);
+  DQPREP_ASSIGN_OR_RETURN(dup_groups::Keep keep, dup_groups::parse_keep(o.keep));
+  if (setup.mode == Mode::exact && keep == dup_groups::Keep::first && !o.mark) return run_exact_streaming(o, setup, start);
+  return run_two_pass(o, setup, keep, start);
 }
 
 }  // namespace

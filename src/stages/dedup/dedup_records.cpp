@@ -262,9 +262,9 @@ Result<std::vector<uint32_t>> Collector::cluster(const lsh::Verifier& verify) {
   return lsh::cluster(index, verify);
 }
 
-dup_groups::Groups Collector::groups(std::span<const uint32_t> component_min, bool keep_longest) const {
+dup_groups::Groups Collector::groups(std::span<const uint32_t> component_min, dup_groups::Keep keep) const {
   std::vector<uint64_t> priority;
-  if (keep_longest) priority.assign(lengths_.begin(), lengths_.end());
+  if (keep == dup_groups::Keep::longest) priority.assign(lengths_.begin(), lengths_.end());
   return dup_groups::resolve(component_min, priority, labels_);
 }
 

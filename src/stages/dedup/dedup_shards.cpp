@@ -14,10 +14,6 @@ namespace dqprep::stages::dedup {
 
 namespace {
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -29,14 +25,6 @@ Status check_binary_output(const std::string& path, const std::string& what) {
     return Status::usage("the " + what + " is read with random access and cannot be compressed: " + path);
   }
   return {};
-}
-
-void add_log_options(CLI::App& app, CommonOptions& o) {
-  app.add_flag("-q,--quiet", o.quiet, "Only errors on stderr");
-  app.add_flag("-v,--verbose", o.verbose, "More log on stderr");
-  app.parse_complete_callback([&o] {
-    spdlog::set_level(o.quiet ? spdlog::level::err : o.verbose ? spdlog::level::debug : spdlog::level::info);
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -72,9 +60,11 @@ Status run_sign(const SignOptions& o) {
   header.layout = setup.layout;
   header.params = setup.params;
   header.shard = o.common.inputs.empty() || o.common.inputs[0] == "-" ? "<stdin>" : o.common.inputs[0];
-  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<signature_file::Writer> out, signature_file::Writer::open(o.common.output, header));
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<signature_file::Writer> out,
+                          signature_file::Writer::open(o.common.output, header));
   so.consume_state = [&](std::string_view state) { return out->add(state); };
-  DQPREP_ASSIGN_OR_RETURN(report::Summary summary, stream::run(so, [&] { return std::make_unique<SignProcessor>(setup); }, "dedup sign"));
+  DQPREP_ASSIGN_OR_RETURN(report::Summary summary,
+                          stream::run(so, [&] { return std::make_unique<SignProcessor>(setup); }, "dedup sign"));
   DQPREP_RETURN_IF_ERROR(out->commit());
   const signature_file::Footer& footer = out->footer();
   // Records go to the signature file, not to an output: "out" counts the records signed.
@@ -83,14 +73,14 @@ Status run_sign(const SignOptions& o) {
   summary.figures = report::Json::object();
   summary.figures["mode"] = setup.mode == Mode::near ? "near" : "exact";
   summary.figures["signed"] = footer.records;
-  summary.seconds = seconds_since(start);
+  summary.seconds = report::seconds_since(start);
   return finish(o.common, summary);
 }
 
 // ---------------------------------------------------------------------------------------------
 
 struct ClusterOptions {
-  CommonOptions common;  // inputs (signature files), output (the cluster file), stats, -q, -v
+  CommonOptions common;  // inputs (signature files), output (the cluster file), stats, -j, -q, -v
   std::string keep = "first";
   bool verify = false;
   double threshold = 0.8;
@@ -99,11 +89,10 @@ struct ClusterOptions {
 Status run_cluster(const ClusterOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   if (o.common.inputs.empty()) return Status::usage("dedup cluster needs the signature files of every shard");
+  DQPREP_ASSIGN_OR_RETURN(const dup_groups::Keep keep, dup_groups::parse_keep(o.keep));
   DQPREP_RETURN_IF_ERROR(check_binary_output(o.common.output, "cluster file"));
   if (!(o.threshold > 0.0 && o.threshold <= 1.0)) {
-    char value[32];
-    std::snprintf(value, sizeof value, "%g", o.threshold);
-    return Status::usage(std::string("--threshold must be in (0, 1], not ") + value);
+    return Status::usage("--threshold must be in (0, 1], not " + util::number_text(o.threshold, 6));
   }
   std::vector<std::unique_ptr<signature_file::Reader>> readers;
   for (const std::string& path : o.common.inputs) {
@@ -155,7 +144,7 @@ Status run_cluster(const ClusterOptions& o) {
     verify_fn = [&](uint32_t a, uint32_t b) { return verifier->similar(a, b); };
   }
   DQPREP_ASSIGN_OR_RETURN(std::vector<uint32_t> components, collector.cluster(verify_fn));
-  dup_groups::Groups groups = collector.groups(components, o.keep == "longest");
+  dup_groups::Groups groups = collector.groups(components, keep);
   components.clear();
   components.shrink_to_fit();
 
@@ -172,7 +161,8 @@ Status run_cluster(const ClusterOptions& o) {
   size_t next = 0;
   uint32_t record = 0;
   for (size_t s = 0; s < readers.size() && next < kept.size(); ++s) {
-    DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<signature_file::Reader> r, signature_file::Reader::open(readers[s]->path()));
+    DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<signature_file::Reader> r,
+                            signature_file::Reader::open(readers[s]->path()));
     uint64_t set_offset = 0;
     while (next < kept.size()) {
       DQPREP_ASSIGN_OR_RETURN(bool more, r->next(entry, set_offset));
@@ -230,7 +220,7 @@ Status run_cluster(const ClusterOptions& o) {
     f["pairs_verified"] = verifier->checked();
     f["pairs_rejected"] = verifier->rejected();
   }
-  summary.seconds = seconds_since(start);
+  summary.seconds = report::seconds_since(start);
   return finish(o.common, summary);
 }
 
@@ -315,14 +305,15 @@ Status run_apply(const ApplyOptions& o) {
   decisions.malformed = plan->malformed;
   decisions.names = std::move(file.names);
   const bool mark = o.mark, removed = !o.removed.empty();
-  DQPREP_ASSIGN_OR_RETURN(report::Summary summary, passes->write([&] { return std::make_unique<MarkProcessor>(decisions, mark, removed); }));
+  DQPREP_ASSIGN_OR_RETURN(report::Summary summary,
+                          passes->write([&] { return std::make_unique<MarkProcessor>(decisions, mark, removed); }));
   report::Json& f = summary.figures;
   const uint64_t duplicates = f.contains("duplicates") ? f["duplicates"].get<uint64_t>() : 0;
   f = report::Json::object();
   f["shard"] = plan - file.shards.data();
   f["duplicates"] = duplicates;
   f["removed"] = summary.rejected;
-  summary.seconds = seconds_since(start);
+  summary.seconds = report::seconds_since(start);
   return finish(o.common, summary);
 }
 
@@ -360,8 +351,10 @@ StageRunner setup_cluster(CLI::App& dedup) {
   sub->add_flag("--verify", o->verify, "Join candidates only when their true Jaccard >= --threshold (sign --verify)");
   sub->add_option("--threshold", o->threshold, "--verify: Jaccard similarity at which candidates are duplicates")
       ->capture_default_str();
-  sub->add_option("--stats", o->common.stats, "The summary as JSON")->type_name("FILE");
-  add_log_options(*sub, o->common);
+  add_stats_option(*sub, o->common.stats, "The summary as JSON");
+  // Clustering runs on one thread; -j is taken as every stage takes it, and changes nothing.
+  add_threads_option(*sub, o->common.threads, "Worker threads (accepted as by every stage; clustering runs on one)");
+  add_log_flags(*sub, o->common);
   return [o] { return run_cluster(*o); };
 }
 
@@ -387,10 +380,9 @@ StageRunner setup_apply(CLI::App& dedup) {
       ->capture_default_str();
   sub->add_option("--quarantine", o->common.quarantine, "With --on-error quarantine: each bad line, with _error")
       ->type_name("FILE");
-  sub->add_option("--stats", o->common.stats, "The summary as JSON")->type_name("FILE");
-  sub->add_option("-j,--threads", o->common.threads, "Worker threads (0 = all cores); output is the same for any N")
-      ->capture_default_str();
-  add_log_options(*sub, o->common);
+  add_stats_option(*sub, o->common.stats, "The summary as JSON");
+  add_threads_option(*sub, o->common.threads);
+  add_log_flags(*sub, o->common);
   return [o] { return run_apply(*o); };
 }
 
