@@ -93,28 +93,6 @@ struct FieldSpec {
   record::Path array;                         // the array itself (presence check)
 };
 
-std::string steps_text(const std::vector<record::PathStep>& steps) {
-  std::string t;
-  for (const record::PathStep& s : steps) {
-    if (s.kind == record::PathStep::Kind::key) {
-      if (!t.empty()) t += '.';
-      t += s.key;
-    } else if (s.kind == record::PathStep::Kind::index) {
-      t += "[" + std::to_string(s.index) + "]";
-    } else {
-      t += "[*]";
-    }
-  }
-  return t;
-}
-
-record::Path make_path(std::vector<record::PathStep> steps) {
-  record::Path p;
-  p.text = steps_text(steps);
-  p.steps = std::move(steps);
-  return p;
-}
-
 // What the first pass learns (two-pass runs: --balance, --mixup), read-only in the second.
 struct Collected {
   std::vector<std::string> class_names;
@@ -307,9 +285,8 @@ class AugmentProcessor : public stream::RecordProcessor {
         case Mode::gaussian: made = make_gaussian(line, want, rng, out); break;
         case Mode::mixup: made = make_mixup(line, want, class_id, rng, out); break;
         case Mode::exec: {
-          Result<uint64_t> n = make_exec(line, want, rng, out);
-          if (!n.ok()) return n.status();
-          made = *n;
+          DQPREP_ASSIGN_OR_RETURN(uint64_t n, make_exec(line, want, rng, out));
+          made = n;
           break;
         }
       }
@@ -397,14 +374,14 @@ class AugmentProcessor : public stream::RecordProcessor {
       index.index = static_cast<int64_t>(cache.size());
       steps.push_back(index);
       ElementPaths e;
-      e.element = make_path(steps);
+      e.element = record::Path::from_steps(steps);
       std::vector<record::PathStep> content = steps;
       content.insert(content.end(), spec.rest_steps.begin(), spec.rest_steps.end());
-      e.content = make_path(content);
+      e.content = record::Path::from_steps(content);
       record::PathStep role;
       role.key = setup_.role_key;
       steps.push_back(role);
-      e.role = make_path(steps);
+      e.role = record::Path::from_steps(steps);
       cache.push_back(std::move(e));
     }
     return cache[i];
@@ -763,11 +740,7 @@ std::vector<std::string> default_fields(const CommonOptions& common, const forma
   return fmt.text_paths;  // text; chat and sharegpt with the role filter
 }
 
-std::string number_text(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", x);
-  return buf;
-}
+std::string number_text(double x) { return util::number_text(x, 6); }
 
 Status validate_options(const AugmentOptions& o) {
   if (!(o.alpha > 0 && o.alpha <= 1)) return Status::usage("--alpha must be in (0, 1], got " + number_text(o.alpha));
@@ -833,10 +806,9 @@ void print_lines(const Setup& setup, const report::Json& j) {
 Status run_augment(AugmentOptions& o) {
   auto start = std::chrono::steady_clock::now();
   DQPREP_RETURN_IF_ERROR(validate_options(o));
-  Result<Fields> fields = resolve_fields(o.common);
-  if (!fields.ok()) return fields.status();
+  DQPREP_ASSIGN_OR_RETURN(Fields fields, resolve_fields(o.common));
   Setup setup;
-  setup.fields = *fields;
+  setup.fields = fields;
   setup.mode = !o.exec.empty()        ? Mode::exec
                : o.numeric_field.empty() ? Mode::eda
                : o.gaussian > 0          ? Mode::gaussian
@@ -858,16 +830,14 @@ Status run_augment(AugmentOptions& o) {
   setup.two_pass = o.balance || setup.mode == Mode::mixup;
 
   if (setup.mode == Mode::eda) {
-    Result<std::vector<eda::Op>> ops = eda::parse_ops(o.ops);
-    if (!ops.ok()) return ops.status();
-    setup.ops = *ops;
+    DQPREP_ASSIGN_OR_RETURN(std::vector<eda::Op> ops, eda::parse_ops(o.ops));
+    setup.ops = ops;
   } else if (o.synonyms_flag->count() || o.char_rate_flag->count() || o.alpha_flag->count()) {
     return Status::usage("--alpha, --char-rate and --synonyms apply to the text operations (--ops) only");
   }
   if (setup.mode == Mode::gaussian || setup.mode == Mode::mixup) {
-    Result<record::Path> p = record::parse_path(o.numeric_field);
-    if (!p.ok()) return p.status();
-    setup.numeric = *p;
+    DQPREP_ASSIGN_OR_RETURN(record::Path p, record::parse_path(o.numeric_field));
+    setup.numeric = p;
   }
 
   // The fields to augment, and the role filter of chat-like formats.
@@ -880,16 +850,15 @@ Status run_augment(AugmentOptions& o) {
   if (setup.filter_roles && setup.roles.empty()) return Status::usage("--roles: give role names or 'all'");
   bool any_wildcard = false;
   for (const std::string& p : paths) {
-    Result<record::Path> path = record::parse_path(p);
-    if (!path.ok()) return path.status();
+    DQPREP_ASSIGN_OR_RETURN(record::Path path, record::parse_path(p));
     FieldSpec spec;
-    spec.path = *path;
-    for (size_t i = 0; i < path->steps.size(); ++i) {
-      if (path->steps[i].kind != record::PathStep::Kind::all) continue;
+    spec.path = path;
+    for (size_t i = 0; i < path.steps.size(); ++i) {
+      if (path.steps[i].kind != record::PathStep::Kind::all) continue;
       spec.per_element = true;
-      spec.array_steps.assign(path->steps.begin(), path->steps.begin() + static_cast<long>(i));
-      spec.rest_steps.assign(path->steps.begin() + static_cast<long>(i) + 1, path->steps.end());
-      spec.array = make_path(spec.array_steps);
+      spec.array_steps.assign(path.steps.begin(), path.steps.begin() + static_cast<long>(i));
+      spec.rest_steps.assign(path.steps.begin() + static_cast<long>(i) + 1, path.steps.end());
+      spec.array = record::Path::from_steps(spec.array_steps);
       break;
     }
     any_wildcard |= spec.per_element;
@@ -906,9 +875,8 @@ Status run_augment(AugmentOptions& o) {
   bool needs_synonyms = false;
   for (eda::Op op : setup.ops) needs_synonyms |= op == eda::Op::synonym || op == eda::Op::insert;
   if (!o.synonyms.empty()) {
-    Result<std::string> text = io::read_file(o.synonyms);
-    if (!text.ok()) return text.status();
-    Result<wordnet::Synonyms> s = wordnet::Synonyms::from_json(*text);
+    DQPREP_ASSIGN_OR_RETURN(std::string text, io::read_file(o.synonyms));
+    Result<wordnet::Synonyms> s = wordnet::Synonyms::from_json(text);
     if (!s.ok()) return Status::usage("--synonyms " + o.synonyms + ": " + s.status().message());
     synonyms = std::move(*s);
   } else if (needs_synonyms) {
@@ -921,27 +889,25 @@ Status run_augment(AugmentOptions& o) {
   }
   setup.synonyms = &synonyms;
 
-  Result<stream::Options> so = stream_options(o.common);
-  if (!so.ok()) return so.status();
-  if (so->progress) {
+  DQPREP_ASSIGN_OR_RETURN(stream::Options so, stream_options(o.common));
+  if (so.progress) {
     // The driver's record count would include the new records; show input bytes only.
-    so->progress = [](uint64_t, uint64_t bytes) { std::fprintf(stderr, "\r%.1f MB read", bytes / 1e6); };
+    so.progress = [](uint64_t, uint64_t bytes) { std::fprintf(stderr, "\r%.1f MB read", bytes / 1e6); };
   }
-  so->rejects = o.rejects;
-  if (setup.mode == Mode::exec) so->batch_lines = 64;
+  so.rejects = o.rejects;
+  if (setup.mode == Mode::exec) so.batch_lines = 64;
 
   // Two-pass runs: the first pass reads labels (and vectors for mixup).
   Collected collected;
   collected.pool = numeric_aug::PartnerPool(o.mixup_pool, o.common.seed);
   std::unique_ptr<stream::Passes> passes;
   if (setup.two_pass) {
-    Result<std::unique_ptr<stream::Passes>> opened = stream::Passes::open(*so, "augment");
-    if (!opened.ok()) return opened.status();
-    passes = std::move(*opened);
-    Result<report::Summary> pass1 =
+    DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<stream::Passes> opened, stream::Passes::open(so, "augment"));
+    passes = std::move(opened);
+    DQPREP_ASSIGN_OR_RETURN(
+        report::Summary pass1,
         passes->collect({[&] { return std::make_unique<CollectProcessor>(setup); },
-                         [&](std::string_view state) { return consume_collected(setup, collected, state); }});
-    if (!pass1.ok()) return pass1.status();
+                         [&](std::string_view state) { return consume_collected(setup, collected, state); }}));
     if (setup.balance) {
       std::optional<uint64_t> target;
       if (o.target_flag->count()) target = o.target_per_class;
@@ -959,9 +925,9 @@ Status run_augment(AugmentOptions& o) {
   }
 
   const stream::ProcessorFactory augmenter = [&] { return std::make_unique<AugmentProcessor>(setup); };
-  Result<report::Summary> result = passes ? passes->write(augmenter) : stream::run(*so, augmenter, "augment");
-  if (!result.ok()) return result.status();
-  report::Summary summary = *result;
+  DQPREP_ASSIGN_OR_RETURN(report::Summary result,
+                          passes ? passes->write(augmenter) : stream::run(so, augmenter, "augment"));
+  report::Summary summary = result;
 
   // New records are additions: the driver counted them as records out of records in.
   const report::Json& raw = summary.figures;
@@ -1007,7 +973,7 @@ Status run_augment(AugmentOptions& o) {
     j["unlabeled"] = figure("unlabeled");
   }
   summary.figures = j;
-  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.seconds = report::seconds_since(start);
   DQPREP_RETURN_IF_ERROR(finish(o.common, summary));
   if (!o.common.quiet) print_lines(setup, j);
   return {};

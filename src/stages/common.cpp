@@ -34,19 +34,31 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool with_output) {
       ->capture_default_str();
   app.add_option("--quarantine", o.quarantine, "With --on-error quarantine: each bad line, with _error")
       ->type_name("FILE");
-  app.add_option("--stats", o.stats, "The stage summary as JSON")->type_name("FILE");
-  app.add_option("-j,--threads", o.threads, "Worker threads (0 = all cores); output is the same for any N")
-      ->check(CLI::Range(0u, kMaxThreads))
-      ->capture_default_str();
+  add_stats_option(app, o.stats);
+  add_threads_option(app, o.threads);
   app.add_option("--max-line-bytes", o.max_line_bytes, "A longer input line is bad input (exit 3)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40))
       ->capture_default_str();
   app.add_option("--seed", o.seed, "Seed of every random choice")->capture_default_str();
+  add_log_flags(app, o);
+}
+
+void add_stats_option(CLI::App& app, std::string& stats, const std::string& description) {
+  app.add_option("--stats", stats, description)->type_name("FILE");
+}
+
+void add_threads_option(CLI::App& app, unsigned& threads, const std::string& description) {
+  app.add_option("-j,--threads", threads, description)->check(CLI::Range(0u, kMaxThreads))->capture_default_str();
+}
+
+void add_log_flags(CLI::App& app, CommonOptions& o) {
   app.add_flag("-q,--quiet", o.quiet, "Only errors on stderr");
   app.add_flag("-v,--verbose", o.verbose, "More log on stderr");
-  app.parse_complete_callback([&o] {
-    spdlog::set_level(o.quiet ? spdlog::level::err : o.verbose ? spdlog::level::debug : spdlog::level::info);
-  });
+  app.parse_complete_callback([&o] { set_log_level(o.quiet, o.verbose); });
+}
+
+void set_log_level(bool quiet, bool verbose) {
+  spdlog::set_level(quiet ? spdlog::level::err : verbose ? spdlog::level::debug : spdlog::level::info);
 }
 
 const CLI::Validator& utf8_text() {
@@ -74,22 +86,18 @@ Result<std::vector<checks::Outcome>> evaluate_gates(const std::vector<checks::Ch
 }
 
 Result<Fields> resolve_fields(const CommonOptions& o) {
-  Result<format::Format> fmt = format::preset(o.format);
-  if (!fmt.ok()) return fmt.status();
+  DQPREP_ASSIGN_OR_RETURN(format::Format fmt, format::preset(o.format));
   Fields fields;
-  fields.format = *fmt;
-  const std::vector<std::string>& text_paths = o.text_fields.empty() ? fmt->text_paths : o.text_fields;
+  fields.format = fmt;
+  const std::vector<std::string>& text_paths = o.text_fields.empty() ? fmt.text_paths : o.text_fields;
   for (const std::string& p : text_paths) {
-    Result<record::Path> path = record::parse_path(p);
-    if (!path.ok()) return path.status();
-    fields.text.push_back(*path);
+    DQPREP_ASSIGN_OR_RETURN(record::Path path, record::parse_path(p));
+    fields.text.push_back(path);
   }
-  Result<record::Path> label = record::parse_path(o.label_field);
-  if (!label.ok()) return label.status();
-  fields.label = *label;
-  Result<record::Path> id = record::parse_path(o.id_field);
-  if (!id.ok()) return id.status();
-  fields.id = *id;
+  DQPREP_ASSIGN_OR_RETURN(record::Path label, record::parse_path(o.label_field));
+  fields.label = label;
+  DQPREP_ASSIGN_OR_RETURN(record::Path id, record::parse_path(o.id_field));
+  fields.id = id;
   return fields;
 }
 
@@ -109,13 +117,12 @@ unsigned thread_count(const CommonOptions& o) {
 }
 
 Result<stream::Options> stream_options(const CommonOptions& o) {
-  Result<stream::ErrorPolicy> policy = error_policy(o);
-  if (!policy.ok()) return policy.status();
+  DQPREP_ASSIGN_OR_RETURN(stream::ErrorPolicy policy, error_policy(o));
   stream::Options so;
   so.inputs = o.inputs;
   so.output = o.output;
   so.quarantine = o.quarantine;
-  so.on_error = *policy;
+  so.on_error = policy;
   so.threads = thread_count(o);
   so.max_line_bytes = o.max_line_bytes;
   if (!o.quiet && ::isatty(2)) {
@@ -128,18 +135,16 @@ Result<stream::Options> stream_options(const CommonOptions& o) {
 
 Result<std::unique_ptr<stream::Passes>> open_passes(const CommonOptions& o, const std::string& stage,
                                                     const std::string& rejects) {
-  Result<stream::Options> writing = stream_options(o);
-  if (!writing.ok()) return writing.status();
-  writing->rejects = rejects;
-  return stream::Passes::open(std::move(*writing), stage);
+  DQPREP_ASSIGN_OR_RETURN(stream::Options writing, stream_options(o));
+  writing.rejects = rejects;
+  return stream::Passes::open(std::move(writing), stage);
 }
 
 Status run_streaming(const CommonOptions& o, const stream::Options& driver, const stream::ProcessorFactory& processor,
                      const std::string& stage, const std::function<Status(report::Summary&)>& add_figures) {
-  Result<report::Summary> summary = stream::run(driver, processor, stage);
-  if (!summary.ok()) return summary.status();
-  if (add_figures) DQPREP_RETURN_IF_ERROR(add_figures(*summary));
-  return finish(o, *summary);
+  DQPREP_ASSIGN_OR_RETURN(report::Summary summary, stream::run(driver, processor, stage));
+  if (add_figures) DQPREP_RETURN_IF_ERROR(add_figures(summary));
+  return finish(o, summary);
 }
 
 Status finish(const CommonOptions& o, const report::Summary& summary) {

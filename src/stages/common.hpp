@@ -56,6 +56,15 @@ void add_common_options(CLI::App& app, CommonOptions& options, bool with_output 
 // A CLI11 check that a flag's value is valid UTF-8: labels and names end up in JSON reports.
 const CLI::Validator& utf8_text();
 
+// The common flags one by one, for the subcommands that take only some of them (dedup cluster,
+// dedup apply, metrics merge). add_log_flags adds -q and -v and sets the log level from them once
+// the subcommand is parsed; set_log_level sets it for flags bound elsewhere.
+void add_stats_option(CLI::App& app, std::string& stats, const std::string& description = "The stage summary as JSON");
+void add_threads_option(CLI::App& app, unsigned& threads,
+                        const std::string& description = "Worker threads (0 = all cores); output is the same for any N");
+void add_log_flags(CLI::App& app, CommonOptions& options);
+void set_log_level(bool quiet, bool verbose);
+
 // --check, --warn and --checks: the gates of every stage that has any (checks::load reads them).
 void add_gate_flags(CLI::App& app, checks::GateFlags& flags);
 

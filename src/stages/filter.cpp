@@ -548,18 +548,17 @@ Result<quality::RuleSet> build_rules(const FilterOptions& o) {
     if (!rules.is_on("gopher_stop_words")) {
       return Status::usage("--gopher-stop-words needs the gopher_stop_words rule (--gopher or --rule gopher_stop_words)");
     }
-    Result<std::vector<std::string>> words = split_list_trimmed("--gopher-stop-words", o.gopher_stop_words);
-    if (!words.ok()) return words.status();
-    rules.gopher_quality.stop_words = *words;
+    DQPREP_ASSIGN_OR_RETURN(std::vector<std::string> words,
+                            split_list_trimmed("--gopher-stop-words", o.gopher_stop_words));
+    rules.gopher_quality.stop_words = words;
   }
   return rules;
 }
 
 Result<Setup> build_setup(const FilterOptions& o) {
   Setup s;
-  Result<Fields> fields = resolve_fields(o.common);
-  if (!fields.ok()) return fields.status();
-  s.fields = *fields;
+  DQPREP_ASSIGN_OR_RETURN(Fields fields, resolve_fields(o.common));
+  s.fields = fields;
   s.explain = o.explain;
 
   for (const std::string& p : o.require) {
@@ -568,9 +567,8 @@ Result<Setup> build_setup(const FilterOptions& o) {
     s.require.push_back(*path);
   }
   if (o.labels_opt->count()) {
-    Result<std::vector<std::string>> labels = split_list_trimmed("--labels", o.labels);
-    if (!labels.ok()) return labels.status();
-    s.labels = *labels;
+    DQPREP_ASSIGN_OR_RETURN(std::vector<std::string> labels, split_list_trimmed("--labels", o.labels));
+    s.labels = labels;
     s.labels_json = json_array(s.labels);
   }
   for (const std::string& p : o.keep_regex) {
@@ -586,13 +584,12 @@ Result<Setup> build_setup(const FilterOptions& o) {
   if (!o.drop_words.empty()) {
     std::vector<std::string> lines;
     for (const std::string& file : o.drop_words) {
-      Result<std::string> text = io::read_file(file);
-      if (!text.ok()) return text.status();
+      DQPREP_ASSIGN_OR_RETURN(std::string text, io::read_file(file));
       size_t start = 0;
-      while (start < text->size()) {
-        size_t end = text->find('\n', start);
-        if (end == std::string::npos) end = text->size();
-        std::string line = text->substr(start, end - start);
+      while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        std::string line = text.substr(start, end - start);
         if (!line.empty() && line.back() == '\r') line.pop_back();
         lines.push_back(std::move(line));
         start = end + 1;
@@ -618,9 +615,8 @@ Result<Setup> build_setup(const FilterOptions& o) {
   }
   s.lang_threshold = o.lang_threshold;
 
-  Result<quality::RuleSet> rules = build_rules(o);
-  if (!rules.ok()) return rules.status();
-  s.rules = *rules;
+  DQPREP_ASSIGN_OR_RETURN(quality::RuleSet rules, build_rules(o));
+  s.rules = rules;
   s.length = s.rules.any(quality::Preset::length);
   s.gopher = s.rules.any(quality::Preset::gopher);
   s.c4 = s.rules.any(quality::Preset::c4);
@@ -645,12 +641,10 @@ Status run_filter(const FilterOptions& o) {
     print_rules();
     return {};
   }
-  Result<Setup> setup = build_setup(o);
-  if (!setup.ok()) return setup.status();
-  Result<stream::Options> so = stream_options(o.common);
-  if (!so.ok()) return so.status();
-  so->rejects = o.rejects;
-  return run_streaming(o.common, *so, [&] { return std::make_unique<FilterProcessor>(*setup); }, "filter");
+  DQPREP_ASSIGN_OR_RETURN(Setup setup, build_setup(o));
+  DQPREP_ASSIGN_OR_RETURN(stream::Options so, stream_options(o.common));
+  so.rejects = o.rejects;
+  return run_streaming(o.common, so, [&] { return std::make_unique<FilterProcessor>(setup); }, "filter");
 }
 
 }  // namespace

@@ -109,6 +109,9 @@ constexpr int32_t kMissingLabel = -1;
 constexpr int32_t kEmptyLabel = -2;
 
 // What the options make of the records, shared read-only by the workers.
+// How the labels of rated records are settled (--consensus).
+enum class ConsensusMethod { none, majority, dawid_skene };
+
 struct Setup {
   Fields fields;
   bool conflicts = true;
@@ -119,7 +122,12 @@ struct Setup {
   uint32_t bands = 0;
   std::unique_ptr<minhash::MinHasher> minhasher;
   bool long_form = false;
-  bool consensus = false;
+  ConsensusMethod consensus = ConsensusMethod::none;
+  // The flags that choose a method, parsed once here.
+  label_conflicts::Resolve resolve = label_conflicts::Resolve::none;
+  agreement::Level level = agreement::Level::nominal;
+  agreement::Weights weights = agreement::Weights::none;
+  label_issues::Method method = label_issues::Method::confident_learning;
   std::optional<record::Path> annotations, probs, item, annotator;
   bool renormalize = false;  // --renormalize: probabilities divided by their sum
   size_t num_classes = 0;
@@ -161,7 +169,7 @@ class Collector {
     }
     uint32_t rated = 0;
     if (setup_.annotations) DQPREP_RETURN_IF_ERROR(read_annotations(buf, rated));
-    if (setup_.consensus && !setup_.label_top_level && !label_exists && (rated > 0 || setup_.long_form)) {
+    if (setup_.consensus != ConsensusMethod::none && !setup_.label_top_level && !label_exists && (rated > 0 || setup_.long_form)) {
       return Status::bad_input("the record has no field '" + setup_.fields.label.text +
                                "' for the consensus label, and a nested field cannot be added; give a top-level "
                                "--label-field");
@@ -381,47 +389,6 @@ class CollectProcessor : public stream::RecordProcessor {
 // ---------------------------------------------------------------------------------------------
 // What pass 1 learned, interned on the writing thread in input order.
 
-// Label ids of the ratings, items x annotators, grown as rows and annotators appear. Columns are
-// laid out with a stride that doubles, so that annotators appearing one by one cost O(cells)
-// in all, not O(cells) each.
-class RatingMatrix {
- public:
-  // false when the cell was already rated (the same annotator twice on one item).
-  bool set(size_t row, size_t column, int32_t label) {
-    if (column >= stride_) widen(std::max<size_t>(column + 1, 2 * stride_));
-    width_ = std::max(width_, column + 1);
-    if (row >= rows_) {
-      rows_ = row + 1;
-      cells_.resize(rows_ * stride_, agreement::kNotRated);
-    }
-    int32_t& cell = cells_[row * stride_ + column];
-    if (cell != agreement::kNotRated) return false;
-    cell = label;
-    return true;
-  }
-  size_t width() const { return width_; }
-  // The cells, `rows` x `width` (>= width()), row-major, unrated where nothing was set; empties this.
-  std::vector<int32_t> take(size_t rows, size_t width) {
-    widen(width);
-    cells_.resize(rows * width, agreement::kNotRated);
-    rows_ = 0;
-    return std::move(cells_);
-  }
-
- private:
-  void widen(size_t stride) {
-    if (stride == stride_) return;
-    std::vector<int32_t> cells(rows_ * stride, agreement::kNotRated);
-    for (size_t r = 0; r < rows_; ++r) {
-      std::copy_n(cells_.data() + r * stride_, std::min(stride_, stride), cells.data() + r * stride);
-    }
-    cells_ = std::move(cells);
-    stride_ = stride;
-  }
-  std::vector<int32_t> cells_;
-  size_t rows_ = 0, stride_ = 0, width_ = 0;
-};
-
 struct Analysis {
   const Setup* setup = nullptr;
   size_t declared = 0;  // labels given by --labels: ids 0..declared-1
@@ -438,7 +405,7 @@ struct Analysis {
   std::vector<double> probs;        // records x classes
   std::vector<uint32_t> item_of;    // long form: the item of each line
   std::vector<uint32_t> item_head;  // long form: the first line of each item
-  RatingMatrix ratings;
+  agreement::RatingMatrix ratings;
   uint64_t rating_count = 0;
   uint64_t duplicate_ratings = 0;  // the same annotator twice on one item: the first rating counts
   uint64_t records = 0;
@@ -623,10 +590,10 @@ Json ratio(uint64_t num, uint64_t den, const std::string& name, const std::strin
 
 // Categories of the agreement figures: the declared labels (in --labels order), or the labels the
 // ratings use, by numeric value when they are all numbers, else in order of first sight.
-Status build_categories(const LabelCheckOptions& o, Plan& p, const std::vector<int32_t>& cells,
+Status build_categories(const LabelCheckOptions& o, const Setup& setup, Plan& p, const std::vector<int32_t>& cells,
                         std::vector<double>& values) {
   Analysis& a = p.a;
-  bool need_order = o.level != "nominal" || o.weights != "none";
+  bool need_order = setup.level != agreement::Level::nominal || setup.weights != agreement::Weights::none;
   std::vector<int32_t> used;
   if (a.declared > 0) {
     for (size_t i = 0; i < a.declared; ++i) used.push_back(static_cast<int32_t>(i));
@@ -651,16 +618,16 @@ Status build_categories(const LabelCheckOptions& o, Plan& p, const std::vector<i
     });
   }
   if (need_order && a.declared == 0 && !all_numeric) {
-    return Status::usage(std::string(o.level != "nominal" ? "--level " + o.level : "--weights " + o.weights) +
+    return Status::usage(std::string(setup.level != agreement::Level::nominal ? "--level " + o.level : "--weights " + o.weights) +
                          " needs ordered labels: numbers, or --labels in their order (found the label '" + not_numeric +
                          "')");
   }
-  if (o.level == "ratio" && !all_numeric) {
+  if (setup.level == agreement::Level::ratio && !all_numeric) {
     return Status::usage("--level ratio needs numeric labels (found the label '" + not_numeric + "')");
   }
   p.category_label = used;
   values.clear();
-  if (o.level == "interval" || o.level == "ratio") {
+  if (setup.level == agreement::Level::interval || setup.level == agreement::Level::ratio) {
     for (size_t c = 0; c < used.size(); ++c) {
       // Non-numeric declared labels are equally spaced, one apart, in --labels order.
       values.push_back(all_numeric ? *labels::numeric_value(a.labels.text(used[c])) : static_cast<double>(c + 1));
@@ -684,7 +651,7 @@ Json label_map_json(std::vector<std::pair<int32_t, Json>> entries, const labels:
 }
 
 // Agreement, per-annotator figures and the consensus, from the ratings.
-Status agreement_figures(const LabelCheckOptions& o, Plan& p) {
+Status agreement_figures(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
   Analysis& a = p.a;
   Json& f = p.figures;
   size_t rows = o.long_form ? a.items.size() : a.present.size();
@@ -693,7 +660,7 @@ Status agreement_figures(const LabelCheckOptions& o, Plan& p) {
   r.num_annotators = a.annotators.size();
   r.ratings = a.ratings.take(rows, r.num_annotators);
   std::vector<double> values;
-  DQPREP_RETURN_IF_ERROR(build_categories(o, p, r.ratings, values));
+  DQPREP_RETURN_IF_ERROR(build_categories(o, setup, p, r.ratings, values));
   r.num_categories = static_cast<int32_t>(p.category_label.size());
   std::vector<int32_t> category_of(a.labels.size(), -1);
   for (size_t c = 0; c < p.category_label.size(); ++c) category_of[static_cast<size_t>(p.category_label[c])] = static_cast<int32_t>(c);
@@ -732,21 +699,15 @@ Status agreement_figures(const LabelCheckOptions& o, Plan& p) {
   if (r.num_annotators != 2) {
     cohen.note = "needs exactly two annotators; found " + std::to_string(r.num_annotators);
   } else {
-    cohen = agreement::cohen_kappa(r, o.weights == "linear"      ? agreement::Weights::linear
-                                      : o.weights == "quadratic" ? agreement::Weights::quadratic
-                                                                 : agreement::Weights::none);
+    cohen = agreement::cohen_kappa(r, setup.weights);
   }
   f["cohen_kappa"] = statistic(cohen, "cohen_kappa", p.notes);
   f["fleiss_kappa"] = statistic(agreement::fleiss_kappa(r).kappa, "fleiss_kappa", p.notes);
-  agreement::Level level = o.level == "ordinal"    ? agreement::Level::ordinal
-                           : o.level == "interval" ? agreement::Level::interval
-                           : o.level == "ratio"    ? agreement::Level::ratio
-                                                   : agreement::Level::nominal;
-  f["krippendorff_alpha"] = statistic(agreement::krippendorff_alpha(r, level, values), "krippendorff_alpha", p.notes);
+  f["krippendorff_alpha"] = statistic(agreement::krippendorff_alpha(r, setup.level, values), "krippendorff_alpha", p.notes);
 
   // The consensus: the one asked for, or the majority vote for the per-annotator figures.
   dawid_skene::Model model;
-  if (o.consensus == "dawid-skene") {
+  if (setup.consensus == ConsensusMethod::dawid_skene) {
     model = dawid_skene::fit(r);
     if (!model.note.empty()) p.notes.emplace_back("dawid_skene", model.note);
     else if (!model.converged) {
@@ -761,7 +722,7 @@ Status agreement_figures(const LabelCheckOptions& o, Plan& p) {
     p.consensus.labels.assign(r.num_items, agreement::kNotRated);
     p.consensus.confidence.assign(r.num_items, 0.0);
   }
-  p.has_consensus = o.consensus != "none";
+  p.has_consensus = setup.consensus != ConsensusMethod::none;
   std::vector<agreement::AnnotatorFigures> per = agreement::annotator_figures(r, p.consensus.labels);
   Json pj = Json::object();
   for (size_t k = 0; k < per.size(); ++k) {
@@ -773,13 +734,13 @@ Status agreement_figures(const LabelCheckOptions& o, Plan& p) {
     x["agreement_with_consensus"] = statistic(per[k].agreement_with_consensus, "", ignored);
     pj[a.annotators.text(static_cast<int32_t>(k))] = x;
   }
-  f["per_annotator_consensus"] = o.consensus == "dawid-skene" ? "dawid-skene" : "majority";
+  f["per_annotator_consensus"] = setup.consensus == ConsensusMethod::dawid_skene ? "dawid-skene" : "majority";
   f["per_annotator"] = pj;
 
   if (!p.has_consensus) return {};
   f["consensus"] = o.consensus;
   f["consensus_ties"] = p.consensus.tied_items;
-  if (o.consensus == "dawid-skene") {
+  if (setup.consensus == ConsensusMethod::dawid_skene) {
     Json ds;
     ds["iterations"] = model.iterations;
     ds["converged"] = model.converged;
@@ -856,7 +817,7 @@ Status build_plan(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
   }
 
   // Agreement and consensus.
-  if (setup.annotations || setup.long_form) DQPREP_RETURN_IF_ERROR(agreement_figures(o, p));
+  if (setup.annotations || setup.long_form) DQPREP_RETURN_IF_ERROR(agreement_figures(o, setup, p));
 
   // The label of each record after the consensus.
   p.effective = a.given;
@@ -916,12 +877,12 @@ Status build_plan(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
   if (setup.near) {
     size_t perms = setup.minhasher->num_perm();
     auto signature = [&](uint32_t x) { return std::span<const uint32_t>(a.signatures.data() + x * perms, perms); };
-    Result<std::vector<uint32_t>> clusters = lsh::cluster(*a.near_index, [&](uint32_t x, uint32_t y) -> Result<bool> {
-      return minhash::estimate_jaccard(signature(x), signature(y)) >= o.threshold;
-    });
-    if (!clusters.ok()) return clusters.status();
-    for (size_t x = 0; x < clusters->size(); ++x) {
-      a.keys[a.near_record[x]] = {a.near_record[(*clusters)[x]], 1};
+    DQPREP_ASSIGN_OR_RETURN(std::vector<uint32_t> clusters,
+                            lsh::cluster(*a.near_index, [&](uint32_t x, uint32_t y) -> Result<bool> {
+                              return minhash::estimate_jaccard(signature(x), signature(y)) >= o.threshold;
+                            }));
+    for (size_t x = 0; x < clusters.size(); ++x) {
+      a.keys[a.near_record[x]] = {a.near_record[clusters[x]], 1};
     }
     a.near_index.reset();
     std::vector<uint32_t>().swap(a.signatures);
@@ -947,16 +908,16 @@ Status build_plan(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
         Decision& d = p.decisions[i];
         d.group = static_cast<int32_t>(g);
         d.name = !o.conflicts.empty() || g < o.samples;
-        if (o.resolve == "drop") {
-          d.reject = Reject::conflict;
-        } else if (o.resolve == "majority") {
-          if (group.majority == label_conflicts::kTie) {
-            d.reject = Reject::conflict_tie;
-          } else if (p.effective[i] != group.majority) {
-            d.write_label = group.majority;
+        const label_conflicts::Resolution r = label_conflicts::resolve(setup.resolve, group, p.effective[i]);
+        switch (r.action) {
+          case label_conflicts::Resolution::Action::drop: d.reject = Reject::conflict; break;
+          case label_conflicts::Resolution::Action::drop_tie: d.reject = Reject::conflict_tie; break;
+          case label_conflicts::Resolution::Action::relabel:
+            d.write_label = r.label;
             d.confidence = false;  // the consensus confidence was for another label
             ++relabeled;
-          }
+            break;
+          case label_conflicts::Resolution::Action::keep: break;
         }
       }
     }
@@ -974,7 +935,7 @@ Status build_plan(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
     f["conflict_groups"] = c.groups.size();
     f["conflict_records"] = c.conflict_records();
     f["conflict_rate"] = ratio(c.conflict_records(), candidates, "conflict_rate", "no labeled records with a text", p.notes);
-    f["resolve"] = o.resolve;
+    f["resolve"] = std::string(label_conflicts::resolve_name(setup.resolve));
     f["relabeled"] = relabeled;
     f["conflict_samples"] = Json::array();  // filled after pass 2, which reads the members' ids
   }
@@ -998,12 +959,9 @@ Status build_plan(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
       if (label >= 0 && p.class_of_label[static_cast<size_t>(label)] >= 0) given[i] = p.class_of_label[static_cast<size_t>(label)];
       else ++unscored;
     }
-    label_issues::Method method = o.method == "self-confidence"     ? label_issues::Method::self_confidence
-                                  : o.method == "normalized-margin" ? label_issues::Method::normalized_margin
-                                                                    : label_issues::Method::confident_learning;
-    Result<label_issues::Findings> found = label_issues::find_label_issues(given, a.probs, setup.num_classes, method);
-    if (!found.ok()) return found.status();
-    p.findings = std::move(*found);
+    DQPREP_ASSIGN_OR_RETURN(label_issues::Findings found,
+                            label_issues::find_label_issues(given, a.probs, setup.num_classes, setup.method));
+    p.findings = std::move(found);
     std::vector<uint64_t> flagged;
     for (size_t i = 0; i < n; ++i) {
       const label_issues::Issue& issue = p.findings.records[i];
@@ -1150,7 +1108,7 @@ class WriteProcessor : public stream::RecordProcessor {
 
   // Replaces the value at `path`, or adds it when the path is one top-level key.
   Status set_value(record::Parser& parser, const record::Path& path, const std::string& json) {
-    if (path.steps.size() == 1 && path.steps[0].kind == record::PathStep::Kind::key) {
+    if (path.is_top_level_key()) {
       return record::set_top_level(parser, path.steps[0].key, json, edits_);
     }
     std::optional<std::string_view> raw;
@@ -1205,7 +1163,7 @@ struct Names {
   }
 };
 
-Json group_json(const Plan& p, const Names& names, size_t g, const std::string& resolve, size_t max_members) {
+Json group_json(const Plan& p, const Names& names, size_t g, label_conflicts::Resolve resolve, size_t max_members) {
   const label_conflicts::Group& group = p.conflicts.groups[g];
   const labels::Vocabulary& v = p.a.labels;
   Json j;
@@ -1215,10 +1173,7 @@ Json group_json(const Plan& p, const Names& names, size_t g, const std::string& 
   for (size_t k = group.counts_begin; k < group.counts_end; ++k) counts[v.text(p.conflicts.counts[k].label)] = p.conflicts.counts[k].count;
   j["labels"] = counts;
   j["majority"] = group.majority == label_conflicts::kTie ? Json(nullptr) : Json(v.text(group.majority));
-  j["action"] = resolve == "drop"                              ? "rejected"
-                : resolve == "none"                            ? "reported"
-                : group.majority == label_conflicts::kTie ? "rejected_tie"
-                                                               : "relabeled";
+  j["action"] = std::string(label_conflicts::group_action(resolve, group));
   Json members = Json::array();
   for (size_t m = group.members_begin; m < group.members_end && members.size() < max_members; ++m) {
     uint32_t i = p.conflicts.members[m];
@@ -1231,19 +1186,17 @@ Json group_json(const Plan& p, const Names& names, size_t g, const std::string& 
   return j;
 }
 
-Status write_conflicts(const std::string& path, const Plan& p, const Names& names, const std::string& resolve) {
-  Result<std::unique_ptr<io::OutputFile>> out = io::OutputFile::open(path);
-  if (!out.ok()) return out.status();
+Status write_conflicts(const std::string& path, const Plan& p, const Names& names, label_conflicts::Resolve resolve) {
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> out, io::OutputFile::open(path));
   for (size_t g = 0; g < p.conflicts.groups.size(); ++g) {
-    DQPREP_RETURN_IF_ERROR((*out)->write(group_json(p, names, g, resolve, SIZE_MAX).dump() + "\n"));
+    DQPREP_RETURN_IF_ERROR(out->write(group_json(p, names, g, resolve, SIZE_MAX).dump() + "\n"));
   }
-  return (*out)->commit();
+  return out->commit();
 }
 
 // The gates: --check/--warn/--checks, then each gate flag as the check it stands for.
 Result<std::vector<checks::Check>> load_gates(const LabelCheckOptions& o) {
-  Result<std::vector<checks::Check>> gates = checks::load(o.gates);
-  if (!gates.ok()) return gates.status();
+  DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Check> gates, checks::load(o.gates));
   const std::pair<const CLI::Option*, std::string> flags[] = {
       {o.max_invalid_rate_opt, "invalid_rate <= " + checks::number_text(o.max_invalid_rate)},
       {o.max_conflict_rate_opt, "conflict_rate <= " + checks::number_text(o.max_conflict_rate)},
@@ -1253,9 +1206,8 @@ Result<std::vector<checks::Check>> load_gates(const LabelCheckOptions& o) {
   };
   for (const auto& [opt, expression] : flags) {
     if (!opt || opt->count() == 0) continue;
-    Result<checks::Check> c = checks::parse(expression);
-    if (!c.ok()) return c.status();
-    gates->push_back(std::move(*c));
+    DQPREP_ASSIGN_OR_RETURN(checks::Check c, checks::parse(expression));
+    gates.push_back(std::move(c));
   }
   return gates;
 }
@@ -1314,32 +1266,34 @@ Status check_usage(const LabelCheckOptions& o) {
 Status run_label_check(const LabelCheckOptions& o) {
   auto start = std::chrono::steady_clock::now();
   DQPREP_RETURN_IF_ERROR(check_usage(o));
-  Result<std::vector<checks::Check>> gates = load_gates(o);
-  if (!gates.ok()) return gates.status();
-  Result<Fields> fields = resolve_fields(o.common);
-  if (!fields.ok()) return fields.status();
+  DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Check> gates, load_gates(o));
+  DQPREP_ASSIGN_OR_RETURN(Fields fields, resolve_fields(o.common));
   Setup setup;
-  setup.fields = *fields;
+  setup.fields = fields;
   setup.long_form = o.long_form;
   setup.conflicts = !o.no_conflicts && !o.long_form;
   setup.normalize_key = o.normalize_key;
   if (o.near) {
-    Result<uint32_t> rows = lsh::rows_per_band(o.num_perm, o.bands);
-    if (!rows.ok()) return rows.status();
+    DQPREP_ASSIGN_OR_RETURN(uint32_t rows, lsh::rows_per_band(o.num_perm, o.bands));
     setup.near = true;
     setup.ngram = o.ngram;
     setup.bands = o.bands;
-    setup.rows = *rows;
+    setup.rows = rows;
     setup.minhasher = std::make_unique<minhash::MinHasher>(o.num_perm, o.common.seed);
   }
-  setup.consensus = o.consensus != "none";
+  setup.consensus = o.consensus == "dawid-skene" ? ConsensusMethod::dawid_skene
+                    : o.consensus == "majority"  ? ConsensusMethod::majority
+                                                 : ConsensusMethod::none;
+  DQPREP_ASSIGN_OR_RETURN(setup.resolve, label_conflicts::parse_resolve(o.resolve));
+  DQPREP_ASSIGN_OR_RETURN(setup.level, agreement::parse_level(o.level));
+  DQPREP_ASSIGN_OR_RETURN(setup.weights, agreement::parse_weights(o.weights));
+  DQPREP_ASSIGN_OR_RETURN(setup.method, label_issues::parse_method(o.method));
   const record::Path& lp = setup.fields.label;
-  setup.label_top_level = lp.steps.size() == 1 && lp.steps[0].kind == record::PathStep::Kind::key;
+  setup.label_top_level = lp.is_top_level_key();
   auto path = [](const std::string& text, std::optional<record::Path>& out) -> Status {
     if (text.empty()) return {};
-    Result<record::Path> p = record::parse_path(text);
-    if (!p.ok()) return p.status();
-    out = *p;
+    DQPREP_ASSIGN_OR_RETURN(record::Path p, record::parse_path(text));
+    out = p;
     return {};
   };
   DQPREP_RETURN_IF_ERROR(path(o.annotations_field, setup.annotations));
@@ -1349,8 +1303,7 @@ Status run_label_check(const LabelCheckOptions& o) {
   DQPREP_RETURN_IF_ERROR(path(o.annotator_field, setup.annotator));
   if (setup.probs) setup.num_classes = split_list(o.classes.empty() ? o.labels : o.classes).size();
 
-  Result<std::unique_ptr<stream::Passes>> passes = open_passes(o.common, "label-check", o.rejects);
-  if (!passes.ok()) return passes.status();
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<stream::Passes> passes, open_passes(o.common, "label-check", o.rejects));
 
   // Pass 1: state only.
   Plan plan;
@@ -1361,25 +1314,24 @@ Status run_label_check(const LabelCheckOptions& o) {
     for (const std::string& l : split_list(o.labels)) a.labels.intern(l, labels::Kind::string);
     a.declared = a.labels.size();
   }
-  Result<report::Summary> pass1 = (*passes)->collect(
-      {[&] { return std::make_unique<CollectProcessor>(setup); }, [&](std::string_view state) { return a.consume(state); }});
-  if (!pass1.ok()) return pass1.status();
+  DQPREP_ASSIGN_OR_RETURN(report::Summary pass1, passes->collect(
+      {[&] { return std::make_unique<CollectProcessor>(setup); }, [&](std::string_view state) { return a.consume(state); }}));
   DQPREP_RETURN_IF_ERROR(build_plan(o, setup, plan));
 
   // Pass 2: write.
   Names names;
-  Result<report::Summary> pass2 = (*passes)->write([&] { return std::make_unique<WriteProcessor>(setup, plan); },
-                                                   [&](std::string_view state) { return names.consume(state); });
-  if (!pass2.ok()) return pass2.status();
-  report::Summary summary = std::move(*pass2);
+  DQPREP_ASSIGN_OR_RETURN(report::Summary pass2,
+                          passes->write([&] { return std::make_unique<WriteProcessor>(setup, plan); },
+                                        [&](std::string_view state) { return names.consume(state); }));
+  report::Summary summary = std::move(pass2);
 
 
-  if (!o.conflicts.empty()) DQPREP_RETURN_IF_ERROR(write_conflicts(o.conflicts, plan, names, o.resolve));
+  if (!o.conflicts.empty()) DQPREP_RETURN_IF_ERROR(write_conflicts(o.conflicts, plan, names, setup.resolve));
   Json& f = plan.figures;
   if (setup.conflicts) {
     Json samples = Json::array();
     for (size_t g = 0; g < plan.conflicts.groups.size() && g < o.samples; ++g) {
-      samples.push_back(group_json(plan, names, g, o.resolve, o.samples));
+      samples.push_back(group_json(plan, names, g, setup.resolve, o.samples));
     }
     f["conflict_samples"] = samples;
   }
@@ -1404,11 +1356,10 @@ Status run_label_check(const LabelCheckOptions& o) {
   }
   f["notes"] = notes;
   summary.figures = f;
-  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  Result<std::vector<checks::Outcome>> outcomes = evaluate_gates(*gates, summary);
-  if (!outcomes.ok()) return outcomes.status();
+  summary.seconds = report::seconds_since(start);
+  DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Outcome> outcomes, evaluate_gates(gates, summary));
   DQPREP_RETURN_IF_ERROR(finish(o.common, summary));
-  return checks::gate(*outcomes);
+  return checks::gate(outcomes);
 }
 
 }  // namespace

@@ -54,6 +54,7 @@ struct MetricsOptions {
 struct MergeOptions {
   std::vector<std::string> states;
   std::string output;
+  unsigned threads = 0;  // taken as every stage takes -j; merging runs on one thread
   bool verbose = false;
   ReportFlags report;
 };
@@ -387,9 +388,8 @@ class Collector {
 
 Result<std::optional<record::Path>> optional_path(const std::string& text) {
   if (text.empty()) return std::optional<record::Path>();
-  Result<record::Path> p = record::parse_path(text);
-  if (!p.ok()) return p.status();
-  return std::optional<record::Path>(std::move(*p));
+  DQPREP_ASSIGN_OR_RETURN(record::Path p, record::parse_path(text));
+  return std::optional<record::Path>(std::move(p));
 }
 
 std::string_view trim(std::string_view s) {
@@ -400,9 +400,8 @@ std::string_view trim(std::string_view s) {
 
 Result<std::unique_ptr<Setup>> make_setup(const MetricsOptions& o) {
   auto setup = std::make_unique<Setup>();
-  Result<Fields> fields = resolve_fields(o.common);
-  if (!fields.ok()) return fields.status();
-  setup->fields = std::move(*fields);
+  DQPREP_ASSIGN_OR_RETURN(Fields fields, resolve_fields(o.common));
+  setup->fields = std::move(fields);
   metrics::Config& c = setup->config;
   c.format = o.common.format;
   for (const record::Path& p : setup->fields.text) {
@@ -424,9 +423,8 @@ Result<std::unique_ptr<Setup>> make_setup(const MetricsOptions& o) {
   if (o.coverage_field.empty() != o.domain.empty())
     return Status::usage("--coverage-field PATH and --domain FILE go together");
   if (!o.coverage_field.empty()) {
-    Result<std::string> text = io::read_file(o.domain);
-    if (!text.ok()) return text.status();
-    std::string_view rest = *text;
+    DQPREP_ASSIGN_OR_RETURN(std::string text, io::read_file(o.domain));
+    std::string_view rest = text;
     for (uint64_t line = 1; !rest.empty(); ++line) {
       size_t nl = rest.find('\n');
       std::string_view value = trim(rest.substr(0, nl));
@@ -451,20 +449,14 @@ Result<std::unique_ptr<Setup>> make_setup(const MetricsOptions& o) {
     c.seed = o.common.seed;
   }
 
-  auto cov = optional_path(c.coverage_field);
-  if (!cov.ok()) return cov.status();
-  setup->coverage = std::move(*cov);
+  DQPREP_ASSIGN_OR_RETURN(auto cov, optional_path(c.coverage_field));
+  setup->coverage = std::move(cov);
   setup->coverage_multi = setup->coverage && setup->coverage->has_wildcard();
-  auto noise = optional_path(c.noise_field);
-  if (!noise.ok()) return noise.status();
-  setup->noise = std::move(*noise);
+  DQPREP_ASSIGN_OR_RETURN(auto noise, optional_path(c.noise_field));
+  setup->noise = std::move(noise);
   if (!c.annotations_field.empty()) {
-    auto plain = optional_path(c.annotations_field + "[*]");
-    auto objects = optional_path(c.annotations_field + "[*].label");
-    if (!plain.ok()) return plain.status();
-    if (!objects.ok()) return objects.status();
-    setup->annotations_plain = std::move(*plain);
-    setup->annotations_objects = std::move(*objects);
+    DQPREP_ASSIGN_OR_RETURN(setup->annotations_plain, optional_path(c.annotations_field + "[*]"));
+    DQPREP_ASSIGN_OR_RETURN(setup->annotations_objects, optional_path(c.annotations_field + "[*].label"));
   }
 
   std::vector<std::string> tracked = c.tracked_fields();
@@ -485,9 +477,8 @@ Result<std::unique_ptr<Setup>> make_setup(const MetricsOptions& o) {
   if (!(o.lang_threshold >= 0 && o.lang_threshold <= 1)) return Status::usage("--lang-threshold must be in [0, 1]");
   if (c.near) {
     if (c.ngram == 0) return Status::usage("--ngram must be at least 1");
-    Result<uint32_t> rows = lsh::rows_per_band(c.num_perm, c.bands);
-    if (!rows.ok()) return rows.status();
-    setup->rows = *rows;
+    DQPREP_ASSIGN_OR_RETURN(uint32_t rows, lsh::rows_per_band(c.num_perm, c.bands));
+    setup->rows = rows;
     setup->hasher = std::make_unique<minhash::MinHasher>(c.num_perm, c.seed);
   }
   return setup;
@@ -500,9 +491,8 @@ Status validate_metric_names(const std::vector<checks::Check>& list, const metri
   metrics::RunState empty;
   empty.config = config;
   empty.near = lsh::Index(config.near ? config.bands : 0);
-  Result<report::Summary> summary = metrics::summarize(empty, {});
-  if (!summary.ok()) return summary.status();
-  report::Json report = report::to_json(*summary);
+  DQPREP_ASSIGN_OR_RETURN(report::Summary summary, metrics::summarize(empty, {}));
+  report::Json report = report::to_json(summary);
   report["checks"] = report::Json::array();
   for (const checks::Check& c : list) {
     std::string first = (*checks::metric_path(c.metric))[0];
@@ -516,17 +506,15 @@ Status validate_metric_names(const std::vector<checks::Check>& list, const metri
 }
 
 Status write_text(const std::string& path, const std::string& text) {
-  Result<std::unique_ptr<io::OutputFile>> out = io::OutputFile::open(path);
-  if (!out.ok()) return out.status();
-  DQPREP_RETURN_IF_ERROR((*out)->write(text));
-  return (*out)->commit();
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> out, io::OutputFile::open(path));
+  DQPREP_RETURN_IF_ERROR(out->write(text));
+  return out->commit();
 }
 
 Status report_and_gate(const metrics::RunState& run, const ReportFlags& flags, const std::vector<checks::Check>& list,
                        const std::string& partial_path) {
-  Result<report::Summary> summary = metrics::summarize(run, {flags.min_per_class});
-  if (!summary.ok()) return summary.status();
-  report::Json report = report::to_json(*summary);
+  DQPREP_ASSIGN_OR_RETURN(report::Summary summary, metrics::summarize(run, {flags.min_per_class}));
+  report::Json report = report::to_json(summary);
   std::vector<checks::Outcome> outcomes;
   for (const checks::Check& c : list) {
     Result<checks::Outcome> o = checks::evaluate(c, report, metrics::check_aliases());
@@ -539,8 +527,8 @@ Status report_and_gate(const metrics::RunState& run, const ReportFlags& flags, c
     }
     outcomes.push_back(std::move(*o));
   }
-  summary->figures["checks"] = checks::to_json(outcomes);
-  report = report::to_json(*summary);
+  summary.figures["checks"] = checks::to_json(outcomes);
+  report = report::to_json(summary);
 
   if (!partial_path.empty()) DQPREP_RETURN_IF_ERROR(metrics::write_partial(partial_path, run));
   if (!flags.json.empty()) DQPREP_RETURN_IF_ERROR(report::write_json(flags.json, report));
@@ -552,49 +540,38 @@ Status report_and_gate(const metrics::RunState& run, const ReportFlags& flags, c
   return checks::gate(outcomes);
 }
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 Status run_merge(const MergeOptions& m) {
   auto start = std::chrono::steady_clock::now();
-  Result<std::vector<checks::Check>> list = checks::load(m.report.gates);
-  if (!list.ok()) return list.status();
-  Result<metrics::RunState> run = metrics::read_partial(m.states[0]);
-  if (!run.ok()) return run.status();
-  DQPREP_RETURN_IF_ERROR(validate_metric_names(*list, run->config));
+  DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Check> list, checks::load(m.report.gates));
+  DQPREP_ASSIGN_OR_RETURN(metrics::RunState run, metrics::read_partial(m.states[0]));
+  DQPREP_RETURN_IF_ERROR(validate_metric_names(list, run.config));
   for (size_t i = 1; i < m.states.size(); ++i) {
-    Result<metrics::RunState> later = metrics::read_partial(m.states[i]);
-    if (!later.ok()) return later.status();
-    DQPREP_RETURN_IF_ERROR(metrics::merge(*run, *later, m.states[i]));
+    DQPREP_ASSIGN_OR_RETURN(metrics::RunState later, metrics::read_partial(m.states[i]));
+    DQPREP_RETURN_IF_ERROR(metrics::merge(run, later, m.states[i]));
   }
-  run->seconds = seconds_since(start);
-  return report_and_gate(*run, m.report, *list, m.output);
+  run.seconds = report::seconds_since(start);
+  return report_and_gate(run, m.report, list, m.output);
 }
 
 Status run_metrics(const MetricsOptions& o) {
   if (o.partial && o.output.empty()) return Status::usage("--partial needs -o FILE, where the state goes");
   if (!o.partial && !o.output.empty())
     return Status::usage("-o FILE takes the state of --partial; the report goes to --json, --markdown, --junit");
-  Result<std::unique_ptr<Setup>> setup = make_setup(o);
-  if (!setup.ok()) return setup.status();
-  Result<std::vector<checks::Check>> list = checks::load(o.report.gates);
-  if (!list.ok()) return list.status();
-  DQPREP_RETURN_IF_ERROR(validate_metric_names(*list, (*setup)->config));
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<Setup> setup, make_setup(o));
+  DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Check> list, checks::load(o.report.gates));
+  DQPREP_RETURN_IF_ERROR(validate_metric_names(list, setup->config));
 
-  Result<stream::Options> so = stream_options(o.common);
-  if (!so.ok()) return so.status();
-  so->write_records = false;
-  Collector collector((*setup)->config);
-  so->consume_state = [&](std::string_view state) { return collector.consume(state); };
-  const Setup& shared = **setup;
-  Result<report::Summary> summary =
-      stream::run(*so, [&] { return std::make_unique<MetricsProcessor>(shared); }, "metrics");
-  if (!summary.ok()) return summary.status();
+  DQPREP_ASSIGN_OR_RETURN(stream::Options so, stream_options(o.common));
+  so.write_records = false;
+  Collector collector(setup->config);
+  so.consume_state = [&](std::string_view state) { return collector.consume(state); };
+  const Setup& shared = *setup;
+  DQPREP_ASSIGN_OR_RETURN(report::Summary summary,
+                          stream::run(so, [&] { return std::make_unique<MetricsProcessor>(shared); }, "metrics"));
   if (!o.common.quiet && ::isatty(2)) std::fprintf(stderr, "\r\033[K");
-  metrics::RunState run = collector.finish(summary->empty_lines);
-  run.seconds = summary->seconds;
-  return report_and_gate(run, o.report, *list, o.partial ? o.output : "");
+  metrics::RunState run = collector.finish(summary.empty_lines);
+  run.seconds = summary.seconds;
+  return report_and_gate(run, o.report, list, o.partial ? o.output : "");
 }
 
 void add_report_flags(CLI::App& app, ReportFlags& r) {
@@ -656,7 +633,8 @@ StageRunner setup_metrics(CLI::App& app) {
   merge->add_option("states", m->states, "Partial-state files, in input order")->required()->type_name("STATE ...");
   merge->add_option("-o,--output", m->output, "Also write the merged state (to merge again later)")->type_name("FILE");
   add_report_flags(*merge, m->report);
-  merge->add_option("--stats", m->report.stats, "The report as JSON, as --json")->type_name("FILE");
+  add_stats_option(*merge, m->report.stats, "The report as JSON, as --json");
+  add_threads_option(*merge, m->threads, "Worker threads (accepted as by every stage; merging runs on one)");
   merge->add_flag("-q,--quiet", m->report.quiet, "Only errors on stderr");
   merge->add_flag("-v,--verbose", m->verbose, "More log on stderr");
 
@@ -664,6 +642,8 @@ StageRunner setup_metrics(CLI::App& app) {
     if (merge->parsed()) {
       if (!o->common.inputs.empty()) return Status::usage("'metrics merge' takes partial states, not record inputs");
       m->report.quiet = m->report.quiet || o->common.quiet;
+      // After metrics' own flags set the log level (its parse ends after merge's).
+      set_log_level(m->report.quiet, m->verbose || o->common.verbose);
       return run_merge(*m);
     }
     o->report.stats = o->common.stats;

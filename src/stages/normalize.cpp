@@ -112,9 +112,8 @@ class NormalizeProcessor : public stream::RecordProcessor {
 };
 
 Result<LabelMap> load_label_map(const std::string& path) {
-  Result<std::string> text = io::read_file(path);
-  if (!text.ok()) return text.status();
-  nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+  DQPREP_ASSIGN_OR_RETURN(std::string text, io::read_file(path));
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
     return Status::usage("--label-map " + path + ": expected a JSON object {\"raw label\": \"canonical label\", ...}");
   }
@@ -129,10 +128,9 @@ Result<LabelMap> load_label_map(const std::string& path) {
 }
 
 Status run_normalize(const NormalizeOptions& o) {
-  Result<Fields> fields = resolve_fields(o.common);
-  if (!fields.ok()) return fields.status();
+  DQPREP_ASSIGN_OR_RETURN(Fields fields, resolve_fields(o.common));
   Setup setup;
-  setup.fields = *fields;
+  setup.fields = fields;
   setup.text.form = o.form == "nfc" ? text::UnicodeForm::nfc
                     : o.form == "none" ? text::UnicodeForm::none
                                        : text::UnicodeForm::nfkc;
@@ -142,17 +140,15 @@ Status run_normalize(const NormalizeOptions& o) {
   setup.text.strip_html = o.strip_html;
   setup.text.unify_punct = o.unify_punct;
   if (!o.label_map.empty()) {
-    Result<LabelMap> map = load_label_map(o.label_map);
-    if (!map.ok()) return map.status();
-    setup.label_map = std::move(*map);
+    DQPREP_ASSIGN_OR_RETURN(LabelMap map, load_label_map(o.label_map));
+    setup.label_map = std::move(map);
     for (const auto& [raw, canonical] : setup.label_map) setup.canonical_labels.insert(canonical);
   }
   setup.label_lower = o.label_case == "lower";
   setup.touch_labels = setup.label_lower || !setup.label_map.empty();
 
-  Result<stream::Options> so = stream_options(o.common);
-  if (!so.ok()) return so.status();
-  return run_streaming(o.common, *so, [&] { return std::make_unique<NormalizeProcessor>(setup); }, "normalize");
+  DQPREP_ASSIGN_OR_RETURN(stream::Options so, stream_options(o.common));
+  return run_streaming(o.common, so, [&] { return std::make_unique<NormalizeProcessor>(setup); }, "normalize");
 }
 
 }  // namespace

@@ -112,11 +112,7 @@ class BoundedHeap {
 
 using state_bytes::put;
 
-std::string number_text(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
+std::string number_text(double v) { return util::number_text(v, 6); }
 
 // Uncertainty of one probability vector (higher = more worth annotating). A single value p is one
 // class of two: (p, 1 - p).
@@ -452,11 +448,10 @@ Result<size_t> embedding_dim(const io::ReplayableInputs& inputs, const record::P
   record::Parser parser;
   std::vector<double> values;
   for (const std::string& path : inputs.paths()) {
-    Result<std::unique_ptr<io::LineReader>> reader = io::LineReader::open(path);
-    if (!reader.ok()) return reader.status();
+    DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::LineReader> reader, io::LineReader::open(path));
     std::string_view line;
     while (true) {
-      Result<bool> more = (*reader)->next(line);
+      Result<bool> more = reader->next(line);
       if (!more.ok() || !*more) break;
       if (!parser.parse(line).ok()) continue;
       bool found = false;
@@ -538,13 +533,11 @@ Status check_options(const SelectOptions& o) {
 Status run_select(const SelectOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   DQPREP_RETURN_IF_ERROR(check_options(o));
-  Result<Fields> fields = resolve_fields(o.common);
-  if (!fields.ok()) return fields.status();
-  Result<record::Path> probs = record::parse_path(o.probs_field);
-  if (!probs.ok()) return probs.status();
+  DQPREP_ASSIGN_OR_RETURN(Fields fields, resolve_fields(o.common));
+  DQPREP_ASSIGN_OR_RETURN(record::Path probs, record::parse_path(o.probs_field));
   Setup setup;
-  setup.fields = *fields;
-  setup.probs = *probs;
+  setup.fields = fields;
+  setup.probs = probs;
   setup.strategy = o.strategy == "margin"    ? Strategy::margin
                    : o.strategy == "entropy" ? Strategy::entropy
                                              : Strategy::least_confidence;
@@ -557,24 +550,20 @@ Status run_select(const SelectOptions& o) {
   setup.sample_size = o.density_sample;
   setup.ngram = o.ngram;
   if (!o.embedding_field.empty()) {
-    Result<record::Path> emb = record::parse_path(o.embedding_field);
-    if (!emb.ok()) return emb.status();
-    setup.density_sim.embedding = *emb;
+    DQPREP_ASSIGN_OR_RETURN(record::Path emb, record::parse_path(o.embedding_field));
+    setup.density_sim.embedding = emb;
   } else if (o.density) {
     setup.density_sim.hasher = std::make_unique<minhash::MinHasher>(o.num_perm, o.common.seed);
     setup.density_sim.ngram = o.density_ngram;
   }
   if (o.diverse) setup.diverse_hasher = std::make_unique<minhash::MinHasher>(o.num_perm, o.common.seed);
 
-  Result<std::unique_ptr<stream::Passes>> opened = open_passes(o.common, "select", o.rest);
-  if (!opened.ok()) return opened.status();
-  stream::Passes& passes = **opened;
-  Result<std::unique_ptr<io::OutputFile>> output = io::OutputFile::open(o.common.output);
-  if (!output.ok()) return output.status();
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<stream::Passes> opened, open_passes(o.common, "select", o.rest));
+  stream::Passes& passes = *opened;
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> output, io::OutputFile::open(o.common.output));
   if (setup.density_sim.embedding) {
-    Result<size_t> dim = embedding_dim(passes.inputs(), setup.probs, *setup.density_sim.embedding);
-    if (!dim.ok()) return dim.status();
-    setup.density_sim.dim = *dim;
+    DQPREP_ASSIGN_OR_RETURN(size_t dim, embedding_dim(passes.inputs(), setup.probs, *setup.density_sim.embedding));
+    setup.density_sim.dim = dim;
   }
 
 
@@ -630,8 +619,8 @@ Status run_select(const SelectOptions& o) {
     }
     return {};
   };
-  Result<report::Summary> pass1 = passes.collect({[&] { return std::make_unique<ScoreProcessor>(setup); }, consume_scores});
-  if (!pass1.ok()) return pass1.status();
+  DQPREP_ASSIGN_OR_RETURN(report::Summary pass1,
+                          passes.collect({[&] { return std::make_unique<ScoreProcessor>(setup); }, consume_scores}));
 
   // Pass 2: density.
   if (o.density) {
@@ -652,9 +641,9 @@ Status run_select(const SelectOptions& o) {
       }
       return {};
     };
-    Result<report::Summary> pass2 =
-        passes.collect({[&] { return std::make_unique<DensityProcessor>(setup); }, consume_density});
-    if (!pass2.ok()) return pass2.status();
+    DQPREP_ASSIGN_OR_RETURN(
+        report::Summary pass2,
+        passes.collect({[&] { return std::make_unique<DensityProcessor>(setup); }, consume_density}));
   }
 
   // Pass 3: walk the ranking, skipping near duplicates of records already chosen.
@@ -677,9 +666,9 @@ Status run_select(const SelectOptions& o) {
         }
         return {};
       };
-      Result<report::Summary> pass3 =
-          passes.collect({[&] { return std::make_unique<SignatureProcessor>(setup); }, consume_signatures});
-      if (!pass3.ok()) return pass3.status();
+      DQPREP_ASSIGN_OR_RETURN(
+          report::Summary pass3,
+          passes.collect({[&] { return std::make_unique<SignatureProcessor>(setup); }, consume_signatures}));
       ++windows;
       for (size_t i = lo; i < hi && setup.selection.size() < o.k; ++i) {
         std::span<const uint32_t> sig(signatures.data() + (i - lo) * o.num_perm, o.num_perm);
@@ -713,18 +702,18 @@ Status run_select(const SelectOptions& o) {
     }
     return {};
   };
-  Result<report::Summary> pass4 = passes.run(last, [&] { return std::make_unique<WriteProcessor>(setup); });
-  if (!pass4.ok()) return pass4.status();
+  DQPREP_ASSIGN_OR_RETURN(report::Summary pass4,
+                          passes.run(last, [&] { return std::make_unique<WriteProcessor>(setup); }));
   for (const std::string& line : lines) {
-    DQPREP_RETURN_IF_ERROR((*output)->write(line));
-    DQPREP_RETURN_IF_ERROR((*output)->write("\n"));
+    DQPREP_RETURN_IF_ERROR(output->write(line));
+    DQPREP_RETURN_IF_ERROR(output->write("\n"));
   }
-  DQPREP_RETURN_IF_ERROR((*output)->commit());
+  DQPREP_RETURN_IF_ERROR(output->commit());
 
-  report::Summary summary = std::move(*pass4);
+  report::Summary summary = std::move(pass4);
   summary.in += lines.size();
   summary.out += lines.size();
-  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.seconds = report::seconds_since(start);
   report::Json& f = summary.figures;
   f["strategy"] = o.strategy;
   f["k"] = o.k;

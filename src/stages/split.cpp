@@ -94,6 +94,7 @@ struct Setup {
   bool kfold = false;
   bool hash_mode = false;
   bool shuffle = false;  // output order
+  std::string out_extension = ".jsonl";  // --out-dir: of each split's file, from --compress
   uint64_t seed = 0;
 
   // Annotation: the top-level key, its value per part, and what is inserted before the closing
@@ -144,17 +145,15 @@ Status check_names(const std::vector<std::string>& names) {
 
 Result<std::optional<record::Path>> single_path(const std::string& flag, const std::string& text) {
   if (text.empty()) return std::optional<record::Path>();
-  Result<record::Path> p = record::parse_path(text);
-  if (!p.ok()) return p.status();
-  if (p->has_wildcard()) return Status::usage(flag + " " + text + ": a path with [*] names several values; name one");
-  return std::optional<record::Path>(*p);
+  DQPREP_ASSIGN_OR_RETURN(record::Path p, record::parse_path(text));
+  if (p.has_wildcard()) return Status::usage(flag + " " + text + ": a path with [*] names several values; name one");
+  return std::optional<record::Path>(p);
 }
 
 Result<Setup> make_setup(const SplitOptions& o) {
   Setup s;
-  Result<Fields> fields = resolve_fields(o.common);
-  if (!fields.ok()) return fields.status();
-  s.fields = *fields;
+  DQPREP_ASSIGN_OR_RETURN(Fields fields, resolve_fields(o.common));
+  s.fields = fields;
   s.seed = o.common.seed;
   s.hash_mode = o.hash_mode;
 
@@ -168,24 +167,21 @@ Result<Setup> make_setup(const SplitOptions& o) {
     if (o.ratios_option && o.ratios_option->count())
       return Status::usage("--kfold K makes K equal folds; it cannot be combined with --ratios");
     if (!o.names.empty()) return Status::usage("--kfold names its folds fold-0 ... fold-K-1; drop --names");
-    Result<split_plan::Parts> parts = split_plan::Parts::folds(o.kfold);
-    if (!parts.ok()) return parts.status();
-    s.parts = *parts;
+    DQPREP_ASSIGN_OR_RETURN(split_plan::Parts parts, split_plan::Parts::folds(o.kfold));
+    s.parts = parts;
     s.kfold = true;
     for (size_t k = 0; k < o.kfold; ++k) s.names.push_back("fold-" + std::to_string(k));
   } else {
-    Result<std::vector<double>> ratios = parse_ratios(o.ratios);
-    if (!ratios.ok()) return ratios.status();
-    Result<split_plan::Parts> parts = split_plan::Parts::from_ratios(*ratios);
-    if (!parts.ok()) return parts.status();
-    s.parts = *parts;
+    DQPREP_ASSIGN_OR_RETURN(std::vector<double> ratios, parse_ratios(o.ratios));
+    DQPREP_ASSIGN_OR_RETURN(split_plan::Parts parts, split_plan::Parts::from_ratios(ratios));
+    s.parts = parts;
     if (o.names.empty()) {
-      s.names = default_names(ratios->size());
+      s.names = default_names(ratios.size());
     } else {
       s.names = split_list(o.names);
-      if (s.names.size() != ratios->size())
+      if (s.names.size() != ratios.size())
         return Status::usage("--names gives " + std::to_string(s.names.size()) + " names for " +
-                             std::to_string(ratios->size()) + " ratios; give one name per ratio");
+                             std::to_string(ratios.size()) + " ratios; give one name per ratio");
     }
   }
   if (s.parts.size() > kMaxSplitParts)
@@ -193,12 +189,10 @@ Result<Setup> make_setup(const SplitOptions& o) {
   DQPREP_RETURN_IF_ERROR(check_names(s.names));
 
   // Keys.
-  Result<std::optional<record::Path>> group = single_path("--group-field", o.group_field);
-  if (!group.ok()) return group.status();
-  Result<std::optional<record::Path>> time = single_path("--time-field", o.time_field);
-  if (!time.ok()) return time.status();
-  s.group = *group;
-  s.time = *time;
+  DQPREP_ASSIGN_OR_RETURN(std::optional<record::Path> group, single_path("--group-field", o.group_field));
+  DQPREP_ASSIGN_OR_RETURN(std::optional<record::Path> time, single_path("--time-field", o.time_field));
+  s.group = group;
+  s.time = time;
   if (s.mode == Mode::group && !s.group) return Status::usage("--by group needs --group-field PATH");
   if (s.mode == Mode::time && !s.time) return Status::usage("--by time needs --time-field PATH");
   if (s.time && s.mode != Mode::time) return Status::usage("--time-field is for --by time");
@@ -226,6 +220,7 @@ Result<Setup> make_setup(const SplitOptions& o) {
     return Status::usage("-o writes one stream and --out-dir a file per split; give one of them");
   if (o.compress != "none" && o.out_dir.empty())
     return Status::usage("--compress is for --out-dir (name the -o file .gz or .zst to compress it)");
+  s.out_extension = o.compress == "gz" ? ".jsonl.gz" : o.compress == "zst" ? ".jsonl.zst" : ".jsonl";
   if (!o.assign_field.empty()) {
     if (o.assign_field.find_first_of(".[]") != std::string::npos)
       return Status::usage("--assign-field " + o.assign_field + ": give a top-level field name (no '.' or '[')");
@@ -253,9 +248,8 @@ Result<Setup> make_setup(const SplitOptions& o) {
   s.shuffle = o.order == "shuffled" || (o.order == "auto" && s.mode == Mode::random && !s.hash_mode);
 
   // Gates and leakage.
-  Result<std::vector<checks::Check>> gates = checks::load(o.gates);
-  if (!gates.ok()) return gates.status();
-  s.gates = std::move(*gates);
+  DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Check> gates, checks::load(o.gates));
+  s.gates = std::move(gates);
   if (o.fail_on_leakage) {
     for (const char* check : {"leakage.exact_pairs == 0", "leakage.near_pairs == 0"}) s.gates.push_back(*checks::parse(check));
   }
@@ -266,9 +260,8 @@ Result<Setup> make_setup(const SplitOptions& o) {
   if (s.leakage) {
     if (!(o.near_threshold > 0 && o.near_threshold <= 1))
       return Status::usage("--near-threshold must be in (0, 1]");
-    Result<uint32_t> rows = lsh::rows_per_band(o.num_perm, o.bands);
-    if (!rows.ok()) return rows.status();
-    s.rows = *rows;
+    DQPREP_ASSIGN_OR_RETURN(uint32_t rows, lsh::rows_per_band(o.num_perm, o.bands));
+    s.rows = rows;
     s.bands = o.bands;
     s.ngram = o.ngram;
     // A fixed MinHash seed: the leakage found does not depend on the split's --seed.
@@ -816,19 +809,16 @@ Result<Router> open_outputs(const SplitOptions& o, const Setup& s, uint64_t expe
   Router r;
   r.routed.assign(s.parts.size(), 0);
   if (o.out_dir.empty()) {
-    Result<std::unique_ptr<io::OutputFile>> f = io::OutputFile::open(o.common.output);
-    if (!f.ok()) return f.status();
-    r.outputs.push_back(std::move(*f));
+    DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> f, io::OutputFile::open(o.common.output));
+    r.outputs.push_back(std::move(f));
   } else {
     std::error_code ec;
     std::filesystem::create_directories(o.out_dir, ec);
     if (ec) return Status::io("cannot create --out-dir " + o.out_dir + ": " + ec.message());
-    const std::string ext = o.compress == "gz" ? ".jsonl.gz" : o.compress == "zst" ? ".jsonl.zst" : ".jsonl";
     for (const std::string& name : s.names) {
-      Result<std::unique_ptr<io::OutputFile>> f =
-          io::OutputFile::open((std::filesystem::path(o.out_dir) / (name + ext)).string());
-      if (!f.ok()) return f.status();
-      r.outputs.push_back(std::move(*f));
+      DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> f,
+                              io::OutputFile::open((std::filesystem::path(o.out_dir) / (name + s.out_extension)).string()));
+      r.outputs.push_back(std::move(f));
     }
   }
   if (s.shuffle) r.sorter = std::make_unique<external_sort::Sorter>(expected_bytes);
@@ -971,9 +961,8 @@ Status report_leakage(const SplitOptions& o, const Setup& s, const split_plan::P
 
   std::unique_ptr<io::OutputFile> file;
   if (!o.leakage_file.empty()) {
-    Result<std::unique_ptr<io::OutputFile>> f = io::OutputFile::open(o.leakage_file);
-    if (!f.ok()) return f.status();
-    file = std::move(*f);
+    DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> f, io::OutputFile::open(o.leakage_file));
+    file = std::move(f);
   }
   Json listed = Json::array();
   std::map<std::string, std::pair<uint64_t, uint64_t>> by_splits;  // "a/b" -> exact, near
@@ -1052,69 +1041,62 @@ void add_mode_figures(const SplitOptions& o, const Setup& s, report::Summary& su
 }
 
 Status run_hash_mode(const SplitOptions& o, const Setup& s) {
-  Result<stream::Options> so = stream_options(o.common);
-  if (!so.ok()) return so.status();
-  so->write_records = false;
-  so->rejects = o.rejects;
+  DQPREP_ASSIGN_OR_RETURN(stream::Options so, stream_options(o.common));
+  so.write_records = false;
+  so.rejects = o.rejects;
   uint64_t expected = 0;
   for (const std::string& in : o.common.inputs) {
     std::error_code ec;
     uint64_t size = in == "-" ? 0 : std::filesystem::file_size(in, ec);
     expected += ec ? 0 : size * 4;  // compressed inputs grow; only the shuffle's bucket count depends on it
   }
-  Result<Router> router = open_outputs(o, s, expected);
-  if (!router.ok()) return router.status();
+  DQPREP_ASSIGN_OR_RETURN(Router router, open_outputs(o, s, expected));
   Classes classes;
   Table table;
   table.totals.assign(s.parts.size(), 0);
-  router->classes = &classes;
-  router->table = &table;
-  so->consume_state = [&](std::string_view st) { return router->consume(st); };
-  Result<report::Summary> summary = stream::run(*so, [&] { return std::make_unique<HashProcessor>(s); }, "split");
-  if (!summary.ok()) return summary.status();
-  DQPREP_RETURN_IF_ERROR(router->finish());
+  router.classes = &classes;
+  router.table = &table;
+  so.consume_state = [&](std::string_view st) { return router.consume(st); };
+  DQPREP_ASSIGN_OR_RETURN(report::Summary summary,
+                          stream::run(so, [&] { return std::make_unique<HashProcessor>(s); }, "split"));
+  DQPREP_RETURN_IF_ERROR(router.finish());
   uint64_t routed = 0;
-  for (uint64_t n : router->routed) routed += n;
-  summary->in += routed;
-  summary->out += routed;
-  add_mode_figures(o, s, *summary);
-  report_table(s, classes, table, o.common.quiet, *summary);
-  Result<std::vector<checks::Outcome>> outcomes = evaluate_gates(s.gates, *summary);
-  if (!outcomes.ok()) return outcomes.status();
-  DQPREP_RETURN_IF_ERROR(finish(o.common, *summary));
-  return checks::gate(*outcomes);
+  for (uint64_t n : router.routed) routed += n;
+  summary.in += routed;
+  summary.out += routed;
+  add_mode_figures(o, s, summary);
+  report_table(s, classes, table, o.common.quiet, summary);
+  DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Outcome> outcomes, evaluate_gates(s.gates, summary));
+  DQPREP_RETURN_IF_ERROR(finish(o.common, summary));
+  return checks::gate(outcomes);
 }
 
 Status run_split(const SplitOptions& o) {
-  Result<Setup> setup = make_setup(o);
-  if (!setup.ok()) return setup.status();
-  const Setup& s = *setup;
+  DQPREP_ASSIGN_OR_RETURN(Setup setup, make_setup(o));
+  const Setup& s = setup;
   if (s.hash_mode) return run_hash_mode(o, s);
 
-  Result<std::unique_ptr<stream::Passes>> passes = open_passes(o.common, "split", o.rejects);
-  if (!passes.ok()) return passes.status();
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<stream::Passes> passes, open_passes(o.common, "split", o.rejects));
 
   // Pass 1: the keys.
   Collected c;
   if (s.leakage) c.index = std::make_unique<lsh::Index>(s.bands);
-  Result<report::Summary> first = (*passes)->collect(
-      {[&] { return std::make_unique<KeyProcessor>(s); }, [&](std::string_view st) { return consume_keys(s, c, st); }});
-  if (!first.ok()) return first.status();
-  while (c.route.size() < first->lines_read) c.route.push_back(kMalformed);  // malformed lines at the end
+  DQPREP_ASSIGN_OR_RETURN(report::Summary first, passes->collect(
+      {[&] { return std::make_unique<KeyProcessor>(s); }, [&](std::string_view st) { return consume_keys(s, c, st); }}));
+  while (c.route.size() < first.lines_read) c.route.push_back(kMalformed);  // malformed lines at the end
 
   // The plan.
-  Result<split_plan::Plan> plan = make_plan(s, c);
-  if (!plan.ok()) return plan.status();
+  DQPREP_ASSIGN_OR_RETURN(split_plan::Plan plan, make_plan(s, c));
   std::vector<uint64_t>().swap(c.group_ids);
   std::vector<split_plan::TimeKey>().swap(c.times);
   {
     size_t j = 0;
     for (uint16_t& r : c.route)
-      if (r == kPending) r = plan->part[j++];
+      if (r == kPending) r = plan.part[j++];
   }
   Table table;
   table.totals.assign(s.parts.size(), 0);
-  for (size_t j = 0; j < c.class_ids.size(); ++j) table.add(c.class_ids[j], plan->part[j], s.parts.size());
+  for (size_t j = 0; j < c.class_ids.size(); ++j) table.add(c.class_ids[j], plan.part[j], s.parts.size());
   std::vector<uint32_t>().swap(c.class_ids);
 
   // Leakage candidates, and the records pass 2 must name (and shingle, to verify near pairs).
@@ -1122,8 +1104,8 @@ Status run_split(const SplitOptions& o) {
   std::vector<leakage::Pair> candidates;
   Involved involved;
   if (s.leakage) {
-    exact = leakage::exact(c.text_keys, plan->part);
-    candidates = leakage::near_candidates(*c.index, plan->part, c.text_keys);
+    exact = leakage::exact(c.text_keys, plan.part);
+    candidates = leakage::near_candidates(*c.index, plan.part, c.text_keys);
     c.index.reset();
     std::vector<hash::Key128>().swap(c.text_keys);
     std::vector<uint32_t>& positions = involved.positions;
@@ -1156,21 +1138,19 @@ Status run_split(const SplitOptions& o) {
   }
 
   // Pass 2: the records to their splits.
-  Result<Router> router = open_outputs(o, s, c.planned_bytes);
-  if (!router.ok()) return router.status();
-  stream::Options pass2 = (*passes)->writing();
+  DQPREP_ASSIGN_OR_RETURN(Router router, open_outputs(o, s, c.planned_bytes));
+  stream::Options pass2 = passes->writing();
   pass2.write_records = false;  // the router writes each record to its split
-  pass2.consume_state = [&](std::string_view st) { return router->consume(st); };
-  Result<report::Summary> second =
-      (*passes)->run(pass2, [&] { return std::make_unique<RouteProcessor>(s, c, involved); });
-  if (!second.ok()) return second.status();
+  pass2.consume_state = [&](std::string_view st) { return router.consume(st); };
+  DQPREP_ASSIGN_OR_RETURN(report::Summary second,
+                          passes->run(pass2, [&] { return std::make_unique<RouteProcessor>(s, c, involved); }));
   uint64_t routed = 0;
-  for (uint64_t n : router->routed) routed += n;
-  if (second->in + routed != c.route.size())
+  for (uint64_t n : router.routed) routed += n;
+  if (second.in + routed != c.route.size())
     return Status::io("the input changed between the two passes (fewer records in the second)");
-  DQPREP_RETURN_IF_ERROR(router->finish());
+  DQPREP_RETURN_IF_ERROR(router.finish());
 
-  report::Summary summary = *second;
+  report::Summary summary = second;
   summary.in += routed;
   summary.out += routed;
   add_mode_figures(o, s, summary);
@@ -1182,11 +1162,10 @@ Status run_split(const SplitOptions& o) {
                  c.missing_label == 1 ? "forms" : "form", c.missing_label == 1 ? "its" : "their");
   report_table(s, c.classes, table, o.common.quiet, summary);
 
-  if (s.leakage) DQPREP_RETURN_IF_ERROR(report_leakage(o, s, *plan, exact, candidates, involved, *router, summary));
-  Result<std::vector<checks::Outcome>> outcomes = evaluate_gates(s.gates, summary);
-  if (!outcomes.ok()) return outcomes.status();
+  if (s.leakage) DQPREP_RETURN_IF_ERROR(report_leakage(o, s, plan, exact, candidates, involved, router, summary));
+  DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Outcome> outcomes, evaluate_gates(s.gates, summary));
   DQPREP_RETURN_IF_ERROR(finish(o.common, summary));
-  return checks::gate(*outcomes);
+  return checks::gate(outcomes);
 }
 
 }  // namespace

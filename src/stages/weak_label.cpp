@@ -85,12 +85,11 @@ std::string describe(const Json& j) {
 }
 
 Result<RuleSet> load_rules(const std::string& path) {
-  Result<std::string> text = io::read_file(path);
-  if (!text.ok()) return text.status();
+  DQPREP_ASSIGN_OR_RETURN(std::string text, io::read_file(path));
   const std::string where = "--rules " + path + ": ";
   Json doc;
   try {
-    doc = Json::parse(*text);
+    doc = Json::parse(text);
   } catch (const Json::parse_error& e) {
     return Status::usage(where + "not valid JSON (" + e.what() + ")");
   }
@@ -611,60 +610,52 @@ void print_analysis(const report::Json& rows, bool gold, bool model) {
 }
 
 Result<std::string> top_level_key(const std::string& path, const char* flag) {
-  Result<record::Path> p = record::parse_path(path);
-  if (!p.ok()) return p.status();
-  if (p->steps.size() != 1 || p->steps[0].kind != record::PathStep::Kind::key)
+  DQPREP_ASSIGN_OR_RETURN(record::Path p, record::parse_path(path));
+  if (!p.is_top_level_key())
     return Status::usage(std::string(flag) + " must name a top-level field for weak-label, not '" + path + "'");
-  return p->steps[0].key;
+  return p.steps[0].key;
 }
 
 Status run_weak_label(const WeakLabelOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   if (o.max_iterations < 1) return Status::usage("--max-iterations must be at least 1");
-  Result<Fields> fields = resolve_fields(o.common);
-  if (!fields.ok()) return fields.status();
+  DQPREP_ASSIGN_OR_RETURN(Fields fields, resolve_fields(o.common));
   Setup setup;
-  setup.fields = *fields;
-  Result<std::string> label_key = top_level_key(o.common.label_field, "--label-field");
-  if (!label_key.ok()) return label_key.status();
-  setup.label_key = *label_key;
-  Result<std::string> confidence_key = top_level_key(o.confidence_field, "--confidence-field");
-  if (!confidence_key.ok()) return confidence_key.status();
-  setup.confidence_key = *confidence_key;
+  setup.fields = fields;
+  DQPREP_ASSIGN_OR_RETURN(std::string label_key, top_level_key(o.common.label_field, "--label-field"));
+  setup.label_key = label_key;
+  DQPREP_ASSIGN_OR_RETURN(std::string confidence_key, top_level_key(o.confidence_field, "--confidence-field"));
+  setup.confidence_key = confidence_key;
   if (setup.confidence_key == setup.label_key)
     return Status::usage("--confidence-field must differ from --label-field");
   if (!o.gold_field.empty()) {
-    Result<record::Path> gold = record::parse_path(o.gold_field);
-    if (!gold.ok()) return gold.status();
-    setup.gold = *gold;
+    DQPREP_ASSIGN_OR_RETURN(record::Path gold, record::parse_path(o.gold_field));
+    setup.gold = gold;
   }
-  Result<RuleSet> rules = load_rules(o.rules);
-  if (!rules.ok()) return rules.status();
-  setup.rules = std::move(*rules);
+  DQPREP_ASSIGN_OR_RETURN(RuleSet rules, load_rules(o.rules));
+  setup.rules = std::move(rules);
   for (const Label& l : setup.rules.labels) setup.class_figures.push_back("class:" + l.text);
   setup.keep_unlabeled = o.keep_unlabeled;
   const bool ds = o.model == "dawid-skene";
   setup.collect = o.analysis || ds;
 
-  Result<stream::Options> base = stream_options(o.common);
-  if (!base.ok()) return base.status();
+  DQPREP_ASSIGN_OR_RETURN(stream::Options base, stream_options(o.common));
   Tally tally(setup, ds);
   dawid_skene::Model model;
   report::Summary summary;
   if (!ds) {
-    stream::Options only = *base;
+    stream::Options only = base;
     only.rejects = o.unlabeled;
     if (setup.collect) only.consume_state = [&](std::string_view s) { return tally.consume(s); };
-    Result<report::Summary> run = stream::run(only, [&] { return std::make_unique<MajorityProcessor>(setup); }, "weak-label");
-    if (!run.ok()) return run.status();
-    summary = std::move(*run);
+    DQPREP_ASSIGN_OR_RETURN(
+        report::Summary run,
+        stream::run(only, [&] { return std::make_unique<MajorityProcessor>(setup); }, "weak-label"));
+    summary = std::move(run);
   } else {
-    Result<std::unique_ptr<stream::Passes>> passes = open_passes(o.common, "weak-label", o.unlabeled);
-    if (!passes.ok()) return passes.status();
+    DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<stream::Passes> passes, open_passes(o.common, "weak-label", o.unlabeled));
     // Pass 1: votes.
-    Result<report::Summary> pass1 = (*passes)->collect(
-        {[&] { return std::make_unique<CollectProcessor>(setup); }, [&](std::string_view s) { return tally.consume(s); }});
-    if (!pass1.ok()) return pass1.status();
+    DQPREP_ASSIGN_OR_RETURN(report::Summary pass1, passes->collect(
+        {[&] { return std::make_unique<CollectProcessor>(setup); }, [&](std::string_view s) { return tally.consume(s); }}));
 
     tally.ratings.num_annotators = setup.rules.rules.size();
     tally.ratings.num_categories = static_cast<int32_t>(setup.rules.labels.size());
@@ -697,10 +688,10 @@ Status run_weak_label(const WeakLabelOptions& o) {
     }
     setup.record_pattern = std::move(tally.patterns_of);
 
-    Result<report::Summary> pass2 = (*passes)->write([&] { return std::make_unique<WriteProcessor>(setup); });
-    if (!pass2.ok()) return pass2.status();
-    summary = std::move(*pass2);
-    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    DQPREP_ASSIGN_OR_RETURN(report::Summary pass2,
+                            passes->write([&] { return std::make_unique<WriteProcessor>(setup); }));
+    summary = std::move(pass2);
+    summary.seconds = report::seconds_since(start);
   }
 
   // Figures: flat keys; per-class counts under "classes".

@@ -5,7 +5,11 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
+
+#include "dqprep/io/status.hpp"
 
 namespace dqprep::dup_groups {
 
@@ -32,5 +36,12 @@ struct Groups {
 // empty (no label conflicts counted).
 Groups resolve(std::span<const uint32_t> component_min, std::span<const uint64_t> priority,
                std::span<const uint64_t> labels);
+
+// Which member of a duplicate group stays (--keep): the first, or the longest text (ties to the
+// first).
+enum class Keep { first, longest };
+// "first" or "longest"; anything else is a usage error.
+Result<Keep> parse_keep(std::string_view text);
+std::string_view keep_name(Keep keep);
 
 }  // namespace dqprep::dup_groups

@@ -25,6 +25,13 @@ struct Path {
   std::string text;  // as the user wrote it, for messages
   std::vector<PathStep> steps;
   bool has_wildcard() const;
+  // Exactly one key step ("label", not "meta.label" or "labels[0]"): a field that can be added.
+  bool is_top_level_key() const { return steps.size() == 1 && steps[0].kind == PathStep::Kind::key; }
+
+  // The text of a path from its steps: "messages[2].content", "turns[*].text".
+  static std::string text_of(const std::vector<PathStep>& steps);
+  // A path made from steps, its text written by text_of.
+  static Path from_steps(std::vector<PathStep> steps);
 };
 
 Result<Path> parse_path(std::string_view text);

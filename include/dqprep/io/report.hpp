@@ -2,6 +2,7 @@
 // The summary every stage gives: counts that balance (in = out + rejected + quarantined), per-rule
 // counts, and the stage's own figures; as JSON (--stats) and as a line on stderr.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -30,6 +31,11 @@ struct Summary {
 
   bool balances() const { return in == out + rejected + quarantined; }
 };
+
+// Seconds from `start` to now: a summary's `seconds`.
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
 // {"stage","in","out","rejected","quarantined","seconds", figures..., "rules": {...}}
 Json to_json(const Summary& summary);

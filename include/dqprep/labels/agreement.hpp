@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dqprep/io/status.hpp"
@@ -38,6 +39,26 @@ struct Ratings {
   }
 };
 
+// Label ids of the ratings, items x annotators, grown as rows and annotators appear (a stream of
+// (item, annotator, label) triples). Columns are laid out with a stride that doubles, so that
+// annotators appearing one by one cost O(cells) in all, not O(cells) each.
+class RatingMatrix {
+ public:
+  // false when the cell was already rated (the same annotator twice on one item): the first rating
+  // stays.
+  bool set(size_t row, size_t column, int32_t label);
+  // Columns seen so far: the highest column set, plus one.
+  size_t width() const { return width_; }
+  // The cells, `rows` x `width` (>= width()), row-major, kNotRated where nothing was set; empties
+  // this.
+  std::vector<int32_t> take(size_t rows, size_t width);
+
+ private:
+  void widen(size_t stride);
+  std::vector<int32_t> cells_;
+  size_t rows_ = 0, stride_ = 0, width_ = 0;
+};
+
 // ok, or bad_input naming the first cell whose id is outside [0, num_categories) and not kNotRated,
 // or whose size does not match. Every statistic below checks this and reports it in `note`.
 Status validate(const Ratings& r);
@@ -57,6 +78,8 @@ struct PercentAgreement {
 PercentAgreement percent_agreement(const Ratings& r);
 
 enum class Weights { none, linear, quadratic };
+// "none", "linear" or "quadratic" (label-check --weights); anything else is a usage error.
+Result<Weights> parse_weights(std::string_view text);
 
 // Exactly two annotators; items rated by both. Equals scikit-learn's
 // cohen_kappa_score(y1, y2, labels=range(num_categories), weights=...): weights use the distance
@@ -78,6 +101,8 @@ FleissKappa fleiss_kappa(std::span<const int64_t> counts, size_t num_categories)
 FleissKappa fleiss_kappa(const Ratings& r);
 
 enum class Level { nominal, ordinal, interval, ratio };
+// "nominal", "ordinal", "interval" or "ratio" (label-check --level); anything else is a usage error.
+Result<Level> parse_level(std::string_view text);
 
 // Krippendorff's alpha on the coincidence matrix: any number of annotators, missing ratings
 // allowed; units with fewer than two ratings are not pairable and are left out. nominal and

@@ -4,8 +4,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
+#include "dqprep/io/status.hpp"
 #include "dqprep/util/hash.hpp"
 
 namespace dqprep::label_conflicts {
@@ -45,5 +47,26 @@ struct Conflicts {
 // Groups `entries` by key (sorting them in place). O(n log n); memory: the entries plus the members
 // of conflicting groups.
 Conflicts find(std::vector<Entry>& entries);
+
+// What happens to the members of a conflicting group (label-check --resolve):
+// none reports them; majority relabels them to the group's majority (a tie drops the group);
+// drop drops every member.
+enum class Resolve { none, majority, drop };
+
+// "none", "majority" or "drop"; anything else is a usage error.
+Result<Resolve> parse_resolve(std::string_view text);
+std::string_view resolve_name(Resolve policy);
+
+// The verdict on one member of a conflicting group.
+struct Resolution {
+  enum class Action { keep, relabel, drop, drop_tie };
+  Action action = Action::keep;
+  int32_t label = kTie;  // relabel: the new label
+};
+Resolution resolve(Resolve policy, const Group& group, int32_t label);
+
+// What the policy does with a whole group, as label-check reports it: "reported", "relabeled",
+// "rejected" or "rejected_tie".
+std::string_view group_action(Resolve policy, const Group& group);
 
 }  // namespace dqprep::label_conflicts

@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dqprep/io/status.hpp"
@@ -28,6 +29,10 @@ enum class Method {
   // margin is negative, which is the same rule as self_confidence; the two differ in how they rank.
   normalized_margin,
 };
+
+// "confident-learning", "self-confidence" or "normalized-margin" (label-check --method); anything
+// else is a usage error.
+Result<Method> parse_method(std::string_view text);
 
 struct Issue {
   std::optional<double> score;  // in [0, 1], low = likely error; empty when the label is missing

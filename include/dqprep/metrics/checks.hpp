@@ -15,6 +15,7 @@
 
 #include "dqprep/io/report.hpp"
 #include "dqprep/io/status.hpp"
+#include "dqprep/util/number_text.hpp"
 
 namespace dqprep::checks {
 
@@ -71,7 +72,7 @@ Result<Outcome> evaluate(const Check& check, const report::Json& report,
                          const std::map<std::string, std::string, std::less<>>& aliases = {});
 
 // Shortest text that reads back as the same double ("0.1", "257", "1e-05").
-std::string number_text(double value);
+using util::number_text;
 
 // Every check evaluated in order; the first error (an unknown metric) stops.
 Result<std::vector<Outcome>> evaluate_all(const std::vector<Check>& checks, const report::Json& report,

@@ -40,4 +40,12 @@ Groups resolve(std::span<const uint32_t> component_min, std::span<const uint64_t
   return groups;
 }
 
+Result<Keep> parse_keep(std::string_view text) {
+  if (text == "first") return Keep::first;
+  if (text == "longest") return Keep::longest;
+  return Status::usage("--keep must be first or longest, not '" + std::string(text) + "'");
+}
+
+std::string_view keep_name(Keep keep) { return keep == Keep::longest ? "longest" : "first"; }
+
 }  // namespace dqprep::dup_groups

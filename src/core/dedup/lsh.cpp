@@ -87,9 +87,8 @@ Result<std::vector<uint32_t>> cluster(const Index& index, const Verifier& verify
           anchored = true;
           continue;
         }
-        Result<bool> similar = verify(anchor, member);
-        if (!similar.ok()) return similar.status();
-        if (*similar) {
+        DQPREP_ASSIGN_OR_RETURN(bool similar, verify(anchor, member));
+        if (similar) {
           sets.unite(anchor, member);
           anchored = true;
         }

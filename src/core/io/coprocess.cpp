@@ -1,5 +1,7 @@
 #include "dqprep/io/coprocess.hpp"
 
+#include "dqprep/util/number_text.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -38,11 +40,7 @@ std::string describe(int status) {
   return "ended";
 }
 
-std::string seconds_text(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", s);
-  return buf;
-}
+std::string seconds_text(double s) { return util::number_text(s, 6); }
 
 }  // namespace
 

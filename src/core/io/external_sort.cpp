@@ -75,9 +75,8 @@ size_t Sorter::spilled_buckets() const {
 Status Sorter::flush(Bucket& b) {
   if (b.buffer.empty()) return {};
   if (b.fd < 0) {
-    Result<int> fd = unnamed_temp_file();
-    if (!fd.ok()) return fd.status();
-    b.fd = *fd;
+    DQPREP_ASSIGN_OR_RETURN(int fd, unnamed_temp_file());
+    b.fd = fd;
   }
   DQPREP_RETURN_IF_ERROR(write_all(b.fd, b.buffer.data(), b.buffer.size()));
   b.file_bytes += b.buffer.size();

@@ -71,14 +71,13 @@ class GzipSource : public ByteSource {
           if (!stream_ended_) return Status::bad_input("truncated gzip stream");
           return size_t{0};
         }
-        Result<size_t> n = raw_.read(in_.data(), in_.size());
-        if (!n.ok()) return n.status();
-        if (*n == 0) {
+        DQPREP_ASSIGN_OR_RETURN(size_t n, raw_.read(in_.data(), in_.size()));
+        if (n == 0) {
           input_done_ = true;
           continue;
         }
         z_.next_in = reinterpret_cast<Bytef*>(in_.data());
-        z_.avail_in = static_cast<uInt>(*n);
+        z_.avail_in = static_cast<uInt>(n);
       }
       if (stream_ended_) {
         // Concatenated gzip members (as `cat a.gz b.gz` makes) form one stream.
@@ -121,13 +120,12 @@ class ZstdSource : public ByteSource {
           if (frame_open_) return Status::bad_input("truncated zstd stream");
           return size_t{0};
         }
-        Result<size_t> n = raw_.read(in_.data(), in_.size());
-        if (!n.ok()) return n.status();
-        if (*n == 0) {
+        DQPREP_ASSIGN_OR_RETURN(size_t n, raw_.read(in_.data(), in_.size()));
+        if (n == 0) {
           input_done_ = true;
           continue;
         }
-        in_buf_ = {in_.data(), *n, 0};
+        in_buf_ = {in_.data(), n, 0};
       }
       size_t rc = ZSTD_decompressStream(stream_, &out, &in_buf_);
       if (ZSTD_isError(rc)) {
@@ -177,10 +175,9 @@ Result<std::unique_ptr<LineReader>> LineReader::open(const std::string& path) {
   std::string magic;
   char head[4];
   while (magic.size() < 4) {
-    Result<size_t> n = read_fd(fd, name, head, 4 - magic.size());
-    if (!n.ok()) return n.status();
-    if (*n == 0) break;
-    magic.append(head, *n);
+    DQPREP_ASSIGN_OR_RETURN(size_t n, read_fd(fd, name, head, 4 - magic.size()));
+    if (n == 0) break;
+    magic.append(head, n);
   }
   auto starts = [&](std::string_view m) { return magic.compare(0, m.size(), m) == 0 && magic.size() >= m.size(); };
   if (starts("\x1f\x8b")) {
@@ -205,11 +202,10 @@ Status LineReader::fill() {
     end_ = pending;
   }
   if (buffer_.size() - kPadding - end_ < kReadBlock / 2) buffer_.resize(buffer_.size() * 2);
-  Result<size_t> n = source_->read(buffer_.data() + end_, buffer_.size() - kPadding - end_);
-  if (!n.ok()) return n.status();
-  if (*n == 0) eof_ = true;
-  end_ += *n;
-  bytes_read_ += *n;
+  DQPREP_ASSIGN_OR_RETURN(size_t n, source_->read(buffer_.data() + end_, buffer_.size() - kPadding - end_));
+  if (n == 0) eof_ = true;
+  end_ += n;
+  bytes_read_ += n;
   return {};
 }
 
@@ -473,14 +469,12 @@ Status OutputFile::commit() {
 }
 
 Result<std::string> read_file(const std::string& path) {
-  Result<std::unique_ptr<LineReader>> reader = LineReader::open(path);
-  if (!reader.ok()) return reader.status();
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<LineReader> reader, LineReader::open(path));
   std::string text;
   std::string_view line;
   while (true) {
-    Result<bool> more = (*reader)->next(line);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
+    DQPREP_ASSIGN_OR_RETURN(bool more, reader->next(line));
+    if (!more) break;
     text.append(line);
     text.push_back('\n');
   }
@@ -488,12 +482,11 @@ Result<std::string> read_file(const std::string& path) {
 }
 
 Result<std::string> read_bytes(const std::string& path) {
-  Result<std::unique_ptr<LineReader>> reader = LineReader::open(path);
-  if (!reader.ok()) return reader.status();
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<LineReader> reader, LineReader::open(path));
   std::string bytes;
   std::vector<char> block(kReadBlock);
   while (true) {
-    Result<size_t> n = (*reader)->source_->read(block.data(), block.size());
+    Result<size_t> n = reader->source_->read(block.data(), block.size());
     if (!n.ok()) {
       if (n.status().code() == StatusCode::bad_input) return Status::bad_input(path + ": " + n.status().message());
       return n.status();

@@ -3,10 +3,9 @@
 namespace dqprep::stream {
 
 Result<std::unique_ptr<Passes>> Passes::open(Options writing, std::string stage) {
-  Result<std::unique_ptr<io::ReplayableInputs>> inputs = io::ReplayableInputs::open(writing.inputs);
-  if (!inputs.ok()) return inputs.status();
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::ReplayableInputs> inputs, io::ReplayableInputs::open(writing.inputs));
   std::unique_ptr<Passes> p(new Passes());
-  p->inputs_ = std::move(*inputs);
+  p->inputs_ = std::move(inputs);
   writing.inputs = p->inputs_->paths();
   writing.names = p->inputs_->names();
   p->writing_ = std::move(writing);
@@ -45,8 +44,7 @@ Result<report::Summary> Passes::run(const Options& pass, const ProcessorFactory&
   Options o = pass;
   o.inputs = inputs_->paths();
   o.names = inputs_->names();
-  Result<report::Summary> summary = stream::run(o, processor, stage_);
-  if (!summary.ok()) return summary.status();
+  DQPREP_ASSIGN_OR_RETURN(report::Summary summary, stream::run(o, processor, stage_));
   DQPREP_RETURN_IF_ERROR(inputs_->check_unchanged());
   ++passes_run_;
   return summary;

@@ -20,6 +20,28 @@ bool Path::has_wildcard() const {
   return false;
 }
 
+std::string Path::text_of(const std::vector<PathStep>& steps) {
+  std::string t;
+  for (const PathStep& s : steps) {
+    if (s.kind == PathStep::Kind::key) {
+      if (!t.empty()) t += '.';
+      t += s.key;
+    } else if (s.kind == PathStep::Kind::index) {
+      t += "[" + std::to_string(s.index) + "]";
+    } else {
+      t += "[*]";
+    }
+  }
+  return t;
+}
+
+Path Path::from_steps(std::vector<PathStep> steps) {
+  Path p;
+  p.text = text_of(steps);
+  p.steps = std::move(steps);
+  return p;
+}
+
 Result<Path> parse_path(std::string_view text) {
   Path path;
   path.text = std::string(text);

@@ -95,11 +95,10 @@ Result<std::unique_ptr<ReplayableInputs>> ReplayableInputs::open(const std::vect
       if (stdin_seen) return Status::usage("standard input (-) can be given only once");
       stdin_seen = true;
     }
-    Result<std::unique_ptr<SpilledInput>> spilled = SpilledInput::copy(in, name);
-    if (!spilled.ok()) return spilled.status();
-    r->paths_.push_back((*spilled)->path());
+    DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<SpilledInput> spilled, SpilledInput::copy(in, name));
+    r->paths_.push_back(spilled->path());
     r->names_.push_back(name);
-    r->spills_.push_back(std::move(*spilled));
+    r->spills_.push_back(std::move(spilled));
   }
   return r;
 }

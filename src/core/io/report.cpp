@@ -33,11 +33,10 @@ std::string to_line(const Summary& summary) {
 }
 
 Status write_json(const std::string& path, const Json& json) {
-  Result<std::unique_ptr<io::OutputFile>> out = io::OutputFile::open(path);
-  if (!out.ok()) return out.status();
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> out, io::OutputFile::open(path));
   // Invalid UTF-8 from a record's field becomes U+FFFD: a report must never fail on its input.
-  DQPREP_RETURN_IF_ERROR((*out)->write(json.dump(2, ' ', false, Json::error_handler_t::replace) + "\n"));
-  return (*out)->commit();
+  DQPREP_RETURN_IF_ERROR(out->write(json.dump(2, ' ', false, Json::error_handler_t::replace) + "\n"));
+  return out->commit();
 }
 
 }  // namespace dqprep::report

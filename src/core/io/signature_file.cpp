@@ -176,9 +176,8 @@ uint64_t fold_fingerprint(uint64_t fingerprint, uint64_t line_hash) {
 
 Result<std::unique_ptr<Writer>> Writer::open(const std::string& path, const Header& header) {
   std::unique_ptr<Writer> w(new Writer());
-  Result<std::unique_ptr<io::OutputFile>> out = io::OutputFile::open(path);
-  if (!out.ok()) return out.status();
-  w->out_ = std::move(*out);
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> out, io::OutputFile::open(path));
+  w->out_ = std::move(out);
   w->layout_ = header.layout;
   w->header_ = encode_header(header);
   DQPREP_RETURN_IF_ERROR(w->out_->write(w->header_));
@@ -190,13 +189,12 @@ Writer::~Writer() = default;
 Status Writer::add(std::string_view entries) {
   Entry entry;
   for (size_t pos = 0; pos < entries.size();) {
-    Result<size_t> size = decode(entries, pos, layout_, entry);
-    if (!size.ok()) return size.status();
-    if (*size == 0) return Status::io("dedup sign: a cut-short entry");
+    DQPREP_ASSIGN_OR_RETURN(size_t size, decode(entries, pos, layout_, entry));
+    if (size == 0) return Status::io("dedup sign: a cut-short entry");
     ++footer_.positions;
     if (!entry.malformed) ++footer_.records;
     footer_.fingerprint = fold_fingerprint(footer_.fingerprint, entry.line_hash);
-    pos += *size;
+    pos += size;
   }
   entries_.update(entries);
   return out_->write(entries);
@@ -341,9 +339,8 @@ std::string encode_cluster_file(const ClusterFile& file) {
 }
 
 Result<ClusterFile> read_cluster_file(const std::string& path) {
-  Result<std::string> bytes = io::read_bytes(path);
-  if (!bytes.ok()) return bytes.status();
-  std::string_view data = *bytes;
+  DQPREP_ASSIGN_OR_RETURN(std::string bytes, io::read_bytes(path));
+  std::string_view data = bytes;
   if (data.size() < 8 || std::memcmp(data.data(), kClusterMagic, 8) != 0) {
     return Status::usage(path + " is not a dqprep cluster file (made by `dqprep dedup cluster`)");
   }

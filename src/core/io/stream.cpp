@@ -94,19 +94,16 @@ class Driver {
 
     std::unique_ptr<io::OutputFile> out, rejects, quarantine;
     if (options_.write_records) {
-      auto o = io::OutputFile::open(options_.output);
-      if (!o.ok()) return o.status();
-      out = std::move(*o);
+      DQPREP_ASSIGN_OR_RETURN(auto o, io::OutputFile::open(options_.output));
+      out = std::move(o);
     }
     if (!options_.rejects.empty()) {
-      auto r = io::OutputFile::open(options_.rejects);
-      if (!r.ok()) return r.status();
-      rejects = std::move(*r);
+      DQPREP_ASSIGN_OR_RETURN(auto r, io::OutputFile::open(options_.rejects));
+      rejects = std::move(r);
     }
     if (options_.on_error == ErrorPolicy::quarantine && !options_.quarantine.empty()) {
-      auto q = io::OutputFile::open(options_.quarantine);
-      if (!q.ok()) return q.status();
-      quarantine = std::move(*q);
+      DQPREP_ASSIGN_OR_RETURN(auto q, io::OutputFile::open(options_.quarantine));
+      quarantine = std::move(q);
     }
 
     std::vector<std::thread> workers;
@@ -126,7 +123,7 @@ class Driver {
     if (status.ok() && rejects) status = rejects->commit();
     if (status.ok() && quarantine) status = quarantine->commit();
     if (!status.ok()) return status;
-    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    summary.seconds = report::seconds_since(start);
     return summary;
   }
 

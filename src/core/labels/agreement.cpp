@@ -6,6 +6,51 @@
 
 namespace dqprep::agreement {
 
+bool RatingMatrix::set(size_t row, size_t column, int32_t label) {
+  if (column >= stride_) widen(std::max<size_t>(column + 1, 2 * stride_));
+  width_ = std::max(width_, column + 1);
+  if (row >= rows_) {
+    rows_ = row + 1;
+    cells_.resize(rows_ * stride_, kNotRated);
+  }
+  int32_t& cell = cells_[row * stride_ + column];
+  if (cell != kNotRated) return false;
+  cell = label;
+  return true;
+}
+
+std::vector<int32_t> RatingMatrix::take(size_t rows, size_t width) {
+  widen(width);
+  cells_.resize(rows * width, kNotRated);
+  rows_ = 0;
+  return std::move(cells_);
+}
+
+void RatingMatrix::widen(size_t stride) {
+  if (stride == stride_) return;
+  std::vector<int32_t> cells(rows_ * stride, kNotRated);
+  for (size_t r = 0; r < rows_; ++r) {
+    std::copy_n(cells_.data() + r * stride_, std::min(stride_, stride), cells.data() + r * stride);
+  }
+  cells_ = std::move(cells);
+  stride_ = stride;
+}
+
+Result<Weights> parse_weights(std::string_view text) {
+  if (text == "none") return Weights::none;
+  if (text == "linear") return Weights::linear;
+  if (text == "quadratic") return Weights::quadratic;
+  return Status::usage("--weights must be none, linear or quadratic, not '" + std::string(text) + "'");
+}
+
+Result<Level> parse_level(std::string_view text) {
+  if (text == "nominal") return Level::nominal;
+  if (text == "ordinal") return Level::ordinal;
+  if (text == "interval") return Level::interval;
+  if (text == "ratio") return Level::ratio;
+  return Status::usage("--level must be nominal, ordinal, interval or ratio, not '" + std::string(text) + "'");
+}
+
 namespace {
 
 Statistic undefined(std::string why) { return {std::nullopt, std::move(why)}; }

@@ -1,6 +1,7 @@
 #include "dqprep/labels/label_conflicts.hpp"
 
 #include <algorithm>
+#include <string>
 
 namespace dqprep::label_conflicts {
 
@@ -52,6 +53,43 @@ Conflicts find(std::vector<Entry>& entries) {
     c.groups.push_back(g);
   }
   return c;
+}
+
+Result<Resolve> parse_resolve(std::string_view text) {
+  if (text == "none") return Resolve::none;
+  if (text == "majority") return Resolve::majority;
+  if (text == "drop") return Resolve::drop;
+  return Status::usage("--resolve must be none, majority or drop, not '" + std::string(text) + "'");
+}
+
+std::string_view resolve_name(Resolve policy) {
+  switch (policy) {
+    case Resolve::majority: return "majority";
+    case Resolve::drop: return "drop";
+    case Resolve::none: break;
+  }
+  return "none";
+}
+
+Resolution resolve(Resolve policy, const Group& group, int32_t label) {
+  Resolution r;
+  if (policy == Resolve::drop) {
+    r.action = Resolution::Action::drop;
+  } else if (policy == Resolve::majority) {
+    if (group.majority == kTie) {
+      r.action = Resolution::Action::drop_tie;
+    } else if (label != group.majority) {
+      r.action = Resolution::Action::relabel;
+      r.label = group.majority;
+    }
+  }
+  return r;
+}
+
+std::string_view group_action(Resolve policy, const Group& group) {
+  if (policy == Resolve::drop) return "rejected";
+  if (policy == Resolve::none) return "reported";
+  return group.majority == kTie ? "rejected_tie" : "relabeled";
 }
 
 }  // namespace dqprep::label_conflicts

@@ -6,6 +6,14 @@
 
 namespace dqprep::label_issues {
 
+Result<Method> parse_method(std::string_view text) {
+  if (text == "confident-learning") return Method::confident_learning;
+  if (text == "self-confidence") return Method::self_confidence;
+  if (text == "normalized-margin") return Method::normalized_margin;
+  return Status::usage("--method must be confident-learning, self-confidence or normalized-margin, not '" +
+                       std::string(text) + "'");
+}
+
 namespace {
 
 // Rounds each value to an integer (half to even, as numpy) and then moves the ones with the

@@ -213,9 +213,8 @@ Result<std::vector<Check>> parse_file(std::string_view contents, std::string_vie
 
 Result<Outcome> evaluate(const Check& check, const report::Json& report,
                          const std::map<std::string, std::string, std::less<>>& aliases) {
-  Result<std::vector<std::string>> path = metric_path(check.metric);
-  if (!path.ok()) return path.status();
-  std::vector<std::string> steps = std::move(*path);
+  DQPREP_ASSIGN_OR_RETURN(std::vector<std::string> path, metric_path(check.metric));
+  std::vector<std::string> steps = std::move(path);
   if (auto alias = aliases.find(steps[0]); alias != aliases.end()) steps[0] = alias->second;
 
   const report::Json* at = &report;
@@ -263,17 +262,14 @@ Result<std::vector<Check>> load(const GateFlags& flags) {
   std::vector<Check> list;
   for (auto [exprs, level] : {std::pair{&flags.checks, Level::fail}, std::pair{&flags.warns, Level::warn}}) {
     for (const std::string& e : *exprs) {
-      Result<Check> c = parse(e, level);
-      if (!c.ok()) return c.status();
-      list.push_back(std::move(*c));
+      DQPREP_ASSIGN_OR_RETURN(Check c, parse(e, level));
+      list.push_back(std::move(c));
     }
   }
   if (!flags.checks_file.empty()) {
-    Result<std::string> text = io::read_file(flags.checks_file);
-    if (!text.ok()) return text.status();
-    Result<std::vector<Check>> more = parse_file(*text, flags.checks_file);
-    if (!more.ok()) return more.status();
-    for (Check& c : *more) list.push_back(std::move(c));
+    DQPREP_ASSIGN_OR_RETURN(std::string text, io::read_file(flags.checks_file));
+    DQPREP_ASSIGN_OR_RETURN(std::vector<Check> more, parse_file(text, flags.checks_file));
+    for (Check& c : more) list.push_back(std::move(c));
   }
   return list;
 }
@@ -282,9 +278,8 @@ Result<std::vector<Outcome>> evaluate_all(const std::vector<Check>& checks, cons
                                           const std::map<std::string, std::string, std::less<>>& aliases) {
   std::vector<Outcome> outcomes;
   for (const Check& c : checks) {
-    Result<Outcome> o = evaluate(c, report, aliases);
-    if (!o.ok()) return o.status();
-    outcomes.push_back(std::move(*o));
+    DQPREP_ASSIGN_OR_RETURN(Outcome o, evaluate(c, report, aliases));
+    outcomes.push_back(std::move(o));
   }
   return outcomes;
 }
@@ -299,13 +294,6 @@ Status gate(const std::vector<Outcome>& outcomes) {
   }
   if (n_failed == 0) return {};
   return Status::check_failed(std::to_string(n_failed) + (n_failed == 1 ? " check" : " checks") + " failed:" + failed);
-}
-
-std::string number_text(double value) {
-  char buf[64];
-  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  if (ec != std::errc()) return "?";
-  return std::string(buf, ptr);
 }
 
 std::string describe(const Outcome& o) {

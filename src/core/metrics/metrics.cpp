@@ -166,10 +166,9 @@ Result<report::Summary> summarize(const RunState& run, const ReportOptions& opti
     if (run.near.size() != s.keyed)
       return Status::bad_input("near-duplicate keys for " + std::to_string(run.near.size()) + " records, " +
                                std::to_string(s.keyed) + " records with text");
-    Result<std::vector<uint32_t>> clusters = lsh::cluster(run.near);
-    if (!clusters.ok()) return clusters.status();
+    DQPREP_ASSIGN_OR_RETURN(std::vector<uint32_t> clusters, lsh::cluster(run.near));
     uint64_t later_members = 0;
-    for (uint32_t i = 0; i < clusters->size(); ++i) later_members += (*clusters)[i] != i;
+    for (uint32_t i = 0; i < clusters.size(); ++i) later_members += clusters[i] != i;
     near_duplicates = later_members;
     near_ratio = stats::ratio(later_members, s.n, "no records");
   }
@@ -433,7 +432,7 @@ namespace {
 // The actual value of a check: six significant digits (the exit message has every digit).
 std::string actual_text(const Json& c) {
   if (c["actual"].is_null()) return "null (" + c.value("note", std::string()) + ")";
-  return fmt("%.6g", c["actual"].get<double>());
+  return util::number_text(c["actual"].get<double>(), 6);
 }
 }  // namespace
 
@@ -591,22 +590,20 @@ Status write_partial(const std::string& path, const RunState& run) {
   for (std::string_view part : {std::string_view(header_line), std::string_view(keys), std::string_view(bands)})
     checksum.update(part);
   put_le(trailer, checksum.digest());
-  Result<std::unique_ptr<io::OutputFile>> out = io::OutputFile::open(path);
-  if (!out.ok()) return out.status();
-  DQPREP_RETURN_IF_ERROR((*out)->write(header_line));
-  DQPREP_RETURN_IF_ERROR((*out)->write(keys));
-  DQPREP_RETURN_IF_ERROR((*out)->write(bands));
-  DQPREP_RETURN_IF_ERROR((*out)->write(trailer));
-  return (*out)->commit();
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> out, io::OutputFile::open(path));
+  DQPREP_RETURN_IF_ERROR(out->write(header_line));
+  DQPREP_RETURN_IF_ERROR(out->write(keys));
+  DQPREP_RETURN_IF_ERROR(out->write(bands));
+  DQPREP_RETURN_IF_ERROR(out->write(trailer));
+  return out->commit();
 }
 
 Result<RunState> read_partial(const std::string& path) {
-  Result<std::string> bytes = io::read_bytes(path);
-  if (!bytes.ok()) return bytes.status();
+  DQPREP_ASSIGN_OR_RETURN(std::string bytes, io::read_bytes(path));
   auto damaged = [&](const std::string& why) {
     return Status::bad_input(path + ": damaged partial-state file (" + why + ")");
   };
-  const std::string_view data = *bytes;
+  const std::string_view data = bytes;
   const size_t nl = data.find('\n');
   const std::string_view first_line = data.substr(0, nl);
   nlohmann::json header = nlohmann::json::parse(first_line, nullptr, false);

@@ -94,9 +94,8 @@ Result<std::vector<std::string>> parse_codes(std::string_view comma_separated) {
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
     if (item.empty()) return Status::usage("empty language code in '" + std::string(comma_separated) + "'");
-    Result<std::string> code = normalize_code(item);
-    if (!code.ok()) return code.status();
-    if (std::find(codes.begin(), codes.end(), *code) == codes.end()) codes.push_back(*code);
+    DQPREP_ASSIGN_OR_RETURN(std::string code, normalize_code(item));
+    if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
     start = comma + 1;
   }
   return codes;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "dqprep/util/hash.hpp"
+#include "dqprep/util/number_text.hpp"
 #include "dqprep/util/random.hpp"
 
 namespace dqprep::split_plan {
@@ -18,11 +19,7 @@ using i128 = __int128_t;
 
 constexpr double kRatioQuantum = 1e12;
 
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.12g", v);
-  return buf;
-}
+std::string number(double v) { return util::number_text(v, 12); }
 
 Status check_record_count(size_t n) {
   if (n > std::numeric_limits<uint32_t>::max())
@@ -283,9 +280,8 @@ PartId Parts::part_of_hash(uint64_t h) const {
 }
 
 Result<std::vector<uint64_t>> split_counts(uint64_t n, std::span<const double> ratios) {
-  Result<Parts> parts = Parts::from_ratios(ratios);
-  if (!parts.ok()) return parts.status();
-  return parts->counts(n);
+  DQPREP_ASSIGN_OR_RETURN(Parts parts, Parts::from_ratios(ratios));
+  return parts.counts(n);
 }
 
 // ---- random -----------------------------------------------------------------------------------

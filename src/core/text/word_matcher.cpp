@@ -110,23 +110,21 @@ Result<Folded> fold_line(std::string_view line) {
 }  // namespace
 
 Result<std::string> WordMatcher::normalize_entry(std::string_view line) {
-  Result<Folded> f = fold_line(line);
-  if (!f.ok()) return f.status();
-  return std::move(f->text);
+  DQPREP_ASSIGN_OR_RETURN(Folded f, fold_line(line));
+  return std::move(f.text);
 }
 
 Result<WordMatcher> WordMatcher::create(std::span<const std::string> lines) {
   WordMatcher m;
   std::unordered_set<std::string> seen;
   for (const std::string& line : lines) {
-    Result<Folded> f = fold_line(line);
-    if (!f.ok()) return f.status();
-    if (f->units == 0 || !seen.insert(f->text).second) continue;
-    m.entries_.push_back(std::move(f->text));
-    m.entry_units_.push_back(f->units);
+    DQPREP_ASSIGN_OR_RETURN(Folded f, fold_line(line));
+    if (f.units == 0 || !seen.insert(f.text).second) continue;
+    m.entries_.push_back(std::move(f.text));
+    m.entry_units_.push_back(f.units);
     m.entry_bounds_.push_back(
-        static_cast<uint8_t>((needs_boundary(f->first) ? 1 : 0) | (needs_boundary(f->last) ? 2 : 0)));
-    m.max_units_ = std::max(m.max_units_, f->units);
+        static_cast<uint8_t>((needs_boundary(f.first) ? 1 : 0) | (needs_boundary(f.last) ? 2 : 0)));
+    m.max_units_ = std::max(m.max_units_, f.units);
   }
   if (m.entries_.empty()) return Status::usage("the drop-words list has no entries");
 

@@ -40,10 +40,6 @@ struct DedupOptions {
   bool curve = false;
 };
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 using state_bytes::put;
 using state_bytes::put_bytes;
 
@@ -169,25 +165,24 @@ class ExactStreamDecider {
 };
 
 Status run_exact_streaming(const DedupOptions& o, const KeySetup& setup, std::chrono::steady_clock::time_point start) {
-  Result<stream::Options> so = stream_options(o.common);
-  if (!so.ok()) return so.status();
-  so->rejects = o.removed;
+  DQPREP_ASSIGN_OR_RETURN(stream::Options so, stream_options(o.common));
+  so.rejects = o.removed;
   const bool removed = !o.removed.empty();
   ExactStreamDecider decider(removed);
-  so->in_order = [&](stream::Emitter& batch) { return decider.decide(batch); };
-  Result<report::Summary> summary = stream::run(
-      *so, [&] { return std::make_unique<ExactStreamProcessor>(setup, removed); }, "dedup");
-  if (!summary.ok()) return summary.status();
-  report::Json& f = summary->figures;
+  so.in_order = [&](stream::Emitter& batch) { return decider.decide(batch); };
+  DQPREP_ASSIGN_OR_RETURN(
+      report::Summary summary,
+      stream::run(so, [&] { return std::make_unique<ExactStreamProcessor>(setup, removed); }, "dedup"));
+  report::Json& f = summary.figures;
   f = report::Json::object();
   f["mode"] = "exact";
   f["clusters"] = decider.clusters_;
   f["duplicates"] = decider.duplicates_;
-  f["removed"] = summary->rejected;
-  set_ratio(f, decider.duplicates_, summary->in - summary->quarantined);
+  f["removed"] = summary.rejected;
+  set_ratio(f, decider.duplicates_, summary.in - summary.quarantined);
   f["label_conflicts"] = decider.label_conflicts_;
-  summary->seconds = seconds_since(start);
-  return finish(o.common, *summary);
+  summary.seconds = report::seconds_since(start);
+  return finish(o.common, summary);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -246,9 +241,9 @@ class SpillFile {
   std::string buffer_;
 };
 
-Status run_two_pass(const DedupOptions& o, const KeySetup& setup, std::chrono::steady_clock::time_point start) {
-  Result<std::unique_ptr<stream::Passes>> passes = open_passes(o.common, "dedup", o.removed);
-  if (!passes.ok()) return passes.status();
+Status run_two_pass(const DedupOptions& o, const KeySetup& setup, dup_groups::Keep keep,
+                    std::chrono::steady_clock::time_point start) {
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<stream::Passes> passes, open_passes(o.common, "dedup", o.removed));
   const bool verify = setup.layout.sets;
 
   // Pass 1: entries. Malformed records are only noted here; the writing pass reports them.
@@ -260,9 +255,8 @@ Status run_two_pass(const DedupOptions& o, const KeySetup& setup, std::chrono::s
     size_t pos = 0;
     signature_file::Entry entry;
     while (pos < state.size()) {
-      Result<size_t> size = signature_file::decode(state, pos, setup.layout, entry);
-      if (!size.ok()) return size.status();
-      if (*size == 0) return Status::io("first pass: a cut-short entry");
+      DQPREP_ASSIGN_OR_RETURN(size_t size, signature_file::decode(state, pos, setup.layout, entry));
+      if (size == 0) return Status::io("first pass: a cut-short entry");
       uint64_t location = 0;
       if (verify && !entry.malformed) {
         uint32_t count;
@@ -271,13 +265,12 @@ Status run_two_pass(const DedupOptions& o, const KeySetup& setup, std::chrono::s
         DQPREP_RETURN_IF_ERROR(spill.flush_if_full());
       }
       DQPREP_RETURN_IF_ERROR(collector.add(entry, location));
-      pos += *size;
+      pos += size;
     }
     return {};
   };
-  Result<report::Summary> first =
-      (*passes)->collect({[&] { return std::make_unique<EntryProcessor>(setup); }, consume_entries});
-  if (!first.ok()) return first.status();
+  DQPREP_ASSIGN_OR_RETURN(report::Summary first,
+                          passes->collect({[&] { return std::make_unique<EntryProcessor>(setup); }, consume_entries}));
 
   // Clusters and groups.
   std::unique_ptr<dedup::SetVerifier> verifier;
@@ -287,12 +280,11 @@ Status run_two_pass(const DedupOptions& o, const KeySetup& setup, std::chrono::s
     verifier = std::make_unique<dedup::SetVerifier>(std::vector<int>{spill.fd()}, collector.set_locations(), o.threshold);
     verify_fn = [&](uint32_t a, uint32_t b) { return verifier->similar(a, b); };
   }
-  Result<std::vector<uint32_t>> components = collector.cluster(verify_fn);
-  if (!components.ok()) return components.status();
-  dup_groups::Groups groups = collector.groups(*components, o.keep == "longest");
+  DQPREP_ASSIGN_OR_RETURN(std::vector<uint32_t> components, collector.cluster(verify_fn));
+  dup_groups::Groups groups = collector.groups(components, keep);
   const uint64_t records = collector.records();
-  components->clear();
-  components->shrink_to_fit();
+  components.clear();
+  components.shrink_to_fit();
 
   dedup::Decisions decisions;
   decisions.members = std::move(groups.members);
@@ -302,33 +294,32 @@ Status run_two_pass(const DedupOptions& o, const KeySetup& setup, std::chrono::s
 
   // Names of the kept members, when dup_cluster or dup_of will show them.
   if ((o.mark || !o.removed.empty()) && !groups.kept.empty()) {
-    stream::Options pn = (*passes)->collecting();
+    stream::Options pn = passes->collecting();
     pn.on_error = stream::ErrorPolicy::skip;
     pn.consume_state = [&](std::string_view state) { return dedup::take_names(state, decisions); };
-    Result<report::Summary> names =
-        (*passes)->run(pn, [&] { return std::make_unique<dedup::NameProcessor>(setup, decisions); });
-    if (!names.ok()) return names.status();
+    DQPREP_ASSIGN_OR_RETURN(report::Summary names,
+                            passes->run(pn, [&] { return std::make_unique<dedup::NameProcessor>(setup, decisions); }));
   }
 
   // The writing pass.
   const bool mark = o.mark, removed = !o.removed.empty();
-  Result<report::Summary> summary =
-      (*passes)->write([&] { return std::make_unique<dedup::MarkProcessor>(decisions, mark, removed); });
-  if (!summary.ok()) return summary.status();
-  report::Json& f = summary->figures;
+  DQPREP_ASSIGN_OR_RETURN(report::Summary summary, passes->write([&] {
+    return std::make_unique<dedup::MarkProcessor>(decisions, mark, removed);
+  }));
+  report::Json& f = summary.figures;
   f = report::Json::object();
   f["mode"] = setup.mode == Mode::near ? "near" : "exact";
   f["clusters"] = groups.kept.size();
   f["duplicates"] = groups.duplicates;
-  f["removed"] = summary->rejected;
+  f["removed"] = summary.rejected;
   set_ratio(f, groups.duplicates, records);
   f["label_conflicts"] = groups.label_conflicts;
   if (verifier) {
     f["pairs_verified"] = verifier->checked();
     f["pairs_rejected"] = verifier->rejected();
   }
-  summary->seconds = seconds_since(start);
-  return finish(o.common, *summary);
+  summary.seconds = report::seconds_since(start);
+  return finish(o.common, summary);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -404,13 +395,12 @@ class ReferenceProcessor : public stream::RecordProcessor {
 };
 
 Status load_references(const DedupOptions& o, const KeySetup& setup, References& refs) {
-  Result<stream::Options> base = stream_options(o.common);
-  if (!base.ok()) return base.status();
+  DQPREP_ASSIGN_OR_RETURN(stream::Options base, stream_options(o.common));
   stream::Options so;
   so.inputs = o.against;
   so.write_records = false;
-  so.on_error = base->on_error == stream::ErrorPolicy::fail ? stream::ErrorPolicy::fail : stream::ErrorPolicy::skip;
-  so.threads = base->threads;
+  so.on_error = base.on_error == stream::ErrorPolicy::fail ? stream::ErrorPolicy::fail : stream::ErrorPolicy::skip;
+  so.threads = base.threads;
   refs.mode = setup.mode;
   const uint32_t bands = setup.layout.keys;
   so.consume_state = [&](std::string_view state) -> Status {
@@ -448,10 +438,11 @@ Status load_references(const DedupOptions& o, const KeySetup& setup, References&
     }
     return {};
   };
-  Result<report::Summary> summary = stream::run(
-      so, [&] { return std::make_unique<ReferenceProcessor>(setup, o.ngram_overlap, o.key.verify); }, "dedup");
-  if (!summary.ok()) return summary.status();
-  refs.malformed = summary->quarantined;
+  DQPREP_ASSIGN_OR_RETURN(
+      report::Summary summary,
+      stream::run(
+          so, [&] { return std::make_unique<ReferenceProcessor>(setup, o.ngram_overlap, o.key.verify); }, "dedup"));
+  refs.malformed = summary.quarantined;
   std::sort(refs.bands.begin(), refs.bands.end());
   return {};
 }
@@ -541,13 +532,11 @@ class AgainstProcessor : public stream::RecordProcessor {
 Status run_against(const DedupOptions& o, const KeySetup& setup, std::chrono::steady_clock::time_point start) {
   References refs;
   DQPREP_RETURN_IF_ERROR(load_references(o, setup, refs));
-  Result<stream::Options> so = stream_options(o.common);
-  if (!so.ok()) return so.status();
-  so->rejects = o.removed;
-  Result<report::Summary> summary =
-      stream::run(*so, [&] { return std::make_unique<AgainstProcessor>(setup, refs, o); }, "dedup");
-  if (!summary.ok()) return summary.status();
-  report::Json& f = summary->figures;
+  DQPREP_ASSIGN_OR_RETURN(stream::Options so, stream_options(o.common));
+  so.rejects = o.removed;
+  DQPREP_ASSIGN_OR_RETURN(report::Summary summary,
+                          stream::run(so, [&] { return std::make_unique<AgainstProcessor>(setup, refs, o); }, "dedup"));
+  report::Json& f = summary.figures;
   const uint64_t contaminated = f.contains("contaminated") ? f["contaminated"].get<uint64_t>() : 0;
   f = report::Json::object();
   f["mode"] = o.ngram_overlap ? "ngram-overlap" : setup.mode == Mode::near ? "near" : "exact";
@@ -555,39 +544,35 @@ Status run_against(const DedupOptions& o, const KeySetup& setup, std::chrono::st
   f["references_malformed"] = refs.malformed;
   if (o.ngram_overlap) f["references_too_short"] = refs.too_short;
   f["contaminated"] = contaminated;
-  f["removed"] = summary->rejected;
-  summary->seconds = seconds_since(start);
-  return finish(o.common, *summary);
+  f["removed"] = summary.rejected;
+  summary.seconds = report::seconds_since(start);
+  return finish(o.common, summary);
 }
 
 // ---------------------------------------------------------------------------------------------
 
 // The S-curve of the banding: the chance that a pair of Jaccard similarity s becomes a candidate.
 Status print_curve(const DedupOptions& o) {
-  Result<uint32_t> rows = lsh::rows_per_band(o.key.num_perm, o.key.bands);
-  if (!rows.ok()) return rows.status();
-  const double half = std::pow(1.0 / o.key.bands, 1.0 / *rows);
-  std::string out = "bands " + std::to_string(o.key.bands) + " x rows " + std::to_string(*rows) +
-                    ": P(candidate) = 1 - (1 - s^" + std::to_string(*rows) + ")^" + std::to_string(o.key.bands) +
+  DQPREP_ASSIGN_OR_RETURN(uint32_t rows, lsh::rows_per_band(o.key.num_perm, o.key.bands));
+  const double half = std::pow(1.0 / o.key.bands, 1.0 / rows);
+  std::string out = "bands " + std::to_string(o.key.bands) + " x rows " + std::to_string(rows) +
+                    ": P(candidate) = 1 - (1 - s^" + std::to_string(rows) + ")^" + std::to_string(o.key.bands) +
                     "; threshold (1/b)^(1/r) = " + std::to_string(half).substr(0, 5) + "\n\n| Jaccard s | P(candidate) |\n|---|---|\n";
   for (double s : {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0}) {
     char line[64];
-    std::snprintf(line, sizeof line, "| %.2f | %.4f |\n", s, lsh::candidate_probability(s, o.key.bands, *rows));
+    std::snprintf(line, sizeof line, "| %.2f | %.4f |\n", s, lsh::candidate_probability(s, o.key.bands, rows));
     out += line;
   }
-  Result<std::unique_ptr<io::OutputFile>> file = io::OutputFile::open(o.common.output);
-  if (!file.ok()) return file.status();
-  DQPREP_RETURN_IF_ERROR((*file)->write(out));
-  return (*file)->commit();
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> file, io::OutputFile::open(o.common.output));
+  DQPREP_RETURN_IF_ERROR(file->write(out));
+  return file->commit();
 }
 
 Status run_dedup(const DedupOptions& o, bool keep_given, bool threshold_given) {
   const auto start = std::chrono::steady_clock::now();
   if (o.curve) return print_curve(o);
   if (!(o.threshold > 0.0 && o.threshold <= 1.0)) {
-    char value[32];
-    std::snprintf(value, sizeof value, "%g", o.threshold);
-    return Status::usage(std::string("--threshold must be in (0, 1], not ") + value);
+    return Status::usage("--threshold must be in (0, 1], not " + util::number_text(o.threshold, 6));
   }
   if (o.mark && !o.removed.empty()) {
     return Status::usage("--removed gets the records dropped as duplicates; with --mark none is dropped");
@@ -611,11 +596,12 @@ Status run_dedup(const DedupOptions& o, bool keep_given, bool threshold_given) {
     spdlog::warn("dqprep dedup: --threshold is the Jaccard cut-off of --verify; without --verify the bands alone decide");
   }
   // Names are read in a pass of their own, only for the kept members of groups (see run_two_pass).
-  Result<KeySetup> setup = dedup::make_key_setup(o.key, o.common, /*names=*/false, o.key.verify && o.against.empty());
-  if (!setup.ok()) return setup.status();
-  if (!o.against.empty()) return run_against(o, *setup, start);
-  if (setup->mode == Mode::exact && o.keep == "first" && !o.mark) return run_exact_streaming(o, *setup, start);
-  return run_two_pass(o, *setup, start);
+  DQPREP_ASSIGN_OR_RETURN(KeySetup setup,
+                          dedup::make_key_setup(o.key, o.common, /*names=*/false, o.key.verify && o.against.empty()));
+  if (!o.against.empty()) return run_against(o, setup, start);
+  DQPREP_ASSIGN_OR_RETURN(dup_groups::Keep keep, dup_groups::parse_keep(o.keep));
+  if (setup.mode == Mode::exact && keep == dup_groups::Keep::first && !o.mark) return run_exact_streaming(o, setup, start);
+  return run_two_pass(o, setup, keep, start);
 }
 
 }  // namespace

@@ -25,27 +25,24 @@ void add_key_options(CLI::App& app, KeyOptions& o) {
 Result<KeySetup> make_key_setup(const KeyOptions& key, const CommonOptions& common, bool names, bool sets) {
   KeySetup s;
   s.mode = key.mode == "near" ? Mode::near : Mode::exact;
-  Result<Fields> fields = resolve_fields(common);
-  if (!fields.ok()) return fields.status();
-  s.fields = *fields;
+  DQPREP_ASSIGN_OR_RETURN(Fields fields, resolve_fields(common));
+  s.fields = fields;
   if (s.mode == Mode::near) {
     if (!key.key_paths.empty()) return Status::usage("--key applies to --mode exact (near mode compares the text fields)");
     if (key.normalize_key) {
       return Status::usage("--normalize-key applies to --mode exact (near mode always normalizes the text)");
     }
     if (key.ngram == 0) return Status::usage("--ngram must be at least 1");
-    Result<uint32_t> rows = lsh::rows_per_band(key.num_perm, key.bands);
-    if (!rows.ok()) return rows.status();
-    s.rows = *rows;
+    DQPREP_ASSIGN_OR_RETURN(uint32_t rows, lsh::rows_per_band(key.num_perm, key.bands));
+    s.rows = rows;
     s.ngram = key.ngram;
     s.hasher = std::make_shared<minhash::MinHasher>(key.num_perm, common.seed);
     s.layout.keys = key.bands;
   } else {
     if (key.verify) return Status::usage("--verify applies to --mode near (exact keys need no verification)");
     for (const std::string& p : key.key_paths) {
-      Result<record::Path> path = record::parse_path(p);
-      if (!path.ok()) return path.status();
-      s.key_paths.push_back(*path);
+      DQPREP_ASSIGN_OR_RETURN(record::Path path, record::parse_path(p));
+      s.key_paths.push_back(path);
     }
     s.normalize_key = key.normalize_key;
     s.layout.keys = 2;
@@ -265,9 +262,9 @@ Result<std::vector<uint32_t>> Collector::cluster(const lsh::Verifier& verify) {
   return lsh::cluster(index, verify);
 }
 
-dup_groups::Groups Collector::groups(std::span<const uint32_t> component_min, bool keep_longest) const {
+dup_groups::Groups Collector::groups(std::span<const uint32_t> component_min, dup_groups::Keep keep) const {
   std::vector<uint64_t> priority;
-  if (keep_longest) priority.assign(lengths_.begin(), lengths_.end());
+  if (keep == dup_groups::Keep::longest) priority.assign(lengths_.begin(), lengths_.end());
   return dup_groups::resolve(component_min, priority, labels_);
 }
 

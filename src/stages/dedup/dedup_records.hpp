@@ -146,7 +146,7 @@ class Collector {
   // candidates join only when it confirms them.
   Result<std::vector<uint32_t>> cluster(const lsh::Verifier& verify);
   // The duplicate groups (after cluster()).
-  dup_groups::Groups groups(std::span<const uint32_t> component_min, bool keep_longest) const;
+  dup_groups::Groups groups(std::span<const uint32_t> component_min, dup_groups::Keep keep) const;
 
  private:
   Mode mode_;

@@ -14,10 +14,6 @@ namespace dqprep::stages::dedup {
 
 namespace {
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -29,14 +25,6 @@ Status check_binary_output(const std::string& path, const std::string& what) {
     return Status::usage("the " + what + " is read with random access and cannot be compressed: " + path);
   }
   return {};
-}
-
-void add_log_options(CLI::App& app, CommonOptions& o) {
-  app.add_flag("-q,--quiet", o.quiet, "Only errors on stderr");
-  app.add_flag("-v,--verbose", o.verbose, "More log on stderr");
-  app.parse_complete_callback([&o] {
-    spdlog::set_level(o.quiet ? spdlog::level::err : o.verbose ? spdlog::level::debug : spdlog::level::info);
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -63,39 +51,36 @@ Status run_sign(const SignOptions& o) {
     return Status::usage("dedup sign takes one shard (one input); sign each shard to its own file");
   }
   DQPREP_RETURN_IF_ERROR(check_binary_output(o.common.output, "signature file"));
-  Result<KeySetup> setup = make_key_setup(o.key, o.common, true, o.key.verify);
-  if (!setup.ok()) return setup.status();
-  Result<stream::Options> so = stream_options(o.common);
-  if (!so.ok()) return so.status();
-  so->write_records = false;
-  so->output.clear();
+  DQPREP_ASSIGN_OR_RETURN(KeySetup setup, make_key_setup(o.key, o.common, true, o.key.verify));
+  DQPREP_ASSIGN_OR_RETURN(stream::Options so, stream_options(o.common));
+  so.write_records = false;
+  so.output.clear();
   signature_file::Header header;
-  header.near = setup->mode == Mode::near;
-  header.layout = setup->layout;
-  header.params = setup->params;
+  header.near = setup.mode == Mode::near;
+  header.layout = setup.layout;
+  header.params = setup.params;
   header.shard = o.common.inputs.empty() || o.common.inputs[0] == "-" ? "<stdin>" : o.common.inputs[0];
-  Result<std::unique_ptr<signature_file::Writer>> out = signature_file::Writer::open(o.common.output, header);
-  if (!out.ok()) return out.status();
-  so->consume_state = [&](std::string_view state) { return (*out)->add(state); };
-  Result<report::Summary> summary =
-      stream::run(*so, [&] { return std::make_unique<SignProcessor>(*setup); }, "dedup sign");
-  if (!summary.ok()) return summary.status();
-  DQPREP_RETURN_IF_ERROR((*out)->commit());
-  const signature_file::Footer& footer = (*out)->footer();
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<signature_file::Writer> out,
+                          signature_file::Writer::open(o.common.output, header));
+  so.consume_state = [&](std::string_view state) { return out->add(state); };
+  DQPREP_ASSIGN_OR_RETURN(report::Summary summary,
+                          stream::run(so, [&] { return std::make_unique<SignProcessor>(setup); }, "dedup sign"));
+  DQPREP_RETURN_IF_ERROR(out->commit());
+  const signature_file::Footer& footer = out->footer();
   // Records go to the signature file, not to an output: "out" counts the records signed.
-  summary->in = footer.positions;
-  summary->out = footer.records;
-  summary->figures = report::Json::object();
-  summary->figures["mode"] = setup->mode == Mode::near ? "near" : "exact";
-  summary->figures["signed"] = footer.records;
-  summary->seconds = seconds_since(start);
-  return finish(o.common, *summary);
+  summary.in = footer.positions;
+  summary.out = footer.records;
+  summary.figures = report::Json::object();
+  summary.figures["mode"] = setup.mode == Mode::near ? "near" : "exact";
+  summary.figures["signed"] = footer.records;
+  summary.seconds = report::seconds_since(start);
+  return finish(o.common, summary);
 }
 
 // ---------------------------------------------------------------------------------------------
 
 struct ClusterOptions {
-  CommonOptions common;  // inputs (signature files), output (the cluster file), stats, -q, -v
+  CommonOptions common;  // inputs (signature files), output (the cluster file), stats, -j, -q, -v
   std::string keep = "first";
   bool verify = false;
   double threshold = 0.8;
@@ -104,18 +89,16 @@ struct ClusterOptions {
 Status run_cluster(const ClusterOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   if (o.common.inputs.empty()) return Status::usage("dedup cluster needs the signature files of every shard");
+  DQPREP_ASSIGN_OR_RETURN(const dup_groups::Keep keep, dup_groups::parse_keep(o.keep));
   DQPREP_RETURN_IF_ERROR(check_binary_output(o.common.output, "cluster file"));
   if (!(o.threshold > 0.0 && o.threshold <= 1.0)) {
-    char value[32];
-    std::snprintf(value, sizeof value, "%g", o.threshold);
-    return Status::usage(std::string("--threshold must be in (0, 1], not ") + value);
+    return Status::usage("--threshold must be in (0, 1], not " + util::number_text(o.threshold, 6));
   }
   std::vector<std::unique_ptr<signature_file::Reader>> readers;
   for (const std::string& path : o.common.inputs) {
     if (readers.size() == (1u << 16)) return Status::usage("at most 65536 signature files in one dedup cluster");
-    Result<std::unique_ptr<signature_file::Reader>> r = signature_file::Reader::open(path);
-    if (!r.ok()) return r.status();
-    const signature_file::Header& h = (*r)->header();
+    DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<signature_file::Reader> r, signature_file::Reader::open(path));
+    const signature_file::Header& h = r->header();
     if (!readers.empty()) {
       const signature_file::Header& first = readers[0]->header();
       if (h.params != first.params || h.near != first.near || h.layout.keys != first.layout.keys) {
@@ -129,7 +112,7 @@ Status run_cluster(const ClusterOptions& o) {
     if (!o.verify && h.near && h.layout.sets) {
       spdlog::warn("dqprep dedup cluster: the shards were signed with --verify; without --verify here their sets are unused");
     }
-    readers.push_back(std::move(*r));
+    readers.push_back(std::move(r));
   }
   if (o.verify && !readers[0]->header().near) return Status::usage("--verify applies to shards signed with --mode near");
   const signature_file::Header& header = readers[0]->header();
@@ -141,9 +124,8 @@ Status run_cluster(const ClusterOptions& o) {
     collector.begin_shard();
     uint64_t set_offset = 0;
     while (true) {
-      Result<bool> more = readers[s]->next(entry, set_offset);
-      if (!more.ok()) return more.status();
-      if (!*more) break;
+      DQPREP_ASSIGN_OR_RETURN(bool more, readers[s]->next(entry, set_offset));
+      if (!more) break;
       DQPREP_RETURN_IF_ERROR(collector.add(entry, (uint64_t{s} << 48) | set_offset));
     }
     const signature_file::Footer& f = readers[s]->footer();
@@ -161,11 +143,10 @@ Status run_cluster(const ClusterOptions& o) {
     verifier = std::make_unique<SetVerifier>(std::move(fds), collector.set_locations(), o.threshold);
     verify_fn = [&](uint32_t a, uint32_t b) { return verifier->similar(a, b); };
   }
-  Result<std::vector<uint32_t>> components = collector.cluster(verify_fn);
-  if (!components.ok()) return components.status();
-  dup_groups::Groups groups = collector.groups(*components, o.keep == "longest");
-  components->clear();
-  components->shrink_to_fit();
+  DQPREP_ASSIGN_OR_RETURN(std::vector<uint32_t> components, collector.cluster(verify_fn));
+  dup_groups::Groups groups = collector.groups(components, keep);
+  components.clear();
+  components.shrink_to_fit();
 
   signature_file::ClusterFile file;
   file.params = header.params + " keep=" + o.keep;
@@ -180,13 +161,12 @@ Status run_cluster(const ClusterOptions& o) {
   size_t next = 0;
   uint32_t record = 0;
   for (size_t s = 0; s < readers.size() && next < kept.size(); ++s) {
-    Result<std::unique_ptr<signature_file::Reader>> r = signature_file::Reader::open(readers[s]->path());
-    if (!r.ok()) return r.status();
+    DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<signature_file::Reader> r,
+                            signature_file::Reader::open(readers[s]->path()));
     uint64_t set_offset = 0;
     while (next < kept.size()) {
-      Result<bool> more = (*r)->next(entry, set_offset);
-      if (!more.ok()) return more.status();
-      if (!*more) break;
+      DQPREP_ASSIGN_OR_RETURN(bool more, r->next(entry, set_offset));
+      if (!more) break;
       if (entry.malformed) continue;
       if (record == kept[next].first) file.names[kept[next++].second] = std::string(entry.name);
       ++record;
@@ -212,10 +192,9 @@ Status run_cluster(const ClusterOptions& o) {
     malformed += shard.malformed.size();
     file.shards.push_back(std::move(plan));
   }
-  Result<std::unique_ptr<io::OutputFile>> out = io::OutputFile::open(o.common.output);
-  if (!out.ok()) return out.status();
-  DQPREP_RETURN_IF_ERROR((*out)->write(signature_file::encode_cluster_file(file)));
-  DQPREP_RETURN_IF_ERROR((*out)->commit());
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> out, io::OutputFile::open(o.common.output));
+  DQPREP_RETURN_IF_ERROR(out->write(signature_file::encode_cluster_file(file)));
+  DQPREP_RETURN_IF_ERROR(out->commit());
 
   // The plan's balance: records kept + duplicates + malformed = positions.
   report::Summary summary;
@@ -241,7 +220,7 @@ Status run_cluster(const ClusterOptions& o) {
     f["pairs_verified"] = verifier->checked();
     f["pairs_rejected"] = verifier->rejected();
   }
-  summary.seconds = seconds_since(start);
+  summary.seconds = report::seconds_since(start);
   return finish(o.common, summary);
 }
 
@@ -257,14 +236,12 @@ struct ApplyOptions {
 
 // The shard's fingerprint, as dedup sign computed it, from a first read without parsing.
 Result<signature_file::Footer> fingerprint(const std::string& path) {
-  Result<std::unique_ptr<io::LineReader>> reader = io::LineReader::open(path);
-  if (!reader.ok()) return reader.status();
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::LineReader> reader, io::LineReader::open(path));
   signature_file::Footer f;
   std::string_view line;
   while (true) {
-    Result<bool> more = (*reader)->next(line);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
+    DQPREP_ASSIGN_OR_RETURN(bool more, reader->next(line));
+    if (!more) break;
     if (is_blank_line(line)) continue;
     ++f.positions;
     f.fingerprint = signature_file::fold_fingerprint(f.fingerprint, hash::xxh3_64(line));
@@ -278,12 +255,10 @@ Status run_apply(const ApplyOptions& o) {
   if (o.mark && !o.removed.empty()) {
     return Status::usage("--removed gets the records dropped as duplicates; with --mark none is dropped");
   }
-  Result<signature_file::ClusterFile> file = signature_file::read_cluster_file(o.clusters);
-  if (!file.ok()) return file.status();
-  Result<std::unique_ptr<stream::Passes>> passes = open_passes(o.common, "dedup apply", o.removed);
-  if (!passes.ok()) return passes.status();
-  const std::string& name = (*passes)->inputs().names()[0];
-  Result<signature_file::Footer> print = fingerprint((*passes)->inputs().paths()[0]);
+  DQPREP_ASSIGN_OR_RETURN(signature_file::ClusterFile file, signature_file::read_cluster_file(o.clusters));
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<stream::Passes> passes, open_passes(o.common, "dedup apply", o.removed));
+  const std::string& name = passes->inputs().names()[0];
+  Result<signature_file::Footer> print = fingerprint(passes->inputs().paths()[0]);
   if (!print.ok()) {
     const Status& s = print.status();
     return s.code() == StatusCode::bad_input ? Status::bad_input(name + ": " + s.message()) : s;
@@ -293,18 +268,18 @@ Status run_apply(const ApplyOptions& o) {
   };
   const signature_file::ShardPlan* plan = nullptr;
   if (o.shard >= 0) {
-    if (static_cast<size_t>(o.shard) >= file->shards.size()) {
+    if (static_cast<size_t>(o.shard) >= file.shards.size()) {
       return Status::usage("--shard " + std::to_string(o.shard) + ": " + o.clusters + " has " +
-                           std::to_string(file->shards.size()) + " shards (0-based)");
+                           std::to_string(file.shards.size()) + " shards (0-based)");
     }
-    plan = &file->shards[static_cast<size_t>(o.shard)];
+    plan = &file.shards[static_cast<size_t>(o.shard)];
     if (!matches(*plan)) {
       return Status::usage(name + " is not shard " + std::to_string(o.shard) + " (" + plan->name + ") of " + o.clusters +
                            ": its records differ from the ones signed");
     }
   } else {
     std::vector<const signature_file::ShardPlan*> found;
-    for (const auto& p : file->shards) {
+    for (const auto& p : file.shards) {
       if (matches(p)) found.push_back(&p);
     }
     if (found.size() > 1) {
@@ -315,7 +290,7 @@ Status run_apply(const ApplyOptions& o) {
       if (named.size() == 1) found = named;
     }
     if (found.empty()) {
-      return Status::usage(name + " matches no shard of " + o.clusters + " (" + std::to_string(file->shards.size()) +
+      return Status::usage(name + " matches no shard of " + o.clusters + " (" + std::to_string(file.shards.size()) +
                            " signed): it is not one that was signed, or it changed since");
     }
     if (found.size() > 1) {
@@ -328,19 +303,18 @@ Status run_apply(const ApplyOptions& o) {
   Decisions decisions;
   decisions.members = plan->members;
   decisions.malformed = plan->malformed;
-  decisions.names = std::move(file->names);
+  decisions.names = std::move(file.names);
   const bool mark = o.mark, removed = !o.removed.empty();
-  Result<report::Summary> summary =
-      (*passes)->write([&] { return std::make_unique<MarkProcessor>(decisions, mark, removed); });
-  if (!summary.ok()) return summary.status();
-  report::Json& f = summary->figures;
+  DQPREP_ASSIGN_OR_RETURN(report::Summary summary,
+                          passes->write([&] { return std::make_unique<MarkProcessor>(decisions, mark, removed); }));
+  report::Json& f = summary.figures;
   const uint64_t duplicates = f.contains("duplicates") ? f["duplicates"].get<uint64_t>() : 0;
   f = report::Json::object();
-  f["shard"] = plan - file->shards.data();
+  f["shard"] = plan - file.shards.data();
   f["duplicates"] = duplicates;
-  f["removed"] = summary->rejected;
-  summary->seconds = seconds_since(start);
-  return finish(o.common, *summary);
+  f["removed"] = summary.rejected;
+  summary.seconds = report::seconds_since(start);
+  return finish(o.common, summary);
 }
 
 }  // namespace
@@ -377,8 +351,10 @@ StageRunner setup_cluster(CLI::App& dedup) {
   sub->add_flag("--verify", o->verify, "Join candidates only when their true Jaccard >= --threshold (sign --verify)");
   sub->add_option("--threshold", o->threshold, "--verify: Jaccard similarity at which candidates are duplicates")
       ->capture_default_str();
-  sub->add_option("--stats", o->common.stats, "The summary as JSON")->type_name("FILE");
-  add_log_options(*sub, o->common);
+  add_stats_option(*sub, o->common.stats, "The summary as JSON");
+  // Clustering runs on one thread; -j is taken as every stage takes it, and changes nothing.
+  add_threads_option(*sub, o->common.threads, "Worker threads (accepted as by every stage; clustering runs on one)");
+  add_log_flags(*sub, o->common);
   return [o] { return run_cluster(*o); };
 }
 
@@ -404,10 +380,9 @@ StageRunner setup_apply(CLI::App& dedup) {
       ->capture_default_str();
   sub->add_option("--quarantine", o->common.quarantine, "With --on-error quarantine: each bad line, with _error")
       ->type_name("FILE");
-  sub->add_option("--stats", o->common.stats, "The summary as JSON")->type_name("FILE");
-  sub->add_option("-j,--threads", o->common.threads, "Worker threads (0 = all cores); output is the same for any N")
-      ->capture_default_str();
-  add_log_options(*sub, o->common);
+  add_stats_option(*sub, o->common.stats, "The summary as JSON");
+  add_threads_option(*sub, o->common.threads);
+  add_log_flags(*sub, o->common);
   return [o] { return run_apply(*o); };
 }
 

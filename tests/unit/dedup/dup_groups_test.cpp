@@ -45,5 +45,13 @@ TEST(DupGroups, NoRecordsNoGroups) {
   EXPECT_TRUE(resolve(alone, {}, {}).members.empty());
 }
 
+TEST(DupGroups, ParsesKeep) {
+  EXPECT_EQ(*parse_keep("first"), Keep::first);
+  EXPECT_EQ(*parse_keep("longest"), Keep::longest);
+  EXPECT_EQ(keep_name(Keep::longest), "longest");
+  EXPECT_EQ(keep_name(Keep::first), "first");
+  EXPECT_EQ(parse_keep("last").status().code(), StatusCode::usage);
+}
+
 }  // namespace
 }  // namespace dqprep::dup_groups

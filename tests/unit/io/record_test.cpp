@@ -49,6 +49,26 @@ TEST(ParsePath, Forms) {
   }
 }
 
+TEST(Path, TextOfStepsReadsBackAsTheSamePath) {
+  for (const char* text : {"label", "messages[*].content", "a[-1][0].b", "meta.source.name", "turns[2]"}) {
+    Result<Path> p = parse_path(text);
+    ASSERT_TRUE(p.ok()) << text;
+    EXPECT_EQ(Path::text_of(p->steps), text);
+    Path made = Path::from_steps(p->steps);
+    EXPECT_EQ(made.text, text);
+    EXPECT_EQ(made.steps.size(), p->steps.size());
+  }
+  EXPECT_EQ(Path::text_of({}), "");
+}
+
+TEST(Path, TopLevelKeyIsExactlyOneKeyStep) {
+  EXPECT_TRUE(parse_path("label")->is_top_level_key());
+  EXPECT_FALSE(parse_path("meta.label")->is_top_level_key());
+  EXPECT_FALSE(parse_path("labels[0]")->is_top_level_key());
+  EXPECT_FALSE(parse_path("labels[*]")->is_top_level_key());
+  EXPECT_FALSE(Path().is_top_level_key());
+}
+
 TEST(Parser, FieldAccessByPath) {
   Padded line(R"({"id": 7, "text": "caf\u00e9 \"x\"", "m": [{"c": "a"}, {"c": null}, {"c": "b"}], "o": {"p": {"q": "deep"}}, "label": true})");
   Parser p;

@@ -312,3 +312,60 @@ TEST(AnnotatorFigures, RatingsGivenAndAgreementWithConsensus) {
 
 }  // namespace
 }  // namespace dqprep::agreement
+
+namespace dqprep::agreement {
+
+TEST(AgreementFlags, ParseLevelsAndWeights) {
+  EXPECT_EQ(*parse_level("nominal"), Level::nominal);
+  EXPECT_EQ(*parse_level("ordinal"), Level::ordinal);
+  EXPECT_EQ(*parse_level("interval"), Level::interval);
+  EXPECT_EQ(*parse_level("ratio"), Level::ratio);
+  EXPECT_EQ(parse_level("ordered").status().code(), StatusCode::usage);
+  EXPECT_EQ(*parse_weights("none"), Weights::none);
+  EXPECT_EQ(*parse_weights("linear"), Weights::linear);
+  EXPECT_EQ(*parse_weights("quadratic"), Weights::quadratic);
+  EXPECT_EQ(parse_weights("").status().code(), StatusCode::usage);
+}
+
+TEST(RatingMatrix, GrowsByRowsAndColumnsAndKeepsTheFirstRating) {
+  RatingMatrix m;
+  EXPECT_EQ(m.width(), 0u);
+  EXPECT_TRUE(m.set(0, 0, 1));
+  EXPECT_TRUE(m.set(1, 2, 0));  // a new annotator and a new item at once
+  EXPECT_TRUE(m.set(0, 1, 2));
+  EXPECT_FALSE(m.set(0, 0, 3));  // the same annotator twice on one item: the first stays
+  EXPECT_TRUE(m.set(3, 4, 1));   // columns past the doubled stride, rows past the end
+  EXPECT_EQ(m.width(), 5u);
+  const int32_t N = kNotRated;
+  std::vector<int32_t> cells = m.take(4, 5);
+  EXPECT_EQ(cells, (std::vector<int32_t>{1, 2, N, N, N,  //
+                                         N, N, 0, N, N,  //
+                                         N, N, N, N, N,  //
+                                         N, N, N, N, 1}));
+}
+
+TEST(RatingMatrix, TakeWidensAndAddsUnratedRows) {
+  RatingMatrix m;
+  EXPECT_TRUE(m.set(0, 0, 0));
+  EXPECT_TRUE(m.set(1, 1, 1));
+  const int32_t N = kNotRated;
+  std::vector<int32_t> cells = m.take(3, 3);
+  EXPECT_EQ(cells, (std::vector<int32_t>{0, N, N, N, 1, N, N, N, N}));
+}
+
+TEST(RatingMatrix, ManyAnnotatorsOneByOneMatchAPlainMatrix) {
+  RatingMatrix m;
+  Ratings plain(7, 40, 3);
+  for (size_t a = 0; a < 40; ++a) {
+    for (size_t i = 0; i < 7; ++i) {
+      if ((i + a) % 3 == 0) continue;
+      int32_t label = static_cast<int32_t>((i * 7 + a) % 3);
+      EXPECT_TRUE(m.set(i, a, label));
+      plain.at(i, a) = label;
+    }
+  }
+  EXPECT_EQ(m.width(), 40u);
+  EXPECT_EQ(m.take(7, 40), plain.ratings);
+}
+
+}  // namespace dqprep::agreement

@@ -68,5 +68,46 @@ TEST(LabelConflicts, MatchesBruteForceOnRandomData) {
   }
 }
 
+TEST(Resolve, ParsesThePolicyNamesAndRejectsOthers) {
+  for (Resolve r : {Resolve::none, Resolve::majority, Resolve::drop}) {
+    Result<Resolve> parsed = parse_resolve(resolve_name(r));
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_EQ(*parsed, r);
+  }
+  EXPECT_EQ(resolve_name(Resolve::majority), "majority");
+  Result<Resolve> bad = parse_resolve("Majority");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::usage);
+}
+
+TEST(Resolve, EachPolicyOnAMajorityGroupAndATie) {
+  // key 5: labels 0,1,1 (majority 1); key 3: 2,0 (tie).
+  std::vector<Entry> e{{k(5), 2, 0}, {k(3), 0, 2}, {k(5), 6, 1}, {k(3), 4, 0}, {k(5), 8, 1}};
+  Conflicts c = find(e);
+  ASSERT_EQ(c.groups.size(), 2u);
+  const Group& tie = c.groups[0];
+  const Group& majority = c.groups[1];
+  ASSERT_EQ(tie.majority, kTie);
+  ASSERT_EQ(majority.majority, 1);
+  using A = Resolution::Action;
+
+  for (const Group* g : {&tie, &majority}) {
+    EXPECT_EQ(resolve(Resolve::none, *g, 0).action, A::keep);
+    EXPECT_EQ(resolve(Resolve::drop, *g, 0).action, A::drop);
+    EXPECT_EQ(resolve(Resolve::drop, *g, 1).action, A::drop);
+  }
+  Resolution relabel = resolve(Resolve::majority, majority, 0);
+  EXPECT_EQ(relabel.action, A::relabel);
+  EXPECT_EQ(relabel.label, 1);
+  EXPECT_EQ(resolve(Resolve::majority, majority, 1).action, A::keep);
+  EXPECT_EQ(resolve(Resolve::majority, tie, 2).action, A::drop_tie);
+  EXPECT_EQ(resolve(Resolve::majority, tie, 0).action, A::drop_tie);
+
+  EXPECT_EQ(group_action(Resolve::none, majority), "reported");
+  EXPECT_EQ(group_action(Resolve::drop, tie), "rejected");
+  EXPECT_EQ(group_action(Resolve::majority, majority), "relabeled");
+  EXPECT_EQ(group_action(Resolve::majority, tie), "rejected_tie");
+}
+
 }  // namespace
 }  // namespace dqprep::label_conflicts

@@ -151,5 +151,14 @@ TEST(LabelIssues, FindsPlantedFlipsWithFewFalseFlags) {
   }
 }
 
+TEST(LabelIssues, ParsesMethodNames) {
+  EXPECT_EQ(*parse_method("confident-learning"), Method::confident_learning);
+  EXPECT_EQ(*parse_method("self-confidence"), Method::self_confidence);
+  EXPECT_EQ(*parse_method("normalized-margin"), Method::normalized_margin);
+  Result<Method> bad = parse_method("self_confidence");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::usage);
+}
+
 }  // namespace
 }  // namespace dqprep::label_issues
