@@ -22,6 +22,7 @@ const StageSetup kStages[] = {
     dqprep::stages::setup_normalize, dqprep::stages::setup_dedup,   dqprep::stages::setup_filter,
     dqprep::stages::setup_label_check, dqprep::stages::setup_augment, dqprep::stages::setup_split,
     dqprep::stages::setup_metrics,   dqprep::stages::setup_select,  dqprep::stages::setup_weak_label,
+    dqprep::stages::setup_model,
 };
 
 int exit_code(const Status& s) {

@@ -5,6 +5,7 @@
 // vectors over the model's labels.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -49,10 +50,12 @@ class Classifier {
   Classifier(Classifier&&) noexcept;
   Classifier& operator=(Classifier&&) noexcept;
 
-  // Trains on `lines` (each from append_training_line, newline included). The lines are written,
-  // shuffled unless options.shuffle is false, to a temporary file in $TMPDIR
-  // (dqprep-<pid>-train.XXXXXX) that is removed once fastText has read it.
-  static Result<Classifier> train(const std::vector<std::string_view>& lines, const TrainOptions& options);
+  // Trains on `n` lines; append_line(i, out) appends line i (from append_training_line). The lines
+  // are written, shuffled unless options.shuffle is false, to a temporary file in $TMPDIR
+  // (dqprep-<pid>-train.XXXXXX) that is removed once fastText has trained: that file is the only
+  // copy of the training text this makes.
+  static Result<Classifier> train(size_t n, const std::function<void(size_t, std::string&)>& append_line,
+                                  const TrainOptions& options);
   // A fastText .bin file of a supervised model. A missing file is an io Status, a file fastText
   // cannot read a bad_input one.
   static Result<Classifier> load(const std::string& path);

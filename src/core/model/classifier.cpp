@@ -130,10 +130,11 @@ void append_training_line(std::string& out, std::string_view label, std::string_
   out += '\n';
 }
 
-Result<Classifier> Classifier::train(const std::vector<std::string_view>& lines, const TrainOptions& o) {
+Result<Classifier> Classifier::train(size_t n, const std::function<void(size_t, std::string&)>& append_line,
+                                     const TrainOptions& o) {
   DQPREP_RETURN_IF_ERROR(validate(o));
-  if (lines.empty()) return Status::bad_input("no labelled record to train on");
-  std::vector<size_t> order(lines.size());
+  if (n == 0) return Status::bad_input("no labelled record to train on");
+  std::vector<size_t> order(n);
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   if (o.shuffle) {
     Rng rng(o.shuffle_seed, 0x7472616e);  // Fisher-Yates
@@ -151,7 +152,7 @@ Result<Classifier> Classifier::train(const std::vector<std::string_view>& lines,
   std::string buffer;
   Status written;
   for (size_t i : order) {
-    buffer.append(lines[i]);
+    append_line(i, buffer);
     if (buffer.size() >= (1u << 20)) {
       written = write_all(fd, buffer, file.path);
       if (!written.ok()) break;
@@ -211,9 +212,10 @@ Result<Classifier> Classifier::load(const std::string& path) {
   }
   auto dict = c.impl_->fasttext.getDictionary();
   for (int32_t i = 0; i < dict->nlabels(); ++i) {
-    std::string_view token = dict->getLabel(i);
-    if (token.starts_with(kLabelPrefix)) token.remove_prefix(kLabelPrefix.size());
-    c.labels_.push_back(unescape_label(token));
+    std::string token = dict->getLabel(i);
+    std::string_view name = token;
+    if (name.starts_with(kLabelPrefix)) name.remove_prefix(kLabelPrefix.size());
+    c.labels_.push_back(unescape_label(name));
   }
   if (c.labels_.empty()) return Status::bad_input(path + ": the model has no labels");
   return c;
