@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <unordered_map>
 
@@ -185,6 +186,7 @@ class WriteProcessor : public stream::RecordProcessor {
 };
 
 Status run_crossval(const CrossvalOptions& o) {
+  auto start = std::chrono::steady_clock::now();
   Result<Fields> fields = resolve_fields(o.common);
   if (!fields.ok()) return fields.status();
   Result<std::vector<checks::Check>> gates = checks::load(o.report.gates);
@@ -233,7 +235,7 @@ Status run_crossval(const CrossvalOptions& o) {
     }
   }
   if (labelled < o.kfold) {
-    return Status::bad_input("model crossval: " + std::to_string(labelled) + " labelled records, fewer than --kfold " +
+    return Status::bad_input("dqprep model crossval: " + std::to_string(labelled) + " labelled records, fewer than --kfold " +
                              std::to_string(o.kfold));
   }
   std::vector<std::string> escaped;
@@ -291,6 +293,7 @@ Status run_crossval(const CrossvalOptions& o) {
       [&] { return std::make_unique<WriteProcessor>(corpus, sums, c, *probs_key); });
   if (!pass2.ok()) return pass2.status();
   report::Summary summary = std::move(*pass2);
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report::Json& f = summary.figures;
   f["kfold"] = o.kfold;
   f["repeats"] = o.repeats;

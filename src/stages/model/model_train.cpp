@@ -1,4 +1,5 @@
 // dqprep model train: a fastText classifier from the records' text and label, saved as a .bin file.
+#include <chrono>
 #include <map>
 
 #include "dqprep/io/state_bytes.hpp"
@@ -45,6 +46,7 @@ class TrainProcessor : public stream::RecordProcessor {
 };
 
 Status run_train(const TrainStageOptions& o) {
+  auto start = std::chrono::steady_clock::now();
   Result<Fields> fields = resolve_fields(o.common);
   if (!fields.ok()) return fields.status();
   model::TrainOptions train = o.train;
@@ -81,6 +83,7 @@ Status run_train(const TrainStageOptions& o) {
   if (!classifier.ok()) return classifier.status();
   DQPREP_RETURN_IF_ERROR(classifier->save(o.model_path));
 
+  summary->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report::Json& f = summary->figures;
   f["model"] = o.model_path;
   f["classes"] = class_counts;
