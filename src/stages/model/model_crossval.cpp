@@ -137,7 +137,10 @@ Status run_fold(const Corpus& corpus, const std::vector<std::string>& classes,
       },
       train);
   if (!classifier.ok()) {
-    return Status(classifier.status().code(), "fold " + std::to_string(fold) + ": " + classifier.status().message());
+    const Status& s = classifier.status();
+    std::string where = "fold " + std::to_string(fold) + ": ";
+    return s.code() == StatusCode::bad_input ? Status::bad_input("dqprep model crossval: " + where + s.message())
+                                             : Status(s.code(), where + s.message());
   }
   std::vector<int> model_of_class = model_index(classes, classifier->labels());
   std::vector<double> probs;

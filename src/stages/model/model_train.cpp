@@ -80,7 +80,11 @@ Status run_train(const TrainStageOptions& o) {
   Result<model::Classifier> classifier = model::Classifier::train(
       starts.size() - 1,
       [&](size_t i, std::string& out) { out.append(lines, starts[i], starts[i + 1] - starts[i]); }, train);
-  if (!classifier.ok()) return classifier.status();
+  if (!classifier.ok()) {
+    const Status& s = classifier.status();
+    // A bad_input Status is printed as it is (FILE:LINE messages): this one names the stage itself.
+    return s.code() == StatusCode::bad_input ? Status::bad_input("dqprep model train: " + s.message()) : s;
+  }
   DQPREP_RETURN_IF_ERROR(classifier->save(o.model_path));
 
   summary->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
