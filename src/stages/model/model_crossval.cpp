@@ -237,7 +237,7 @@ Status run_crossval(const CrossvalOptions& o) {
       ++labelled;
     }
   }
-  if (labelled < o.kfold) {
+  if (labelled < o.kfold && corpus.size() > 0) {
     return Status::bad_input("dqprep model crossval: " + std::to_string(labelled) + " labelled records, fewer than --kfold " +
                              std::to_string(o.kfold));
   }
@@ -252,7 +252,7 @@ Status run_crossval(const CrossvalOptions& o) {
   std::vector<double> sums(corpus.size() * c, 0.0);
   std::vector<uint64_t> first_fold_sizes;
   const unsigned threads = std::min<unsigned>(thread_count(o.common), static_cast<unsigned>(o.kfold));
-  for (size_t r = 0; r < o.repeats; ++r) {
+  for (size_t r = 0; r < o.repeats && corpus.size() > 0; ++r) {  // an empty input: nothing to fit
     uint64_t fold_seed = derive(o.common.seed, 0x666f6c64, r);
     Result<split_plan::Plan> plan =
         setup.group ? split_plan::stratified_group_split(corpus.group, strata, static_cast<uint32_t>(c + 1), *parts, fold_seed)
