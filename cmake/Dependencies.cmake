@@ -41,6 +41,17 @@ add_library(dqprep_cld2 INTERFACE)
 target_include_directories(dqprep_cld2 SYSTEM INTERFACE ${CLD2_INCLUDE_DIR})
 target_link_libraries(dqprep_cld2 INTERFACE ${CLD2_LIBRARY})
 
+# fastText (the classifier of `dqprep model`): Debian ships no CMake or usable pkg-config file for it.
+find_path(FASTTEXT_INCLUDE_DIR fasttext/fasttext.h)
+find_library(FASTTEXT_LIBRARY fasttext)
+if(FASTTEXT_INCLUDE_DIR AND FASTTEXT_LIBRARY)
+  set(FASTTEXT_FOUND TRUE)
+endif()
+dqprep_require(FASTTEXT_FOUND libfasttext-dev "fastText")
+add_library(dqprep_fasttext INTERFACE)
+target_include_directories(dqprep_fasttext SYSTEM INTERFACE ${FASTTEXT_INCLUDE_DIR})
+target_link_libraries(dqprep_fasttext INTERFACE ${FASTTEXT_LIBRARY})
+
 set(DQPREP_WORDNET_DIR "/usr/share/wordnet" CACHE PATH "WordNet database directory (Debian: wordnet-base)")
 if(NOT EXISTS "${DQPREP_WORDNET_DIR}/index.noun")
   message(FATAL_ERROR "dqprep needs WordNet's database: install the Debian package 'wordnet-base' "

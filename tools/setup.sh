@@ -8,6 +8,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libsimdjson-dev libxxhash-dev libspdlog-dev
   libgtest-dev libgmock-dev libutf8proc-dev zlib1g-dev libzstd-dev libcld2-dev libre2-dev
   wordnet-base
+  libfasttext-dev fasttext   # dqprep model; the CLI for its fidelity test
   clang libclang-rt-14-dev   # sanitizers and libFuzzer
   jq miller hyperfine time python3  # tests and the bench harness
 )

@@ -63,6 +63,8 @@ struct LabelCheckOptions {
   bool explain = false;
   bool drop = false;
   bool renormalize = false;
+  bool relabel = false;
+  double relabel_min = 0.5;
   size_t samples = 10;
   double max_conflict_rate = 0, min_agreement = 0, min_alpha = 0, max_issue_rate = 0, max_invalid_rate = 0;
   checks::GateFlags gates;
@@ -551,6 +553,7 @@ struct Decision {
   bool issue : 1 = false;       // write _label_issue
   bool name : 1 = false;        // pass 2 reports the record's name (conflict listing, samples)
   bool item_head : 1 = false;   // long form with --consensus: the line that stands for its item
+  int32_t relabeled_from = -1;  // --relabel: the label id replaced by write_label (to label_original)
 };
 
 using Notes = std::vector<std::pair<std::string, std::string>>;  // (figure, why it is null)
@@ -963,12 +966,20 @@ Status build_plan(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
                             label_issues::find_label_issues(given, a.probs, setup.num_classes, setup.method));
     p.findings = std::move(found);
     std::vector<uint64_t> flagged;
+    uint64_t relabeled = 0;
     for (size_t i = 0; i < n; ++i) {
       const label_issues::Issue& issue = p.findings.records[i];
       Decision& d = p.decisions[i];
       if (!a.present[i] || d.reject != Reject::none) continue;
       if (issue.flagged) flagged.push_back(i);
-      if (issue.flagged && o.drop) d.reject = Reject::issue;
+      // --relabel: the suggested class replaces the label when the model gives it --relabel-min.
+      if (issue.flagged && o.relabel &&
+          a.probs[i * setup.num_classes + static_cast<size_t>(issue.suggested)] >= o.relabel_min) {
+        d.relabeled_from = d.write_label >= 0 ? d.write_label : p.effective[i];
+        d.write_label = p.class_label[static_cast<size_t>(issue.suggested)];
+        d.issue = true;
+        ++relabeled;
+      } else if (issue.flagged && o.drop) d.reject = Reject::issue;
       else if (issue.flagged || o.explain) d.issue = true;
     }
     std::stable_sort(flagged.begin(), flagged.end(),
@@ -980,6 +991,7 @@ Status build_plan(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
     f["issues_scored"] = p.findings.labeled;
     f["issues_unscored"] = unscored;
     f["label_issues"] = p.findings.flagged;
+    if (o.relabel) f["relabeled_issues"] = relabeled;
     f["issue_rate"] = ratio(p.findings.flagged, p.findings.labeled, "issue_rate", "no record has a label of --classes", p.notes);
     if (!p.findings.thresholds.empty()) {
       Json t = Json::object();
@@ -1072,6 +1084,11 @@ class WriteProcessor : public stream::RecordProcessor {
       value_.clear();
       vocab.append_json(d.write_label, value_);
       DQPREP_RETURN_IF_ERROR(set_value(parser, setup_.fields.label, value_));
+    }
+    if (d.relabeled_from >= 0) {
+      value_.clear();
+      vocab.append_json(d.relabeled_from, value_);
+      DQPREP_RETURN_IF_ERROR(record::set_top_level(parser, "label_original", value_, edits_));
     }
     if (d.confidence) {
       size_t row = setup_.long_form ? plan_.a.item_of[i] : i;
@@ -1243,8 +1260,10 @@ Status check_usage(const LabelCheckOptions& o) {
     }
   }
   if (o.probs_field.empty()) {
-    if (given(o.method_opt) || o.explain || o.drop || o.renormalize || given(o.max_issue_rate_opt) || given(o.classes_opt)) {
-      return Status::usage("--method, --classes, --explain, --drop, --renormalize and --max-issue-rate need --probs-field PATH");
+    if (given(o.method_opt) || o.explain || o.drop || o.relabel || o.renormalize || given(o.max_issue_rate_opt) ||
+        given(o.classes_opt)) {
+      return Status::usage(
+          "--method, --classes, --explain, --drop, --relabel, --renormalize and --max-issue-rate need --probs-field PATH");
     }
   } else if (o.classes.empty() && o.labels.empty()) {
     return Status::usage("--probs-field needs --classes A,B,... (the classes of the probabilities, in their order)");
@@ -1430,6 +1449,12 @@ StageRunner setup_label_check(CLI::App& app) {
           ->capture_default_str();
   sub->add_flag("--explain", o->explain, "Add _label_issue to every record with probabilities, not only flagged ones");
   sub->add_flag("--drop", o->drop, "Flagged records go to --rejects instead of the output");
+  sub->add_flag("--relabel", o->relabel,
+                "Flagged records whose suggested class has probability >= --relabel-min get it as label "
+                "(the old one in label_original); with --drop the others go to --rejects");
+  sub->add_option("--relabel-min", o->relabel_min, "With --relabel: the probability the suggested class needs")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   sub->add_option("--samples", o->samples, "Conflict groups and flagged records listed in --stats")->capture_default_str();
   o->max_invalid_rate_opt = sub->add_option("--max-invalid-rate", o->max_invalid_rate,
                                             "Gate (off unless given): share of records with a missing, empty or undeclared label")

@@ -14,5 +14,6 @@ StageRunner setup_metrics(CLI::App& app);
 StageRunner setup_split(CLI::App& app);
 StageRunner setup_select(CLI::App& app);
 StageRunner setup_weak_label(CLI::App& app);
+StageRunner setup_model(CLI::App& app);
 
 }  // namespace dqprep::stages

@@ -1,0 +1,79 @@
+#pragma once
+// A text classifier: fastText's supervised model, linked as a library. Training is deterministic:
+// one thread, a fixed seed, and the training lines shuffled by a seeded shuffle before fastText
+// reads them (fastText learns badly from data sorted by class). Predictions are full probability
+// vectors over the model's labels.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dqprep/io/status.hpp"
+
+namespace dqprep::model {
+
+// fastText's supervised defaults (`fasttext supervised`).
+struct TrainOptions {
+  int epoch = 5;
+  double lr = 0.1;
+  int word_ngrams = 1;
+  int dim = 100;
+  int min_count = 1;
+  std::string loss = "softmax";  // softmax, hs, ova (one-vs-all) or ns
+  int seed = 0;                  // fastText's -seed
+  bool shuffle = true;           // false: train on the lines in the order given
+  uint64_t shuffle_seed = 0;
+};
+
+// A usage Status when a value is out of range or the loss unknown.
+Status validate(const TrainOptions& options);
+
+// A label as one fastText token: the bytes fastText splits on (white space, NUL) and '%' as %XX.
+// Any other label is written as it is, so ordinary labels match `fasttext supervised` files.
+std::string escape_label(std::string_view label);
+std::string unescape_label(std::string_view token);
+
+// Appends `text` as fastText reads a line's words: newlines become spaces, and a word that starts
+// with "__label__" gets a leading '\' so that it is not read as a label.
+void append_text(std::string& out, std::string_view text);
+
+// Appends one training line: "__label__<escaped label> <text>\n".
+void append_training_line(std::string& out, std::string_view label, std::string_view text);
+
+class Classifier {
+ public:
+  Classifier();
+  ~Classifier();
+  Classifier(Classifier&&) noexcept;
+  Classifier& operator=(Classifier&&) noexcept;
+
+  // Trains on `n` lines; append_line(i, out) appends line i (from append_training_line). The lines
+  // are written, shuffled unless options.shuffle is false, to a temporary file in $TMPDIR
+  // (dqprep-<pid>-train.XXXXXX) that is removed once fastText has trained: that file is the only
+  // copy of the training text this makes.
+  static Result<Classifier> train(size_t n, const std::function<void(size_t, std::string&)>& append_line,
+                                  const TrainOptions& options);
+  // A fastText .bin file of a supervised model. A missing file is an io Status, a file fastText
+  // cannot read a bad_input one.
+  static Result<Classifier> load(const std::string& path);
+  // Written atomically (a temporary file next to `path`, renamed).
+  Status save(const std::string& path) const;
+
+  // The model's labels (unescaped), in fastText's order (by frequency in training).
+  const std::vector<std::string>& labels() const { return labels_; }
+
+  // The probability of each label of labels() for `text` (prepared as by append_text), summing to
+  // 1. A text with no word the model knows gets fastText's output for the end-of-line token alone.
+  // Thread-safe: many threads may predict with one model.
+  void predict(std::string_view text, std::vector<double>& probs) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::vector<std::string> labels_;
+};
+
+}  // namespace dqprep::model

@@ -1,0 +1,60 @@
+#pragma once
+// What the subcommands of `dqprep model` share: fastText's training flags, a record's label and
+// text as the classifier sees them, the order of the classes, and probability arrays as JSON.
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "dqprep/model/classifier.hpp"
+#include "stages/common.hpp"
+
+namespace dqprep::stages::model_stage {
+
+// A subcommand of `dqprep model` and what runs it.
+using Subcommand = std::pair<CLI::App*, StageRunner>;
+Subcommand setup_train(CLI::App& model);
+Subcommand setup_predict(CLI::App& model);
+Subcommand setup_eval(CLI::App& model);
+Subcommand setup_crossval(CLI::App& model);
+
+// --epoch, --lr, --word-ngrams, --dim, --min-count, --loss (fastText's supervised defaults).
+void add_train_flags(CLI::App& app, model::TrainOptions& options);
+
+// fastText's -seed from --seed: an int, so the seed modulo 2^31.
+int fasttext_seed(uint64_t seed);
+
+// Reads one record: its label text (nullopt when missing, null or empty; a number in its shortest
+// form, as label-check reads it) and its text fields joined, prepared as fastText reads a line
+// (model::append_text). A missing text field is a bad_input Status.
+class RecordReader {
+ public:
+  explicit RecordReader(const Fields& fields) : fields_(fields) {}
+  Status read(record::Parser& parser, std::optional<std::string>& label, std::string& text);
+
+ private:
+  const Fields& fields_;
+  std::vector<record::StringValue> scratch_;
+  std::string joined_;
+};
+
+// The code points of a UTF-8 text (for length buckets).
+size_t char_count(std::string_view text);
+
+// The class order: --classes as given (every label in `seen` must be one of them), else `seen`
+// sorted by bytes, duplicates removed.
+Result<std::vector<std::string>> class_order(const std::string& classes_flag, std::vector<std::string> seen);
+
+// For each class of `classes`, the index of that label among the model's labels, or -1.
+std::vector<int> model_index(const std::vector<std::string>& classes, const std::vector<std::string>& model_labels);
+
+// Appends a JSON array of the probabilities, each rounded to 6 decimals.
+void append_probs(std::string& out, std::span<const double> probs);
+
+// The key of a top-level field path (`_probs`); a nested path is a usage error naming `flag`.
+Result<std::string> top_level_key(std::string_view flag, const std::string& path);
+
+}  // namespace dqprep::stages::model_stage
