@@ -28,7 +28,9 @@ Result<RuleSet> parse_rules(std::string_view text, const std::string& path) {
   }
   if (!doc.is_array()) return Status::usage(where + "expected a JSON array of rules, not " + std::string(doc.type_name()));
   if (doc.empty()) return Status::usage(where + "the list of rules is empty");
-  if (doc.size() > kBadRecord) return Status::usage(where + "more than 65534 rules");
+  // Rule ids and vote counts are uint16_t, and a count of kBadRecord marks a malformed line in the
+  // votes state: with kBadRecord rules, a record on which all of them fire would read as malformed.
+  if (doc.size() >= kBadRecord) return Status::usage(where + "more than 65534 rules");
 
   RuleSet set;
   std::unordered_map<std::string, size_t> names;
