@@ -1,7 +1,9 @@
 // Fuzzes the binary files dqprep reads back: signature files and cluster files of the sharded dedup
 // (include/dqprep/io/signature_file.hpp) and the partial-state files of metrics
-// (include/dqprep/metrics/metrics.hpp). The first byte chooses the reader; the rest is the file,
-// written to a memfd. Modes with "fixed" put right checksums in before reading, so that the
+// (include/dqprep/metrics/metrics.hpp). The first byte chooses the reader; the rest is the file:
+// a memfd for the signature reader (it reads a file descriptor), the bytes themselves for the
+// others (decode_cluster_file and parse_partial, what read_cluster_file and read_partial call once
+// they have read the file). Modes with "fixed" put right checksums in before reading, so that the
 // fuzzer gets past them into the decoding:
 //   0 signature entries (decode; the second byte is the layout)  1 signature file  2 ... fixed
 //   3 cluster file  4 ... fixed  5 partial-state file  6 ... fixed  7 decode again
@@ -134,17 +136,13 @@ void read_signature(const std::string& bytes) {
 }
 
 void read_cluster(const std::string& bytes) {
-  MemFile f(bytes);
-  if (f.fd < 0) return;
-  Result<sf::ClusterFile> file = sf::read_cluster_file(f.path);
+  Result<sf::ClusterFile> file = sf::decode_cluster_file(bytes, "fuzz.clu");
   if (!file.ok()) return;
   if (sf::encode_cluster_file(*file) != bytes) __builtin_trap();
 }
 
 void read_partial(const std::string& bytes) {
-  MemFile f(bytes);
-  if (f.fd < 0) return;
-  Result<metrics::RunState> run = metrics::read_partial(f.path);
+  Result<metrics::RunState> run = metrics::parse_partial(bytes, "fuzz.state");
   if (!run.ok()) return;
   metrics::RunState merged = *run;
   if (metrics::merge(merged, *run, "again").ok()) (void)metrics::summarize(merged, {});
