@@ -370,6 +370,26 @@ TEST(MetricsPartial, KeyCountOfAnyJsonTypeIsBadInput) {
   }
 }
 
+// Block sizes whose sum wraps around 2^64 to the size of the blocks: they passed the size check and
+// threw std::out_of_range (abort) cutting the band block. Found by fuzz/fuzz_binary_files.
+TEST(MetricsPartial, BlockSizesThatWrapAroundAreBadInput) {
+  TempDir dir;
+  ASSERT_TRUE(write_partial(dir.file("s.state"), labelled_run({{"a", 3}, {"b", 2}})).ok());
+  Result<std::string> bytes = io::read_bytes(dir.file("s.state"));
+  ASSERT_TRUE(bytes.ok());
+  const size_t blocks = bytes->find("\"blocks\":{"), end = bytes->find('}', blocks);
+  ASSERT_NE(blocks, std::string::npos);
+  const uint64_t size = bytes->size() - (bytes->find('\n') + 1) - 8;  // the key and band blocks
+  std::string crafted = *bytes;
+  crafted.replace(blocks, end + 1 - blocks,
+                  "\"blocks\":{\"keys\":18446744073709551615,\"bands\":" + std::to_string(size + 1) + "}");
+  std::ofstream(dir.file("x.state"), std::ios::binary) << with_checksum(crafted);
+  Result<RunState> r = read_partial(dir.file("x.state"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), dir.file("x.state") + ": damaged partial-state file (the key blocks hold " +
+                                      std::to_string(size) + " bytes, the header says more than 2^64)");
+}
+
 TEST(MetricsPartial, MergeRefusesOtherOptions) {
   RunState a = shard(0, 5, false), b = shard(5, 5, false);
   b.config.labels = {"a", "b"};
