@@ -44,9 +44,11 @@ void synonyms(std::string_view text) {
     if (s.status().code() != StatusCode::usage) __builtin_trap();
     return;
   }
+  // The words to look up: the keys, when nlohmann reads the file as simdjson did (not always: a
+  // lone surrogate escape, say); else the text itself.
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_object()) __builtin_trap();
-  std::string words, key;
+  std::string words = j.is_object() ? std::string() : std::string(text), key;
+  if (!j.is_object()) j = nlohmann::json::object();
   for (const auto& [word, list] : j.items()) {
     wordnet::Synonyms::normalize_key(word, key);
     wordnet::Synonyms::List l = s->find(key);

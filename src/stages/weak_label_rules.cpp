@@ -23,7 +23,7 @@ Result<RuleSet> parse_rules(std::string_view text, const std::string& path) {
   Json doc;
   try {
     doc = Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error, and out_of_range for a number like 1e999
     return Status::usage(where + "not valid JSON (" + e.what() + ")");
   }
   if (!doc.is_array()) return Status::usage(where + "expected a JSON array of rules, not " + std::string(doc.type_name()));
