@@ -31,5 +31,17 @@ TEST(WeakLabelRules, NumberOverflowIsAUsageError) {
   }
 }
 
+// Vote counts are uint16_t and kBadRecord (65535) marks a malformed line in the votes state: a file
+// of 65535 rules, all firing on one record, gave that record the count of a malformed line.
+TEST(WeakLabelRules, AtMost65534Rules) {
+  std::string text = "[";
+  for (size_t i = 0; i < 65535; ++i)
+    text += (i ? "," : "") + std::string(R"({"name":"r)") + std::to_string(i) + R"(","label":"a","keywords":["w"]})";
+  text += "]";
+  Result<RuleSet> set = parse_rules(text, "rules.json");
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.status().message(), "--rules rules.json: more than 65534 rules");
+}
+
 }  // namespace
 }  // namespace dqprep::stages::weak_label
