@@ -12,6 +12,8 @@ case "$flavour" in
            cmake --build build-asan -j"$jobs" ;;
   fuzz)    CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDQPREP_FUZZ=ON \
              -DDQPREP_BUILD_TESTS=OFF >/dev/null
-           cmake --build build-fuzz -j"$jobs" --target fuzz_record fuzz_line_reader ;;
+           # The targets of fuzz/CMakeLists.txt; tools/test.sh runs each (fuzz/README.md).
+           cmake --build build-fuzz -j"$jobs" --target fuzz_record fuzz_line_reader fuzz_checks fuzz_rules \
+             fuzz_binary_files fuzz_timestamp fuzz_config_json fuzz_lists ;;
   *) echo "usage: tools/build.sh [release|asan|fuzz]" >&2; exit 2 ;;
 esac

@@ -12,12 +12,22 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j"$(nproc)"
 
 bash tools/build.sh fuzz
-for target in fuzz_record fuzz_line_reader; do
+# Every fuzz target for DQPREP_FUZZ_SECONDS each (fuzz/README.md), from a copy of its seed corpus.
+fuzz_targets=(fuzz_record fuzz_line_reader fuzz_checks fuzz_rules fuzz_binary_files fuzz_timestamp
+              fuzz_config_json fuzz_lists)
+fuzz_seconds=${DQPREP_FUZZ_SECONDS:-20}
+fuzz_passed=0
+for target in "${fuzz_targets[@]}"; do
   corpus=$(mktemp -d)
   cp fuzz/corpus/"$target"/* "$corpus"/ 2>/dev/null || true
-  echo "fuzzing $target for ${DQPREP_FUZZ_SECONDS:-30} s" >&2
-  build-fuzz/fuzz/"$target" -max_total_time="${DQPREP_FUZZ_SECONDS:-30}" -rss_limit_mb=2048 -print_final_stats=0 \
-    "$corpus" 2>fuzz-"$target".log || { tail -40 fuzz-"$target".log; exit 1; }
+  echo "fuzzing $target for $fuzz_seconds s" >&2
+  build-fuzz/fuzz/"$target" -max_total_time="$fuzz_seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=0 \
+    "$corpus" 2>fuzz-"$target".log || {
+      tail -40 fuzz-"$target".log
+      echo "fuzz: $fuzz_passed passed, 1 failed ($target)"
+      exit 1
+    }
   rm -rf "$corpus" fuzz-"$target".log
+  fuzz_passed=$((fuzz_passed + 1))
 done
-echo "fuzz: 2 passed, 0 failed"
+echo "fuzz: $fuzz_passed passed, 0 failed"

@@ -20,6 +20,7 @@
 #include "dqprep/util/random.hpp"
 #include "dqprep/io/state_bytes.hpp"
 #include "dqprep/augment/wordnet.hpp"
+#include "stages/parsers.hpp"
 #include "stages/stages.hpp"
 
 namespace dqprep::stages {
@@ -236,7 +237,7 @@ struct TextTarget {
 class AugmentProcessor : public stream::RecordProcessor {
  public:
   explicit AugmentProcessor(const Setup& setup)
-      : setup_(setup), augmenter_(*setup.synonyms, setup.params), text_path_(*record::parse_path("text")) {
+      : setup_(setup), augmenter_(*setup.synonyms, setup.params) {
     for (eda::Op op : setup.ops) op_keys_[static_cast<size_t>(op)] = "op:" + std::string(eda::op_name(op));
   }
 
@@ -643,20 +644,9 @@ class AugmentProcessor : public stream::RecordProcessor {
       if (answer_texts_.size() < n * fields) answer_texts_.resize(n * fields);
       if (answer_null_.size() < n * fields) answer_null_.resize(n * fields);
       auto check = [&](size_t a, const std::string& answer) -> Status {
-        padded_.assign(answer);
-        padded_.append(io::kPadding, '\0');
-        std::string_view view(padded_.data(), answer.size());
-        answer_values_.clear();
-        bool found = false;
-        Status ok = answer_parser_.parse(view);
-        if (ok.ok()) ok = answer_parser_.strings(text_path_, answer_values_, found);
-        if (!ok.ok() || !found) {
-          return Status::io("wrote answer " + std::to_string(a + 1) + " that is not a JSON object with a string \"text\" (" +
-                            (ok.ok() ? std::string("no \"text\" field") : ok.message()) + "): " +
-                            answer.substr(0, 120));
-        }
-        answer_null_[a] = answer_values_.empty();
-        if (!answer_values_.empty()) answer_texts_[a].assign(answer_values_[0].text);
+        bool declined = false;
+        DQPREP_RETURN_IF_ERROR(answer_reader_.read(a, answer, declined, answer_texts_[a]));
+        answer_null_[a] = declined;
         return {};
       };
       Status s = helper_->exchange(requests_, n * fields, setup_.exec_timeout, answers_, check);
@@ -698,7 +688,6 @@ class AugmentProcessor : public stream::RecordProcessor {
   const Setup& setup_;
   record::Parser parser_;
   eda::Augmenter augmenter_;
-  record::Path text_path_;
   std::array<std::string, 5> op_keys_;
   std::vector<record::StringValue> values_;
   std::vector<TextTarget> targets_;
@@ -724,10 +713,9 @@ class AugmentProcessor : public stream::RecordProcessor {
   bool numeric_is_array_ = true;
   // --exec
   std::unique_ptr<coprocess::Coprocess> helper_;
-  record::Parser answer_parser_;
-  std::string requests_, padded_;
+  ExecAnswerReader answer_reader_;
+  std::string requests_;
   std::vector<std::string> answers_, answer_texts_;
-  std::vector<record::StringValue> answer_values_;
   std::vector<uint8_t> answer_null_;
 };
 
@@ -980,6 +968,25 @@ Status run_augment(AugmentOptions& o) {
 }
 
 }  // namespace
+
+ExecAnswerReader::ExecAnswerReader() : text_path_(*record::parse_path("text")) {}
+
+Status ExecAnswerReader::read(size_t number, const std::string& answer, bool& declined, std::string& text) {
+  padded_.assign(answer);
+  padded_.append(io::kPadding, '\0');
+  std::string_view view(padded_.data(), answer.size());
+  values_.clear();
+  bool found = false;
+  Status ok = parser_.parse(view);
+  if (ok.ok()) ok = parser_.strings(text_path_, values_, found);
+  if (!ok.ok() || !found) {
+    return Status::io("wrote answer " + std::to_string(number + 1) + " that is not a JSON object with a string \"text\" (" +
+                      (ok.ok() ? std::string("no \"text\" field") : ok.message()) + "): " + answer.substr(0, 120));
+  }
+  declined = values_.empty();
+  if (!values_.empty()) text.assign(values_[0].text);
+  return {};
+}
 
 StageRunner setup_augment(CLI::App& app) {
   auto o = std::make_shared<AugmentOptions>();

@@ -12,6 +12,7 @@
 #include "dqprep/quality/quality.hpp"
 #include "dqprep/quality/quality_rules.hpp"
 #include "dqprep/text/word_matcher.hpp"
+#include "stages/parsers.hpp"
 #include "stages/stages.hpp"
 
 namespace dqprep::stages {
@@ -585,15 +586,7 @@ Result<Setup> build_setup(const FilterOptions& o) {
     std::vector<std::string> lines;
     for (const std::string& file : o.drop_words) {
       DQPREP_ASSIGN_OR_RETURN(std::string text, io::read_file(file));
-      size_t start = 0;
-      while (start < text.size()) {
-        size_t end = text.find('\n', start);
-        if (end == std::string::npos) end = text.size();
-        std::string line = text.substr(start, end - start);
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        lines.push_back(std::move(line));
-        start = end + 1;
-      }
+      append_word_list_lines(text, lines);
     }
     Result<word_matcher::WordMatcher> matcher = word_matcher::WordMatcher::create(lines);
     if (!matcher.ok()) return Status::usage("--drop-words: " + matcher.status().message());
@@ -648,6 +641,18 @@ Status run_filter(const FilterOptions& o) {
 }
 
 }  // namespace
+
+void append_word_list_lines(std::string_view text, std::vector<std::string>& lines) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string line(text.substr(start, end - start));
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(std::move(line));
+    start = end + 1;
+  }
+}
 
 StageRunner setup_filter(CLI::App& app) {
   auto o = std::make_shared<FilterOptions>();

@@ -8,6 +8,7 @@
 #include "dqprep/io/io.hpp"
 #include "dqprep/io/json_text.hpp"
 #include "dqprep/text/normalize_text.hpp"
+#include "stages/parsers.hpp"
 #include "stages/stages.hpp"
 
 namespace dqprep::stages {
@@ -25,8 +26,6 @@ struct NormalizeOptions {
   std::string label_map;
   std::string label_case = "keep";
 };
-
-using LabelMap = std::unordered_map<std::string, std::string>;
 
 struct Setup {
   Fields fields;
@@ -113,18 +112,7 @@ class NormalizeProcessor : public stream::RecordProcessor {
 
 Result<LabelMap> load_label_map(const std::string& path) {
   DQPREP_ASSIGN_OR_RETURN(std::string text, io::read_file(path));
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    return Status::usage("--label-map " + path + ": expected a JSON object {\"raw label\": \"canonical label\", ...}");
-  }
-  LabelMap map;
-  for (const auto& [raw, canonical] : j.items()) {
-    if (!canonical.is_string()) {
-      return Status::usage("--label-map " + path + ": the value of '" + raw + "' is not a string");
-    }
-    map[raw] = canonical.get<std::string>();
-  }
-  return map;
+  return parse_label_map(text, path);
 }
 
 Status run_normalize(const NormalizeOptions& o) {
@@ -152,6 +140,21 @@ Status run_normalize(const NormalizeOptions& o) {
 }
 
 }  // namespace
+
+Result<LabelMap> parse_label_map(std::string_view text, const std::string& path) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Status::usage("--label-map " + path + ": expected a JSON object {\"raw label\": \"canonical label\", ...}");
+  }
+  LabelMap map;
+  for (const auto& [raw, canonical] : j.items()) {
+    if (!canonical.is_string()) {
+      return Status::usage("--label-map " + path + ": the value of '" + raw + "' is not a string");
+    }
+    map[raw] = canonical.get<std::string>();
+  }
+  return map;
+}
 
 StageRunner setup_normalize(CLI::App& app) {
   auto o = std::make_shared<NormalizeOptions>();

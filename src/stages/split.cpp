@@ -30,6 +30,7 @@
 #include "dqprep/io/state_bytes.hpp"
 #include "dqprep/split/split_plan.hpp"
 #include "dqprep/split/timestamp.hpp"
+#include "stages/parsers.hpp"
 #include "stages/stages.hpp"
 
 namespace dqprep::stages {
@@ -106,20 +107,6 @@ struct Setup {
   uint32_t ngram = 5, rows = 8, bands = 14;
   std::unique_ptr<minhash::MinHasher> hasher;
 };
-
-Result<std::vector<double>> parse_ratios(const std::string& text) {
-  std::vector<double> out;
-  for (std::string& item : split_list(text)) {
-    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
-    while (!item.empty() && item.back() == ' ') item.pop_back();
-    double v = 0;
-    auto r = std::from_chars(item.data(), item.data() + item.size(), v);
-    if (item.empty() || r.ec != std::errc() || r.ptr != item.data() + item.size())
-      return Status::usage("--ratios: '" + item + "' is not a number (expected e.g. 0.8,0.1,0.1)");
-    out.push_back(v);
-  }
-  return out;
-}
 
 std::vector<std::string> default_names(size_t parts) {
   if (parts == 1) return {"train"};
@@ -1169,6 +1156,20 @@ Status run_split(const SplitOptions& o) {
 }
 
 }  // namespace
+
+Result<std::vector<double>> parse_ratios(const std::string& text) {
+  std::vector<double> out;
+  for (std::string& item : split_list(text)) {
+    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    double v = 0;
+    auto r = std::from_chars(item.data(), item.data() + item.size(), v);
+    if (item.empty() || r.ec != std::errc() || r.ptr != item.data() + item.size())
+      return Status::usage("--ratios: '" + item + "' is not a number (expected e.g. 0.8,0.1,0.1)");
+    out.push_back(v);
+  }
+  return out;
+}
 
 StageRunner setup_split(CLI::App& app) {
   auto o = std::make_shared<SplitOptions>();

@@ -170,5 +170,7 @@ struct ClusterFile {
 
 std::string encode_cluster_file(const ClusterFile& file);
 Result<ClusterFile> read_cluster_file(const std::string& path);
+// The same from the file's bytes; `path` names it in messages.
+Result<ClusterFile> decode_cluster_file(std::string_view bytes, const std::string& path);
 
 }  // namespace dqprep::signature_file

@@ -98,6 +98,8 @@ std::vector<std::string> warnings(const report::Json& report);
 // "FILE: damaged partial-state file (...)".
 Status write_partial(const std::string& path, const RunState& run);
 Result<RunState> read_partial(const std::string& path);
+// The same from the file's bytes (decompressed); `path` names it in messages.
+Result<RunState> parse_partial(std::string_view bytes, const std::string& path);
 
 // Adds `later` (the shard after those already in `into`); a usage error when its config differs, a
 // bad_input one when the counts would overflow (a crafted state).

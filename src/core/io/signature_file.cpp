@@ -340,6 +340,10 @@ std::string encode_cluster_file(const ClusterFile& file) {
 
 Result<ClusterFile> read_cluster_file(const std::string& path) {
   DQPREP_ASSIGN_OR_RETURN(std::string bytes, io::read_bytes(path));
+  return decode_cluster_file(bytes, path);
+}
+
+Result<ClusterFile> decode_cluster_file(std::string_view bytes, const std::string& path) {
   std::string_view data = bytes;
   if (data.size() < 8 || std::memcmp(data.data(), kClusterMagic, 8) != 0) {
     return Status::usage(path + " is not a dqprep cluster file (made by `dqprep dedup cluster`)");

@@ -600,6 +600,10 @@ Status write_partial(const std::string& path, const RunState& run) {
 
 Result<RunState> read_partial(const std::string& path) {
   DQPREP_ASSIGN_OR_RETURN(std::string bytes, io::read_bytes(path));
+  return parse_partial(bytes, path);
+}
+
+Result<RunState> parse_partial(std::string_view bytes, const std::string& path) {
   auto damaged = [&](const std::string& why) {
     return Status::bad_input(path + ": damaged partial-state file (" + why + ")");
   };
@@ -632,9 +636,9 @@ Result<RunState> read_partial(const std::string& path) {
     return damaged("the header has no valid \"blocks\"");
   }
   std::string_view rest = content.substr(nl + 1);
-  if (rest.size() != key_bytes + band_bytes)
+  if (key_bytes > rest.size() || band_bytes != rest.size() - key_bytes)  // no sum: it could wrap around
     return damaged("the key blocks hold " + std::to_string(rest.size()) + " bytes, the header says " +
-                   std::to_string(key_bytes + band_bytes));
+                   (key_bytes > UINT64_MAX - band_bytes ? "more than 2^64" : std::to_string(key_bytes + band_bytes)));
 
   RunState run;
   Result<Config> config = Config::from_json(header.contains("config") ? header["config"] : nlohmann::json());
@@ -645,8 +649,11 @@ Result<RunState> read_partial(const std::string& path) {
   run.state = std::move(*state);
   Result<stats::KeySet> keys = stats::KeySet::from_bytes(rest.substr(0, key_bytes));
   if (!keys.ok()) return damaged(keys.status().message());
-  if (header["state"]["keys"].value("count", uint64_t{0}) != keys->size())
-    return damaged("the key block does not hold the number of keys of the header");
+  // "keys" is an object (PartialState::from_json checked); its count may be anything JSON holds.
+  const nlohmann::json& key_info = header["state"]["keys"];
+  const bool count_ok = !key_info.contains("count") ? keys->size() == 0
+                        : key_info["count"].is_number_unsigned() && key_info["count"].get<uint64_t>() == keys->size();
+  if (!count_ok) return damaged("the key block does not hold the number of keys of the header");
   run.state.keys = std::move(*keys);
   Status valid = run.state.validate();
   if (valid.ok()) valid = validate_counters(run.state);

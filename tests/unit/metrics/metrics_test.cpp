@@ -347,6 +347,49 @@ TEST(MetricsPartial, CraftedCountsAreRefused) {
   EXPECT_EQ(s.message(), "bigger.state: damaged partial-state file (its counts overflow the merge)");
 }
 
+// The key count of the header under a valid checksum, as any JSON value: it threw (an uncaught
+// nlohmann::json::type_error, abort) when it was not a number. Found by fuzz/fuzz_binary_files.
+TEST(MetricsPartial, KeyCountOfAnyJsonTypeIsBadInput) {
+  TempDir dir;
+  ASSERT_TRUE(write_partial(dir.file("s.state"), labelled_run({{"a", 3}, {"b", 2}})).ok());
+  Result<std::string> bytes = io::read_bytes(dir.file("s.state"));
+  ASSERT_TRUE(bytes.ok());
+  const size_t at = bytes->find("\"keys\":{\"count\":");
+  ASSERT_NE(at, std::string::npos);
+  const size_t value = at + 16, end = bytes->find(',', value);
+  for (std::string count : {"null", "\"5\"", "true", "[5]", "{}", "-5", "5.5", "99"}) {
+    std::string crafted = *bytes;
+    crafted.replace(value, end - value, count);
+    std::ofstream(dir.file("x.state"), std::ios::binary) << with_checksum(crafted);
+    Result<RunState> r = read_partial(dir.file("x.state"));
+    ASSERT_FALSE(r.ok()) << count;
+    EXPECT_EQ(r.status().message(),
+              dir.file("x.state") + ": damaged partial-state file (the key block does not hold the number of keys of "
+                                    "the header)")
+        << count;
+  }
+}
+
+// Block sizes whose sum wraps around 2^64 to the size of the blocks: they passed the size check and
+// threw std::out_of_range (abort) cutting the band block. Found by fuzz/fuzz_binary_files.
+TEST(MetricsPartial, BlockSizesThatWrapAroundAreBadInput) {
+  TempDir dir;
+  ASSERT_TRUE(write_partial(dir.file("s.state"), labelled_run({{"a", 3}, {"b", 2}})).ok());
+  Result<std::string> bytes = io::read_bytes(dir.file("s.state"));
+  ASSERT_TRUE(bytes.ok());
+  const size_t blocks = bytes->find("\"blocks\":{"), end = bytes->find('}', blocks);
+  ASSERT_NE(blocks, std::string::npos);
+  const uint64_t size = bytes->size() - (bytes->find('\n') + 1) - 8;  // the key and band blocks
+  std::string crafted = *bytes;
+  crafted.replace(blocks, end + 1 - blocks,
+                  "\"blocks\":{\"keys\":18446744073709551615,\"bands\":" + std::to_string(size + 1) + "}");
+  std::ofstream(dir.file("x.state"), std::ios::binary) << with_checksum(crafted);
+  Result<RunState> r = read_partial(dir.file("x.state"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), dir.file("x.state") + ": damaged partial-state file (the key blocks hold " +
+                                      std::to_string(size) + " bytes, the header says more than 2^64)");
+}
+
 TEST(MetricsPartial, MergeRefusesOtherOptions) {
   RunState a = shard(0, 5, false), b = shard(5, 5, false);
   b.config.labels = {"a", "b"};
