@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <thread>
 
 #include "dqprep/text/normalize_text.hpp"
@@ -36,10 +37,10 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool with_output) {
       ->type_name("FILE");
   add_stats_option(app, o.stats);
   add_threads_option(app, o.threads);
-  app.add_option("--max-line-bytes", o.max_line_bytes, "A longer input line is bad input (exit 3)")
+  app.add_option("--max-line-bytes", o.max_line_bytes, "A longer input line is bad input (exit 3)")->check(whole_number())
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40))
       ->capture_default_str();
-  app.add_option("--seed", o.seed, "Seed of every random choice")->capture_default_str();
+  app.add_option("--seed", o.seed, "Seed of every random choice")->check(whole_number())->capture_default_str();
   add_log_flags(app, o);
 }
 
@@ -48,7 +49,7 @@ void add_stats_option(CLI::App& app, std::string& stats, const std::string& desc
 }
 
 void add_threads_option(CLI::App& app, unsigned& threads, const std::string& description) {
-  app.add_option("-j,--threads", threads, description)->check(CLI::Range(0u, kMaxThreads))->capture_default_str();
+  app.add_option("-j,--threads", threads, description)->check(whole_number())->check(CLI::Range(0u, kMaxThreads))->capture_default_str();
 }
 
 void add_log_flags(CLI::App& app, CommonOptions& o) {
@@ -61,10 +62,24 @@ void set_log_level(bool quiet, bool verbose) {
   spdlog::set_level(quiet ? spdlog::level::err : verbose ? spdlog::level::debug : spdlog::level::info);
 }
 
+const CLI::Validator& whole_number() {
+  static const CLI::Validator validator(
+      [](std::string& value) -> std::string {
+        if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos)
+          return "'" + value + "' is not a whole number >= 0";
+        uint64_t parsed = 0;
+        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+        if (ec != std::errc()) return value + " is too large (at most 18446744073709551615)";
+        return {};
+      },
+      "", "whole number");
+  return validator;
+}
+
 const CLI::Validator& utf8_text() {
   static const CLI::Validator validator(
       [](std::string& value) { return text::is_valid_utf8(value) ? std::string() : std::string("not valid UTF-8"); },
-      "UTF-8");
+      "", "UTF-8");
   return validator;
 }
 

@@ -53,6 +53,10 @@ struct Fields {
 // stages that write no record stream (metrics).
 void add_common_options(CLI::App& app, CommonOptions& options, bool with_output = true);
 
+// A CLI11 check for counts, sizes and seeds: decimal digits only, at most 2^64 - 1. CLI11 itself
+// reads "-1" into an unsigned option as 2^64 - 1 and a value past 2^64 as 2^64 - 1, silently.
+const CLI::Validator& whole_number();
+
 // A CLI11 check that a flag's value is valid UTF-8: labels and names end up in JSON reports.
 const CLI::Validator& utf8_text();
 

@@ -1403,11 +1403,11 @@ StageRunner setup_label_check(CLI::App& app) {
   sub->add_flag("--no-conflicts", o->no_conflicts, "Do not compare texts (records need no text field)");
   sub->add_flag("--normalize-key", o->normalize_key, "Conflicts ignore case, punctuation and white space of the text");
   sub->add_flag("--near", o->near, "Conflicts between near-duplicate texts too (MinHash LSH), not only identical ones");
-  o->ngram_opt = sub->add_option("--ngram", o->ngram, "With --near: words per shingle")->check(CLI::Range(1, 1000))->capture_default_str();
-  o->num_perm_opt = sub->add_option("--num-perm", o->num_perm, "With --near: MinHash permutations")
+  o->ngram_opt = sub->add_option("--ngram", o->ngram, "With --near: words per shingle")->check(whole_number())->check(CLI::Range(1, 1000))->capture_default_str();
+  o->num_perm_opt = sub->add_option("--num-perm", o->num_perm, "With --near: MinHash permutations")->check(whole_number())
                         ->check(CLI::Range(1, 4096))
                         ->capture_default_str();
-  o->bands_opt = sub->add_option("--bands", o->bands, "With --near: LSH bands (must divide --num-perm)")
+  o->bands_opt = sub->add_option("--bands", o->bands, "With --near: LSH bands (must divide --num-perm)")->check(whole_number())
                      ->check(CLI::Range(1, 4096))
                      ->capture_default_str();
   o->threshold_opt = sub->add_option("--threshold", o->threshold,
@@ -1455,7 +1455,7 @@ StageRunner setup_label_check(CLI::App& app) {
   sub->add_option("--relabel-min", o->relabel_min, "With --relabel: the probability the suggested class needs")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  sub->add_option("--samples", o->samples, "Conflict groups and flagged records listed in --stats")->capture_default_str();
+  sub->add_option("--samples", o->samples, "Conflict groups and flagged records listed in --stats")->check(whole_number())->capture_default_str();
   o->max_invalid_rate_opt = sub->add_option("--max-invalid-rate", o->max_invalid_rate,
                                             "Gate (off unless given): share of records with a missing, empty or undeclared label")
                                 ->check(CLI::Range(0.0, 1.0));

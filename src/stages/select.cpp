@@ -751,7 +751,7 @@ StageRunner setup_select(CLI::App& app) {
   sub->add_option("--strategy", o->strategy, "least-confidence, margin or entropy")
       ->check(CLI::IsMember({"least-confidence", "margin", "entropy"}))
       ->capture_default_str();
-  sub->add_option("--k", o->k, "How many records to select")->capture_default_str();
+  sub->add_option("--k", o->k, "How many records to select")->check(whole_number())->capture_default_str();
   sub->add_option("--rest", o->rest, "Where the records not selected go (unchanged, input order)")->type_name("FILE");
   sub->add_option("--missing", o->missing,
                   "Records without probabilities: exclude (to --rest, counted as no_probs) or first (ranked first)")
@@ -763,16 +763,16 @@ StageRunner setup_select(CLI::App& app) {
   sub->add_option("--embedding-field", o->embedding_field, "Density by cosine over this vector instead of MinHash of the text")
       ->type_name("PATH")
       ->needs(density);
-  sub->add_option("--density-sample", o->density_sample, "Pool records (seeded sample) each density is measured against")
+  sub->add_option("--density-sample", o->density_sample, "Pool records (seeded sample) each density is measured against")->check(whole_number())
       ->capture_default_str();
-  sub->add_option("--density-ngram", o->density_ngram, "Word n-grams of the density's MinHash similarity")
+  sub->add_option("--density-ngram", o->density_ngram, "Word n-grams of the density's MinHash similarity")->check(whole_number())
       ->capture_default_str();
   CLI::Option* diverse = sub->add_flag("--diverse", o->diverse, "No two selected records are near duplicates (MinHash)");
   sub->add_option("--diverse-threshold", o->diverse_threshold, "Jaccard estimate at which two records are near duplicates")
       ->needs(diverse)
       ->capture_default_str();
-  sub->add_option("--ngram", o->ngram, "Word n-grams of the --diverse MinHash signatures")->capture_default_str();
-  sub->add_option("--num-perm", o->num_perm, "MinHash functions per signature (--density, --diverse)")->capture_default_str();
+  sub->add_option("--ngram", o->ngram, "Word n-grams of the --diverse MinHash signatures")->check(whole_number())->capture_default_str();
+  sub->add_option("--num-perm", o->num_perm, "MinHash functions per signature (--density, --diverse)")->check(whole_number())->capture_default_str();
   return [o] { return run_select(*o); };
 }
 

@@ -329,8 +329,8 @@ Subcommand setup_crossval(CLI::App& model) {
       "  dqprep model crossval data.jsonl | dqprep label-check --probs-field _probs --classes A,B,C --drop");
   add_common_options(*sub, o->common);
   add_train_flags(*sub, o->train);
-  sub->add_option("--kfold", o->kfold, "Folds (K models)")->capture_default_str();
-  sub->add_option("--repeats", o->repeats, "Cross-fittings with different fold seeds; probabilities averaged")
+  sub->add_option("--kfold", o->kfold, "Folds (K models)")->check(whole_number())->capture_default_str();
+  sub->add_option("--repeats", o->repeats, "Cross-fittings with different fold seeds; probabilities averaged")->check(whole_number())
       ->capture_default_str();
   sub->add_option("--group-field", o->group_field, "Records with the same value here stay in one fold")
       ->type_name("PATH");
