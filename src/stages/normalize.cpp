@@ -142,6 +142,10 @@ Status run_normalize(const NormalizeOptions& o) {
 }  // namespace
 
 Result<LabelMap> parse_label_map(std::string_view text, const std::string& path) {
+  if (json_text::nesting_depth(text) > json_text::kMaxConfigDepth) {
+    return Status::usage("--label-map " + path + ": nested deeper than " + std::to_string(json_text::kMaxConfigDepth) +
+                         " levels");
+  }
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
     return Status::usage("--label-map " + path + ": expected a JSON object {\"raw label\": \"canonical label\", ...}");

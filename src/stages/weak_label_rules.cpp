@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dqprep/io/io.hpp"
+#include "dqprep/io/json_text.hpp"
 
 namespace dqprep::stages::weak_label {
 
@@ -20,6 +21,9 @@ std::string describe(const Json& j) {
 
 Result<RuleSet> parse_rules(std::string_view text, const std::string& path) {
   const std::string where = "--rules " + path + ": ";
+  if (json_text::nesting_depth(text) > json_text::kMaxConfigDepth) {
+    return Status::usage(where + "nested deeper than " + std::to_string(json_text::kMaxConfigDepth) + " levels");
+  }
   Json doc;
   try {
     doc = Json::parse(text);

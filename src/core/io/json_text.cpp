@@ -1,5 +1,7 @@
 #include "dqprep/io/json_text.hpp"
 
+#include <algorithm>
+
 #include <charconv>
 #include <cstring>
 #include <cmath>
@@ -114,6 +116,25 @@ void append_number(std::string& out, uint64_t value) {
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof buf, value);
   out.append(buf, r.ptr);
+}
+
+size_t nesting_depth(std::string_view json) {
+  size_t depth = 0, deepest = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
 }
 
 }  // namespace dqprep::json_text

@@ -6,6 +6,7 @@
 
 #include "dqprep/metrics/checks.hpp"
 #include "dqprep/io/io.hpp"
+#include "dqprep/io/json_text.hpp"
 #include "dqprep/util/hash.hpp"
 
 namespace dqprep::metrics {
@@ -610,6 +611,7 @@ Result<RunState> parse_partial(std::string_view bytes, const std::string& path) 
   const std::string_view data = bytes;
   const size_t nl = data.find('\n');
   const std::string_view first_line = data.substr(0, nl);
+  if (json_text::nesting_depth(first_line) > json_text::kMaxConfigDepth) return damaged("a header nested too deep");
   nlohmann::json header = nlohmann::json::parse(first_line, nullptr, false);
   const bool ours = header.is_object() && header.contains("format") && header["format"] == kPartialFormat;
   // The writer puts the format first: a header line that names it but does not parse is damaged.

@@ -17,6 +17,7 @@ echo '{"id":1,"text":"t","label":"a","label":"Z"}' > dup.jsonl
 echo '{"id":1,"text":"t","n":18446744073709551616,"f":1e309,"d":123456789012345678901234567890}' > big.jsonl
 echo '{"id":1,"text":"t","label":"a","p":[0.6,0.6]}' > probs.jsonl
 python3 -c "print('n' + '[' * 100000 + ' >= 1')" > nested.checks
+python3 -c "print('[' * 85000 + ']' * 85000)" > deep.json
 printf 'caf\xe9' > bad-utf8.txt
 { head -2 good.jsonl; printf '{"id": broken'; } > badlast.jsonl
 printf '#!/bin/sh\nwhile :; do printf xxxxxxxxxxxxxxxx; done\n' > stream.sh && chmod +x stream.sh
@@ -38,7 +39,7 @@ while IFS= read -r line; do
   cmd=$(sed -E 's/^ *`//; s/` *$//; s/\x01/|/g' <<<"$cmd")
   code=$(xargs <<<"$code")
   want=$(sed -E 's/^ *`?//; s/`? *$//' <<<"$want")
-  mkdir -p "run$rows" && cp ./*.jsonl ./*.gz ./*.zst ./*.checks ./*.txt ./*.sig ./*.state ./*.sh "run$rows"/
+  mkdir -p "run$rows" && cp ./*.jsonl ./*.json ./*.gz ./*.zst ./*.checks ./*.txt ./*.sig ./*.state ./*.sh "run$rows"/
   set +e
   (cd "run$rows" && bash -c "$cmd" > /dev/null 2> ../err.txt)
   got=$?
