@@ -84,4 +84,21 @@ set +e
 "$DQPREP" normalize -q -j 100000 corpus.jsonl > /dev/null 2>&1; code=$?
 set -e
 expect_eq "$code" 2 "-j 100000"
+# 1.5 GB of zeros without a newline, compressed to 47 KB: the line limit stops it (exit 3); with the
+# limit lifted and the address space capped, the failed allocation is exit 4 with no temporary file
+# left. ASan reserves terabytes of address space, so the cap is tried only on a build without it.
+head -c 1500000000 /dev/zero | zstd -q -c > zeros.zst
+set +e
+"$DQPREP" normalize -q --max-line-bytes 100000000 zeros.zst -o out/zeros.jsonl 2> err.txt; code=$?
+set -e
+expect_eq "$code" 3 "a 1.5 GB line over --max-line-bytes"
+grep -q "zeros.zst:1: line longer than 100000000 bytes" err.txt || fail "message: $(cat err.txt)"
+if ! ldd "$DQPREP" | grep -q libasan; then
+  set +e
+  (ulimit -v 1000000; "$DQPREP" normalize -q --max-line-bytes 100000000000 zeros.zst -o out/zeros.jsonl 2> err.txt); code=$?
+  set -e
+  expect_eq "$code" 4 "out of memory"
+  grep -q "out of memory" err.txt || fail "message: $(cat err.txt)"
+  [[ -z "$(find out -name '.*.tmp.*')" ]] || fail "out of memory left a temporary file"
+fi
 echo "reliability_signals: ok"
