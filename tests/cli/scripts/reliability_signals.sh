@@ -15,6 +15,9 @@ commands=(
   "augment --ops swap -o out/result.jsonl"
   "metrics --json out/result.jsonl"
   "weak-label --rules rules.json -o out/result.jsonl"
+  "select --probs-field p --missing first --k 5 -o out/result.jsonl"
+  "dedup sign --mode near -o out/result.jsonl"
+  "model crossval --kfold 2 -o out/result.jsonl"
 )
 echo '[{"name": "kw", "label": "a", "keywords": ["alpha"]}]' > rules.json
 for sig in INT TERM HUP; do
