@@ -8,8 +8,8 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
-#include <map>
 #include <cstdlib>
+#include <map>
 #include <new>
 
 #include "dqprep/io/io.hpp"

@@ -1013,7 +1013,8 @@ StageRunner setup_augment(CLI::App& app) {
                                   "Share of words changed (synonym/insert/swap); deletion probability")
                       ->capture_default_str();
   o->num_aug_flag =
-      sub->add_option("--num-aug", o->num_aug, "New records per original (ops mixed as EDA does)")->check(whole_number())->capture_default_str();
+      sub->add_option("--num-aug", o->num_aug, "New records per original (ops mixed as EDA does)")
+          ->check(whole_number())->capture_default_str();
   o->char_rate_flag =
       sub->add_option("--char-rate", o->char_rate, "char-noise: probability per letter or digit")->capture_default_str();
   o->synonyms_flag = sub->add_option("--synonyms", o->synonyms, "JSON {word: [synonyms]} instead of WordNet")
@@ -1029,7 +1030,8 @@ StageRunner setup_augment(CLI::App& app) {
   sub->add_option("--rejects", o->rejects, "With --no-original: the originals, with _reject")->type_name("FILE");
   sub->add_flag("--balance", o->balance, "Oversample minority classes up to the majority count (two passes)");
   o->target_flag = sub->add_option("--target-per-class", o->target_per_class,
-                                   "With --balance: records per class wanted (default: the majority count)")->check(whole_number())
+                                   "With --balance: records per class wanted (default: the majority count)")
+                       ->check(whole_number())
                        ->type_name("N");
   o->ratio_flag = sub->add_option("--max-ratio", o->max_ratio, "With --balance: at most R new records per original")
                       ->type_name("R");
@@ -1042,11 +1044,13 @@ StageRunner setup_augment(CLI::App& app) {
                   "hard: partner from the same class; soft: from any class, label_weights written")
       ->check(CLI::IsMember({"hard", "soft"}))
       ->capture_default_str();
-  sub->add_option("--mixup-pool", o->mixup_pool, "Partner vectors kept per class and length (a seeded reservoir)")->check(whole_number())
+  sub->add_option("--mixup-pool", o->mixup_pool, "Partner vectors kept per class and length (a seeded reservoir)")
+      ->check(whole_number())
       ->capture_default_str();
   sub->add_option("--exec", o->exec, "A program (run by /bin/sh -c) that rewrites texts, JSON Lines in and out")
       ->type_name("CMD");
-  sub->add_option("--exec-max-bytes", o->exec_max_bytes, "Longest answer line taken from the helper; a longer one fails the run")->check(whole_number())
+  sub->add_option("--exec-max-bytes", o->exec_max_bytes, "Longest answer line taken from the helper; a longer one fails the run")
+      ->check(whole_number())
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 34))
       ->capture_default_str();
   sub->add_option("--exec-timeout", o->exec_timeout, "Seconds the helper may stall before the run fails")

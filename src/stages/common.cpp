@@ -37,7 +37,8 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool with_output) {
       ->type_name("FILE");
   add_stats_option(app, o.stats);
   add_threads_option(app, o.threads);
-  app.add_option("--max-line-bytes", o.max_line_bytes, "A longer input line is bad input (exit 3)")->check(whole_number())
+  app.add_option("--max-line-bytes", o.max_line_bytes, "A longer input line is bad input (exit 3)")
+      ->check(whole_number())
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40))
       ->capture_default_str();
   app.add_option("--seed", o.seed, "Seed of every random choice")->check(whole_number())->capture_default_str();
@@ -49,7 +50,8 @@ void add_stats_option(CLI::App& app, std::string& stats, const std::string& desc
 }
 
 void add_threads_option(CLI::App& app, unsigned& threads, const std::string& description) {
-  app.add_option("-j,--threads", threads, description)->check(whole_number())->check(CLI::Range(0u, kMaxThreads))->capture_default_str();
+  app.add_option("-j,--threads", threads, description)
+      ->check(whole_number())->check(CLI::Range(0u, kMaxThreads))->capture_default_str();
 }
 
 void add_log_flags(CLI::App& app, CommonOptions& o) {

@@ -670,14 +670,18 @@ StageRunner setup_filter(CLI::App& app) {
       "  dqprep filter --format alpaca --min-words 3 --max-chars 8000 --require output \\\n"
       "      --rule gopher_alpha_words --rule gopher_symbol_ratio --lang en,de instructions.jsonl");
   add_common_options(*sub, o->common);
-  o->min_chars_opt = sub->add_option("--min-chars", o->min_chars, "Drop texts with fewer code points (rule min_chars)")->check(whole_number())
+  o->min_chars_opt = sub->add_option("--min-chars", o->min_chars, "Drop texts with fewer code points (rule min_chars)")
+                         ->check(whole_number())
                          ->type_name("N");
-  o->max_chars_opt = sub->add_option("--max-chars", o->max_chars, "Drop texts with more code points (rule max_chars)")->check(whole_number())
+  o->max_chars_opt = sub->add_option("--max-chars", o->max_chars, "Drop texts with more code points (rule max_chars)")
+                         ->check(whole_number())
                          ->type_name("N");
   o->min_words_opt = sub->add_option("--min-words", o->min_words,
-                                     "Drop texts with fewer white-space separated words (rule min_words)")->check(whole_number())
+                                     "Drop texts with fewer white-space separated words (rule min_words)")
+                         ->check(whole_number())
                          ->type_name("N");
-  o->max_words_opt = sub->add_option("--max-words", o->max_words, "Drop texts with more words (rule max_words)")->check(whole_number())
+  o->max_words_opt = sub->add_option("--max-words", o->max_words, "Drop texts with more words (rule max_words)")
+                         ->check(whole_number())
                          ->type_name("N");
   sub->add_option("--require", o->require,
                   "Drop records where PATH is missing, null or empty (\"\", white space, [], {}); repeatable")
@@ -698,7 +702,8 @@ StageRunner setup_filter(CLI::App& app) {
       ->type_name("FILE")
       ->allow_extra_args(false);
   o->drop_words_max_opt =
-      sub->add_option("--drop-words-max", o->drop_words_max, "Hits of the --drop-words list allowed in a text")->check(whole_number())
+      sub->add_option("--drop-words-max", o->drop_words_max, "Hits of the --drop-words list allowed in a text")
+          ->check(whole_number())
           ->type_name("N")
           ->capture_default_str();
   sub->add_flag("--gopher", o->gopher, "Gopher quality and repetition rules (Rae et al. 2021) at published thresholds");

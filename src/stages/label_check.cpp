@@ -355,9 +355,8 @@ class Collector {
       return Status::bad_input("field '" + name + "' holds " + std::to_string(probs_.size()) + " numbers; --classes names " +
                                std::to_string(setup_.num_classes) + " classes");
     }
-    Result<double> divisor = probabilities::divisor(probs_, setup_.renormalize);
-    if (!divisor.ok()) return divisor.status();
-    for (double& p : probs_) p = std::clamp(p / *divisor, 0.0, 1.0);
+    DQPREP_ASSIGN_OR_RETURN(double divisor, probabilities::divisor(probs_, setup_.renormalize));
+    for (double& p : probs_) p = std::clamp(p / divisor, 0.0, 1.0);
     state_bytes::put_array<double>(buf, probs_);
     return {};
   }

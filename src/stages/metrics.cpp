@@ -620,8 +620,10 @@ StageRunner setup_metrics(CLI::App& app) {
       ->capture_default_str();
   sub->add_flag("--near", o->near, "Near-duplicate ratio (MinHash LSH over word n-grams)");
   sub->add_option("--ngram", o->ngram, "With --near: words per shingle")->check(whole_number())->capture_default_str();
-  sub->add_option("--num-perm", o->num_perm, "With --near: MinHash permutations")->check(whole_number())->capture_default_str();
-  sub->add_option("--bands", o->bands, "With --near: LSH bands (must divide --num-perm)")->check(whole_number())->capture_default_str();
+  sub->add_option("--num-perm", o->num_perm, "With --near: MinHash permutations")
+      ->check(whole_number())->capture_default_str();
+  sub->add_option("--bands", o->bands, "With --near: LSH bands (must divide --num-perm)")
+      ->check(whole_number())->capture_default_str();
   add_report_flags(*sub, o->report);
   sub->require_subcommand(0, 1);
 

@@ -123,11 +123,10 @@ Status uncertainty(std::vector<double>& p, Strategy strategy, bool renormalize, 
     p.push_back(1.0 - p[0]);
   }
   // Used as given unless --renormalize: a sum within the tolerance is taken as 1.
-  Result<double> scale = probabilities::divisor(p, renormalize);
-  if (!scale.ok()) return scale.status();
+  DQPREP_ASSIGN_OR_RETURN(double scale, probabilities::divisor(p, renormalize));
   double top = 0, second = 0, entropy = 0;
   for (double x : p) {
-    double q = x / *scale;
+    double q = x / scale;
     if (q > top) {
       second = top;
       top = q;

@@ -1205,7 +1205,8 @@ StageRunner setup_split(CLI::App& app) {
   sub->add_flag("--stratify", o->stratify, "With --by group: keep class shares as even as possible");
   sub->add_option("--time-field", o->time_field, "With --by time: ISO-8601 text or epoch seconds; oldest first")
       ->type_name("PATH");
-  sub->add_option("--kfold", o->kfold, "K folds instead of --ratios: field 'fold' (0..K-1) on each record")->check(whole_number())
+  sub->add_option("--kfold", o->kfold, "K folds instead of --ratios: field 'fold' (0..K-1) on each record")
+      ->check(whole_number())
       ->type_name("K");
   sub->add_flag("--hash-mode", o->hash_mode,
                 "One streaming pass: each record's split from a seeded hash of its id (its text without one; the "
@@ -1223,9 +1224,11 @@ StageRunner setup_split(CLI::App& app) {
       ->type_name("FILE");
   sub->add_option("--near-threshold", o->near_threshold, "Jaccard similarity from which a pair is a near duplicate")
       ->capture_default_str();
-  sub->add_option("--ngram", o->ngram, "Words per shingle for near duplicates")->check(whole_number())->capture_default_str();
+  sub->add_option("--ngram", o->ngram, "Words per shingle for near duplicates")
+      ->check(whole_number())->capture_default_str();
   sub->add_option("--num-perm", o->num_perm, "MinHash permutations")->check(whole_number())->capture_default_str();
-  sub->add_option("--bands", o->bands, "LSH bands (must divide --num-perm)")->check(whole_number())->capture_default_str();
+  sub->add_option("--bands", o->bands, "LSH bands (must divide --num-perm)")
+      ->check(whole_number())->capture_default_str();
   return [o] { return run_split(*o); };
 }
 

@@ -151,9 +151,8 @@ Result<RuleSet> parse_rules(std::string_view text, const std::string& path) {
 }
 
 Result<RuleSet> load_rules(const std::string& path) {
-  Result<std::string> text = io::read_file(path);
-  if (!text.ok()) return text.status();
-  return parse_rules(*text, path);
+  DQPREP_ASSIGN_OR_RETURN(std::string text, io::read_file(path));
+  return parse_rules(text, path);
 }
 
 }  // namespace dqprep::stages::weak_label

@@ -6,8 +6,8 @@
 
 namespace dqprep::io::temp_files {
 
-// Registers `path` for removal; a run has at most a few hundred at a time (a path beyond that is
-// still removed by its owner, only not on a signal).
+// Registers `path` for removal. Up to 512 paths at a time are held; one beyond that (or longer than
+// PATH_MAX) is still removed by its owner, only not on a signal.
 void add(const std::string& path);
 // The owner removed or committed it.
 void forget(const std::string& path);

@@ -209,6 +209,14 @@ Status LineReader::fill() {
   return {};
 }
 
+namespace {
+
+Status line_too_long(uint64_t limit) {
+  return Status::bad_input("line longer than " + std::to_string(limit) + " bytes (--max-line-bytes)");
+}
+
+}  // namespace
+
 Result<bool> LineReader::next(std::string_view& line) {
   size_t scanned = begin_;
   while (true) {
@@ -226,17 +234,12 @@ Result<bool> LineReader::next(std::string_view& line) {
       consumed = length;
     } else {
       size_t already_scanned = end_ - begin_;
-      if (already_scanned > max_line_bytes_) {
-        return Status::bad_input("line longer than " + std::to_string(max_line_bytes_) +
-                                 " bytes (--max-line-bytes)");
-      }
+      if (already_scanned > max_line_bytes_) return line_too_long(max_line_bytes_);
       DQPREP_RETURN_IF_ERROR(fill());
       scanned = begin_ + already_scanned;
       continue;
     }
-    if (length > max_line_bytes_) {
-      return Status::bad_input("line longer than " + std::to_string(max_line_bytes_) + " bytes (--max-line-bytes)");
-    }
+    if (length > max_line_bytes_) return line_too_long(max_line_bytes_);
     ++line_number_;
     if (length > 0 && start[length - 1] == '\r') --length;
     std::string_view view(start, length);
@@ -308,10 +311,6 @@ class ZstdCompressor : public OutputFile::Compressor {
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
-
-}  // namespace
-
-namespace {
 
 // A descriptor path (/dev/stdout, /dev/fd/N, /proc/self/fd/N) names a file the caller opened: it is
 // written in place even when it leads to a regular file, which must not be replaced.

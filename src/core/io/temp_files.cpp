@@ -1,44 +1,53 @@
 #include "dqprep/io/temp_files.hpp"
 
+#include <limits.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdlib>
 #include <cstring>
 
 namespace dqprep::io::temp_files {
 
 namespace {
 
-// A fixed table of owned C strings, so that the signal handler reads it without locks or
-// allocation. A forgotten slot's string is leaked rather than freed: the handler may be reading it.
+// A fixed table of paths, so that the signal handler reads it without locks or allocation (and
+// nothing is left for a leak checker). A slot is free, being written, or ready.
+enum SlotState : int { kFree = 0, kWriting = 1, kReady = 2 };
+struct Slot {
+  std::atomic<int> state{kFree};
+  char path[PATH_MAX];
+};
 constexpr size_t kSlots = 512;
-std::atomic<char*> slots[kSlots];
+Slot slots[kSlots];
 
 }  // namespace
 
 void add(const std::string& path) {
-  char* copy = ::strdup(path.c_str());
-  if (!copy) return;
-  for (std::atomic<char*>& slot : slots) {
-    char* empty = nullptr;
-    if (slot.compare_exchange_strong(empty, copy)) return;
+  if (path.size() >= PATH_MAX) return;
+  for (Slot& slot : slots) {
+    int expected = kFree;
+    if (!slot.state.compare_exchange_strong(expected, kWriting)) continue;
+    std::memcpy(slot.path, path.c_str(), path.size() + 1);
+    slot.state.store(kReady);
+    return;
   }
-  std::free(copy);
 }
 
 void forget(const std::string& path) {
-  for (std::atomic<char*>& slot : slots) {
-    char* p = slot.load();
-    if (p && path == p && slot.compare_exchange_strong(p, nullptr)) return;
+  for (Slot& slot : slots) {
+    if (slot.state.load() != kReady || path != slot.path) continue;
+    int expected = kReady;
+    if (slot.state.compare_exchange_strong(expected, kFree)) return;
   }
 }
 
 void remove_all() {
-  for (std::atomic<char*>& slot : slots) {
-    char* p = slot.exchange(nullptr);
-    if (p) ::unlink(p);
+  for (Slot& slot : slots) {
+    int expected = kReady;
+    if (!slot.state.compare_exchange_strong(expected, kWriting)) continue;
+    ::unlink(slot.path);
+    slot.state.store(kFree);
   }
 }
 

@@ -631,7 +631,8 @@ StageRunner setup_dedup(CLI::App& app) {
       ->type_name("FILE")
       ->allow_extra_args(false);
   sub->add_option("--ngram-overlap", o->ngram_overlap,
-                  "With --against: drop records sharing a word N-gram with them; bare: N = 13 (else write --ngram-overlap=N)")->check(whole_number())
+                  "With --against: drop records sharing a word N-gram with them; bare: N = 13 (else write --ngram-overlap=N)")
+      ->check(whole_number())
       ->type_name("[N]")
       ->expected(0, 1)
       ->default_str("13")
@@ -639,7 +640,8 @@ StageRunner setup_dedup(CLI::App& app) {
   sub->add_flag("--curve", o->curve,
                 "Print the chance of becoming a candidate per Jaccard for --bands/--num-perm, and exit");
   sub->add_option("--overlap-min-words", o->overlap_min_words,
-                  "--ngram-overlap: references shorter than N words are looked for whole if they have this many")->check(whole_number())
+                  "--ngram-overlap: references shorter than N words are looked for whole if they have this many")
+      ->check(whole_number())
       ->capture_default_str();
   StageRunner sign = dedup::setup_sign(*sub);
   StageRunner cluster = dedup::setup_cluster(*sub);

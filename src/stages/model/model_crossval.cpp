@@ -190,45 +190,38 @@ class WriteProcessor : public stream::RecordProcessor {
 
 Status run_crossval(const CrossvalOptions& o) {
   auto start = std::chrono::steady_clock::now();
-  Result<Fields> fields = resolve_fields(o.common);
-  if (!fields.ok()) return fields.status();
-  Result<std::vector<checks::Check>> gates = checks::load(o.report.gates);
-  if (!gates.ok()) return gates.status();
-  Result<split_plan::Parts> parts = split_plan::Parts::folds(o.kfold);
-  if (!parts.ok()) return parts.status();
+  DQPREP_ASSIGN_OR_RETURN(Fields fields, resolve_fields(o.common));
+  DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Check> gates, checks::load(o.report.gates));
+  DQPREP_ASSIGN_OR_RETURN(split_plan::Parts parts, split_plan::Parts::folds(o.kfold));
   if (o.repeats < 1) return Status::usage("--repeats must be at least 1");
   model::TrainOptions train = o.train;
   DQPREP_RETURN_IF_ERROR(model::validate(train));
-  Result<std::string> probs_key = top_level_key("--probs-field", o.probs_field);
-  if (!probs_key.ok()) return probs_key.status();
+  DQPREP_ASSIGN_OR_RETURN(std::string probs_key, top_level_key("--probs-field", o.probs_field));
   Setup setup;
-  setup.fields = *fields;
+  setup.fields = fields;
   if (!o.group_field.empty()) {
-    Result<record::Path> group = record::parse_path(o.group_field);
-    if (!group.ok()) return group.status();
-    setup.group = *group;
+    DQPREP_ASSIGN_OR_RETURN(record::Path group, record::parse_path(o.group_field));
+    setup.group = group;
   }
   if (o.report.slice_field == "length") {
     setup.slice_by_length = true;
   } else if (!o.report.slice_field.empty()) {
-    Result<record::Path> slice = record::parse_path(o.report.slice_field);
-    if (!slice.ok()) return slice.status();
-    setup.slice = *slice;
+    DQPREP_ASSIGN_OR_RETURN(record::Path slice, record::parse_path(o.report.slice_field));
+    setup.slice = slice;
   }
 
-  Result<std::unique_ptr<stream::Passes>> passes = open_passes(o.common, "model crossval");
-  if (!passes.ok()) return passes.status();
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<stream::Passes> passes, open_passes(o.common, "model crossval"));
   Corpus corpus;
-  Result<report::Summary> pass1 = (*passes)->collect(
-      {[&] { return std::make_unique<CollectProcessor>(setup); }, [&](std::string_view s) { return corpus.consume(s); }});
-  if (!pass1.ok()) return pass1.status();
+  DQPREP_ASSIGN_OR_RETURN(report::Summary pass1,
+                          passes->collect({[&] { return std::make_unique<CollectProcessor>(setup); },
+                                           [&](std::string_view s) { return corpus.consume(s); }}));
 
-  Result<std::vector<std::string>> classes = class_order(o.report.classes, corpus.seen);
-  if (!classes.ok()) return classes.status();
-  const size_t c = classes->size();
+  DQPREP_ASSIGN_OR_RETURN(std::vector<std::string> classes, class_order(o.report.classes, corpus.seen));
+  const size_t c = classes.size();
   std::vector<int32_t> class_of_seen(corpus.seen.size());
   for (size_t s = 0; s < corpus.seen.size(); ++s) {
-    class_of_seen[s] = static_cast<int32_t>(std::find(classes->begin(), classes->end(), corpus.seen[s]) - classes->begin());
+    class_of_seen[s] =
+        static_cast<int32_t>(std::find(classes.begin(), classes.end(), corpus.seen[s]) - classes.begin());
   }
   uint64_t labelled = 0;
   for (int32_t& l : corpus.label) {
@@ -242,7 +235,7 @@ Status run_crossval(const CrossvalOptions& o) {
                              std::to_string(o.kfold));
   }
   std::vector<std::string> escaped;
-  for (const std::string& name : *classes) escaped.push_back(model::escape_label(name));
+  for (const std::string& name : classes) escaped.push_back(model::escape_label(name));
 
   // Strata: the class, and one more for unlabelled records (they get probabilities, never train).
   std::vector<uint32_t> strata(corpus.size());
@@ -254,11 +247,11 @@ Status run_crossval(const CrossvalOptions& o) {
   const unsigned threads = std::min<unsigned>(thread_count(o.common), static_cast<unsigned>(o.kfold));
   for (size_t r = 0; r < o.repeats && corpus.size() > 0; ++r) {  // an empty input: nothing to fit
     uint64_t fold_seed = derive(o.common.seed, 0x666f6c64, r);
-    Result<split_plan::Plan> plan =
-        setup.group ? split_plan::stratified_group_split(corpus.group, strata, static_cast<uint32_t>(c + 1), *parts, fold_seed)
-                    : split_plan::stratified_split(strata, static_cast<uint32_t>(c + 1), *parts, fold_seed);
-    if (!plan.ok()) return plan.status();
-    if (r == 0) first_fold_sizes = plan->totals;
+    const uint32_t num_strata = static_cast<uint32_t>(c + 1);
+    DQPREP_ASSIGN_OR_RETURN(split_plan::Plan plan,
+                            setup.group ? split_plan::stratified_group_split(corpus.group, strata, num_strata, parts, fold_seed)
+                                        : split_plan::stratified_split(strata, num_strata, parts, fold_seed));
+    if (r == 0) first_fold_sizes = plan.totals;
     // Folds on `threads` threads; each fold is single-threaded and seeded by (seed, repeat, fold),
     // and writes only its own records' sums, so the result does not depend on the thread count.
     std::vector<Status> status(o.kfold);
@@ -269,7 +262,7 @@ Status run_crossval(const CrossvalOptions& o) {
         t.seed = fasttext_seed(derive(o.common.seed, r, k));
         t.shuffle = true;
         t.shuffle_seed = derive(o.common.seed, r + 0x73687566, k);
-        status[k] = run_fold(corpus, *classes, escaped, *plan, k, t, sums);
+        status[k] = run_fold(corpus, classes, escaped, plan, k, t, sums);
       }
     };
     std::vector<std::thread> pool;
@@ -280,7 +273,7 @@ Status run_crossval(const CrossvalOptions& o) {
   }
   for (double& p : sums) p /= static_cast<double>(o.repeats);
 
-  model::Evaluation evaluation(*classes);
+  model::Evaluation evaluation(classes);
   for (size_t i = 0; i < corpus.size(); ++i) {
     if (corpus.label[i] < 0) continue;
     size_t top = 0;
@@ -292,27 +285,26 @@ Status run_crossval(const CrossvalOptions& o) {
   // The texts are no longer needed by the writing pass.
   std::string().swap(corpus.texts);
 
-  Result<report::Summary> pass2 = (*passes)->write(
-      [&] { return std::make_unique<WriteProcessor>(corpus, sums, c, *probs_key); });
-  if (!pass2.ok()) return pass2.status();
-  report::Summary summary = std::move(*pass2);
+  DQPREP_ASSIGN_OR_RETURN(report::Summary pass2,
+                          passes->write([&] { return std::make_unique<WriteProcessor>(corpus, sums, c, probs_key); }));
+  report::Summary summary = std::move(pass2);
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report::Json& f = summary.figures;
   f["kfold"] = o.kfold;
   f["repeats"] = o.repeats;
-  f["probs_field"] = *probs_key;
+  f["probs_field"] = probs_key;
   f["labelled"] = labelled;
   f["unlabelled"] = corpus.size() - labelled;
   f["fold_sizes"] = first_fold_sizes;
   if (!o.group_field.empty()) f["group_field"] = o.group_field;
   std::string class_list;
-  for (const std::string& name : *classes) class_list += (class_list.empty() ? "" : ",") + name;
+  for (const std::string& name : classes) class_list += (class_list.empty() ? "" : ",") + name;
   f["classes_flag"] = class_list;
   if (!o.common.quiet) {
     std::fprintf(stderr, "model crossval: %s holds [%s] in this order: label-check --probs-field %s --classes %s\n",
-                 probs_key->c_str(), class_list.c_str(), probs_key->c_str(), class_list.c_str());
+                 probs_key.c_str(), class_list.c_str(), probs_key.c_str(), class_list.c_str());
   }
-  return report_evaluation(o.common, o.report, *gates, evaluation, summary);
+  return report_evaluation(o.common, o.report, gates, evaluation, summary);
 }
 
 }  // namespace

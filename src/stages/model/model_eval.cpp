@@ -82,28 +82,23 @@ struct Scored {
 };
 
 Status run_eval(const EvalOptions& o) {
-  Result<Fields> fields = resolve_fields(o.common);
-  if (!fields.ok()) return fields.status();
-  Result<std::vector<checks::Check>> gates = checks::load(o.report.gates);
-  if (!gates.ok()) return gates.status();
+  DQPREP_ASSIGN_OR_RETURN(Fields fields, resolve_fields(o.common));
+  DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Check> gates, checks::load(o.report.gates));
   Setup setup;
-  setup.fields = *fields;
+  setup.fields = fields;
   if (o.report.slice_field == "length") {
     setup.slice_by_length = true;
   } else if (!o.report.slice_field.empty()) {
-    Result<record::Path> slice = record::parse_path(o.report.slice_field);
-    if (!slice.ok()) return slice.status();
-    setup.slice = *slice;
+    DQPREP_ASSIGN_OR_RETURN(record::Path slice, record::parse_path(o.report.slice_field));
+    setup.slice = slice;
   }
-  Result<model::Classifier> classifier = model::Classifier::load(o.model_path);
-  if (!classifier.ok()) return classifier.status();
-  setup.classifier = std::move(*classifier);
+  DQPREP_ASSIGN_OR_RETURN(model::Classifier classifier, model::Classifier::load(o.model_path));
+  setup.classifier = std::move(classifier);
 
-  Result<stream::Options> so = stream_options(o.common);
-  if (!so.ok()) return so.status();
-  so->write_records = false;
+  DQPREP_ASSIGN_OR_RETURN(stream::Options so, stream_options(o.common));
+  so.write_records = false;
   std::vector<Scored> scored;
-  so->consume_state = [&](std::string_view state) -> Status {
+  so.consume_state = [&](std::string_view state) -> Status {
     state_bytes::Reader r(state);
     while (!r.done()) {
       Scored s;
@@ -114,26 +109,24 @@ Status run_eval(const EvalOptions& o) {
     }
     return {};
   };
-  Result<report::Summary> summary =
-      stream::run(*so, [&] { return std::make_unique<EvalProcessor>(setup); }, "model eval");
-  if (!summary.ok()) return summary.status();
+  DQPREP_ASSIGN_OR_RETURN(report::Summary summary,
+                          stream::run(so, [&] { return std::make_unique<EvalProcessor>(setup); }, "model eval"));
 
   const std::vector<std::string>& labels = setup.classifier.labels();
   std::vector<std::string> seen = labels;
   for (const Scored& s : scored) seen.push_back(s.truth);
-  Result<std::vector<std::string>> classes = class_order(o.report.classes, seen);
-  if (!classes.ok()) return classes.status();
+  DQPREP_ASSIGN_OR_RETURN(std::vector<std::string> classes, class_order(o.report.classes, seen));
   std::vector<size_t> class_of_label(labels.size());
   for (size_t i = 0; i < labels.size(); ++i) {
-    class_of_label[i] = static_cast<size_t>(std::find(classes->begin(), classes->end(), labels[i]) - classes->begin());
+    class_of_label[i] = static_cast<size_t>(std::find(classes.begin(), classes.end(), labels[i]) - classes.begin());
   }
-  model::Evaluation evaluation(*classes);
+  model::Evaluation evaluation(classes);
   for (const Scored& s : scored) {
-    size_t truth = static_cast<size_t>(std::find(classes->begin(), classes->end(), s.truth) - classes->begin());
+    size_t truth = static_cast<size_t>(std::find(classes.begin(), classes.end(), s.truth) - classes.begin());
     evaluation.add(truth, class_of_label[s.predicted], s.slice);
   }
-  summary->figures["model"] = o.model_path;
-  return report_evaluation(o.common, o.report, *gates, evaluation, *summary);
+  summary.figures["model"] = o.model_path;
+  return report_evaluation(o.common, o.report, gates, evaluation, summary);
 }
 
 }  // namespace

@@ -20,18 +20,16 @@ Status report_evaluation(const CommonOptions& common, const ReportFlags& flags,
                          report::Summary& summary) {
   std::string slice_name = flags.slice_field == "length" ? "length (chars)" : flags.slice_field;
   evaluation.add_figures(summary.figures, slice_name);
-  Result<std::vector<checks::Outcome>> outcomes = evaluate_gates(gates, summary);
-  if (!outcomes.ok()) return outcomes.status();
+  DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Outcome> outcomes, evaluate_gates(gates, summary));
   if (!common.quiet) std::fprintf(stderr, "%s", evaluation.table(slice_name).c_str());
   if (!flags.json.empty()) DQPREP_RETURN_IF_ERROR(report::write_json(flags.json, report::to_json(summary)));
   if (!flags.markdown.empty()) {
-    Result<std::unique_ptr<io::OutputFile>> out = io::OutputFile::open(flags.markdown);
-    if (!out.ok()) return out.status();
-    DQPREP_RETURN_IF_ERROR((*out)->write(evaluation.markdown(slice_name)));
-    DQPREP_RETURN_IF_ERROR((*out)->commit());
+    DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> out, io::OutputFile::open(flags.markdown));
+    DQPREP_RETURN_IF_ERROR(out->write(evaluation.markdown(slice_name)));
+    DQPREP_RETURN_IF_ERROR(out->commit());
   }
   DQPREP_RETURN_IF_ERROR(finish(common, summary));
-  return checks::gate(*outcomes);
+  return checks::gate(outcomes);
 }
 
 }  // namespace dqprep::stages::model_stage

@@ -77,34 +77,28 @@ class PredictProcessor : public stream::RecordProcessor {
 };
 
 Status run_predict(const PredictOptions& o) {
-  Result<Fields> fields = resolve_fields(o.common);
-  if (!fields.ok()) return fields.status();
+  DQPREP_ASSIGN_OR_RETURN(Fields fields, resolve_fields(o.common));
   if (!(o.min_confidence >= 0 && o.min_confidence <= 1)) return Status::usage("--min-confidence must be in [0, 1]");
   Setup setup;
-  setup.fields = *fields;
+  setup.fields = fields;
   setup.min_confidence = o.min_confidence;
-  Result<std::string> field = top_level_key("--field", o.field);
-  if (!field.ok()) return field.status();
-  setup.field = *field;
+  DQPREP_ASSIGN_OR_RETURN(std::string field, top_level_key("--field", o.field));
+  setup.field = field;
   if (!o.probs_field.empty()) {
-    Result<std::string> key = top_level_key("--probs-field", o.probs_field);
-    if (!key.ok()) return key.status();
-    setup.probs_key = *key;
+    DQPREP_ASSIGN_OR_RETURN(std::string key, top_level_key("--probs-field", o.probs_field));
+    setup.probs_key = key;
   } else if (!o.classes.empty()) {
     return Status::usage("--classes needs --probs-field");
   }
-  Result<model::Classifier> classifier = model::Classifier::load(o.model_path);
-  if (!classifier.ok()) return classifier.status();
-  setup.classifier = std::move(*classifier);
-  Result<std::vector<std::string>> classes = class_order(o.classes, setup.classifier.labels());
-  if (!classes.ok()) return classes.status();
-  setup.classes = *classes;
+  DQPREP_ASSIGN_OR_RETURN(model::Classifier classifier, model::Classifier::load(o.model_path));
+  setup.classifier = std::move(classifier);
+  DQPREP_ASSIGN_OR_RETURN(std::vector<std::string> classes, class_order(o.classes, setup.classifier.labels()));
+  setup.classes = classes;
   setup.model_of_class = model_index(setup.classes, setup.classifier.labels());
 
-  Result<stream::Options> so = stream_options(o.common);
-  if (!so.ok()) return so.status();
+  DQPREP_ASSIGN_OR_RETURN(stream::Options so, stream_options(o.common));
   return run_streaming(
-      o.common, *so, [&] { return std::make_unique<PredictProcessor>(setup); }, "model predict",
+      o.common, so, [&] { return std::make_unique<PredictProcessor>(setup); }, "model predict",
       [&](report::Summary& s) -> Status {
         s.figures["model"] = o.model_path;
         s.figures["classes"] = setup.classes;

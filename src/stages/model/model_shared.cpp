@@ -55,9 +55,8 @@ Result<std::vector<std::string>> class_order(const std::string& classes_flag, st
   std::sort(seen.begin(), seen.end());
   seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
   if (classes_flag.empty()) return seen;
-  Result<std::vector<std::string>> given = split_list_trimmed("--classes", classes_flag);
-  if (!given.ok()) return given.status();
-  std::vector<std::string> sorted = *given;
+  DQPREP_ASSIGN_OR_RETURN(std::vector<std::string> given, split_list_trimmed("--classes", classes_flag));
+  std::vector<std::string> sorted = given;
   std::sort(sorted.begin(), sorted.end());
   if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
     return Status::usage("--classes '" + classes_flag + "': a class is listed twice");
@@ -91,12 +90,11 @@ void append_probs(std::string& out, std::span<const double> probs) {
 }
 
 Result<std::string> top_level_key(std::string_view flag, const std::string& path) {
-  Result<record::Path> parsed = record::parse_path(path);
-  if (!parsed.ok()) return parsed.status();
-  if (parsed->steps.size() != 1 || parsed->steps[0].kind != record::PathStep::Kind::key) {
+  DQPREP_ASSIGN_OR_RETURN(record::Path parsed, record::parse_path(path));
+  if (parsed.steps.size() != 1 || parsed.steps[0].kind != record::PathStep::Kind::key) {
     return Status::usage(std::string(flag) + " '" + path + "': must be a top-level field name");
   }
-  return parsed->steps[0].key;
+  return parsed.steps[0].key;
 }
 
 }  // namespace dqprep::stages::model_stage

@@ -47,21 +47,19 @@ class TrainProcessor : public stream::RecordProcessor {
 
 Status run_train(const TrainStageOptions& o) {
   auto start = std::chrono::steady_clock::now();
-  Result<Fields> fields = resolve_fields(o.common);
-  if (!fields.ok()) return fields.status();
+  DQPREP_ASSIGN_OR_RETURN(Fields fields, resolve_fields(o.common));
   model::TrainOptions train = o.train;
   train.seed = fasttext_seed(o.common.seed);
   train.shuffle = !o.no_shuffle;
   train.shuffle_seed = o.common.seed;
   DQPREP_RETURN_IF_ERROR(model::validate(train));
 
-  Result<stream::Options> so = stream_options(o.common);
-  if (!so.ok()) return so.status();
-  so->write_records = false;
+  DQPREP_ASSIGN_OR_RETURN(stream::Options so, stream_options(o.common));
+  so.write_records = false;
   std::string lines;  // the training lines, one after the other
   std::vector<size_t> starts;
   std::map<std::string, uint64_t> class_counts;
-  so->consume_state = [&](std::string_view state) -> Status {
+  so.consume_state = [&](std::string_view state) -> Status {
     state_bytes::Reader r(state);
     while (!r.done()) {
       if (r.get<uint8_t>() == 0) continue;
@@ -71,10 +69,9 @@ Status run_train(const TrainStageOptions& o) {
     }
     return {};
   };
-  const Fields& shared = *fields;
-  Result<report::Summary> summary =
-      stream::run(*so, [&] { return std::make_unique<TrainProcessor>(shared); }, "model train");
-  if (!summary.ok()) return summary.status();
+  const Fields& shared = fields;
+  DQPREP_ASSIGN_OR_RETURN(report::Summary summary,
+                          stream::run(so, [&] { return std::make_unique<TrainProcessor>(shared); }, "model train"));
   starts.push_back(lines.size());
 
   Result<model::Classifier> classifier = model::Classifier::train(
@@ -87,8 +84,8 @@ Status run_train(const TrainStageOptions& o) {
   }
   DQPREP_RETURN_IF_ERROR(classifier->save(o.model_path));
 
-  summary->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  report::Json& f = summary->figures;
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report::Json& f = summary.figures;
   f["model"] = o.model_path;
   f["classes"] = class_counts;
   f["epoch"] = train.epoch;
@@ -99,7 +96,7 @@ Status run_train(const TrainStageOptions& o) {
   f["loss"] = train.loss;
   f["fasttext_seed"] = train.seed;
   f["shuffled"] = train.shuffle;
-  return finish(o.common, *summary);
+  return finish(o.common, summary);
 }
 
 }  // namespace
