@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <numeric>
 
@@ -65,6 +66,8 @@ struct LabelCheckOptions {
   bool renormalize = false;
   bool relabel = false;
   double relabel_min = 0.5;
+  double max_flag_rate = 0.5;
+  bool force = false;
   size_t samples = 10;
   double max_conflict_rate = 0, min_agreement = 0, min_alpha = 0, max_issue_rate = 0, max_invalid_rate = 0;
   checks::GateFlags gates;
@@ -82,6 +85,7 @@ struct LabelCheckOptions {
   CLI::Option* min_alpha_opt = nullptr;
   CLI::Option* max_issue_rate_opt = nullptr;
   CLI::Option* max_invalid_rate_opt = nullptr;
+  CLI::Option* max_flag_rate_opt = nullptr;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -962,8 +966,29 @@ Status build_plan(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
       else ++unscored;
     }
     DQPREP_ASSIGN_OR_RETURN(label_issues::Findings found,
-                            label_issues::find_label_issues(given, a.probs, setup.num_classes, setup.method));
+                            label_issues::find_label_issues(given, a.probs, setup.num_classes, setup.method,
+                                                            o.max_flag_rate));
     p.findings = std::move(found);
+    // Too weak a model to judge labels: accuracy (argmax = given label) below the majority-class
+    // rate + 0.05, or an estimated noise rate (flags before --max-flag-rate / scored) above 0.5.
+    // Then --drop and --relabel keep the flagged records (marked) unless --force.
+    const auto& fd = p.findings;
+    const double scored = static_cast<double>(fd.labeled);
+    const double accuracy = fd.labeled ? static_cast<double>(fd.correct) / scored : 0.0;
+    const double majority_rate = fd.labeled ? static_cast<double>(fd.majority) / scored : 0.0;
+    const double noise_rate = fd.labeled ? static_cast<double>(fd.uncapped) / scored : 0.0;
+    const bool weak = fd.labeled > 0 && (accuracy < majority_rate + 0.05 || noise_rate > 0.5);
+    const bool hold = weak && (o.drop || o.relabel) && !o.force;
+    if (weak) {
+      char why[256];
+      std::snprintf(why, sizeof why,
+                    "label-check: the model looks too weak to judge labels (accuracy %.3f, majority-class rate %.3f, "
+                    "estimated noise rate %.3f)",
+                    accuracy, majority_rate, noise_rate);
+      spdlog::warn("{}{}", why,
+                   hold ? "; flagged records are kept, not dropped or relabeled (--force to act anyway)" : "");
+    }
+    uint64_t held = 0;
     std::vector<uint64_t> flagged;
     uint64_t relabeled = 0;
     for (size_t i = 0; i < n; ++i) {
@@ -971,6 +996,11 @@ Status build_plan(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
       Decision& d = p.decisions[i];
       if (!a.present[i] || d.reject != Reject::none) continue;
       if (issue.flagged) flagged.push_back(i);
+      if (issue.flagged && hold) {
+        d.issue = true;
+        ++held;
+        continue;
+      }
       // --relabel: the suggested class replaces the label when the model gives it --relabel-min.
       if (issue.flagged && o.relabel &&
           a.probs[i * setup.num_classes + static_cast<size_t>(issue.suggested)] >= o.relabel_min) {
@@ -992,6 +1022,12 @@ Status build_plan(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
     f["label_issues"] = p.findings.flagged;
     if (o.relabel) f["relabeled_issues"] = relabeled;
     f["issue_rate"] = ratio(p.findings.flagged, p.findings.labeled, "issue_rate", "no record has a label of --classes", p.notes);
+    f["issues_uncapped"] = p.findings.uncapped;
+    f["max_flag_rate"] = o.max_flag_rate;
+    f["model_accuracy"] = ratio(p.findings.correct, p.findings.labeled, "model_accuracy", "no record has a label of --classes", p.notes);
+    f["majority_rate"] = ratio(p.findings.majority, p.findings.labeled, "majority_rate", "no record has a label of --classes", p.notes);
+    f["weak_model"] = weak;
+    f["weak_model_kept"] = held;
     if (!p.findings.thresholds.empty()) {
       Json t = Json::object();
       for (size_t k = 0; k < p.findings.thresholds.size(); ++k) {
@@ -1260,9 +1296,10 @@ Status check_usage(const LabelCheckOptions& o) {
   }
   if (o.probs_field.empty()) {
     if (given(o.method_opt) || o.explain || o.drop || o.relabel || o.renormalize || given(o.max_issue_rate_opt) ||
-        given(o.classes_opt)) {
+        given(o.classes_opt) || given(o.max_flag_rate_opt) || o.force) {
       return Status::usage(
-          "--method, --classes, --explain, --drop, --relabel, --renormalize and --max-issue-rate need --probs-field PATH");
+          "--method, --classes, --explain, --drop, --relabel, --renormalize, --max-issue-rate, --max-flag-rate and "
+          "--force need --probs-field PATH");
     }
   } else if (o.classes.empty() && o.labels.empty()) {
     return Status::usage("--probs-field needs --classes A,B,... (the classes of the probabilities, in their order)");
@@ -1454,6 +1491,13 @@ StageRunner setup_label_check(CLI::App& app) {
   sub->add_option("--relabel-min", o->relabel_min, "With --relabel: the probability the suggested class needs")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  o->max_flag_rate_opt =
+      sub->add_option("--max-flag-rate", o->max_flag_rate,
+                      "Flag at most this share of the scored records, those of largest p_suggested - p_given (1: no cap)")
+          ->check(CLI::Range(0.0, 1.0))
+          ->capture_default_str();
+  sub->add_flag("--force", o->force,
+                "--drop and --relabel act even when the model looks too weak to judge labels (see --stats weak_model)");
   sub->add_option("--samples", o->samples, "Conflict groups and flagged records listed in --stats")->check(whole_number())->capture_default_str();
   o->max_invalid_rate_opt = sub->add_option("--max-invalid-rate", o->max_invalid_rate,
                                             "Gate (off unless given): share of records with a missing, empty or undeclared label")

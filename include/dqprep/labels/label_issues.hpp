@@ -44,6 +44,13 @@ struct Findings {
   std::vector<Issue> records;
   size_t flagged = 0;
   size_t labeled = 0;  // records with a given label
+  // Flags before the max_flag_rate cap (equal to flagged when the cap took none off).
+  size_t uncapped = 0;
+  // Labeled records whose most probable class (ties to the lowest id) is their given label, and
+  // the count of the most common given class: model accuracy = correct / labeled, majority-class
+  // rate = majority / labeled.
+  size_t correct = 0;
+  size_t majority = 0;
   // confident_learning only: per-class thresholds (2, unreachable, for a class no record has) and
   // the calibrated confident joint, K x K row-major, [given][true].
   std::vector<double> thresholds;
@@ -53,7 +60,11 @@ struct Findings {
 // given: one class id per record, or kMissing. probs: records x num_classes, row-major, each in
 // [0, 1] (rows need not sum exactly to 1). bad_input when sizes disagree, an id is out of range or
 // a probability is not a finite number in [0, 1].
+// max_flag_rate in [0, 1] caps the flags at floor(max_flag_rate * labeled): when more are flagged,
+// only those with the largest p_suggested - p_given stay flagged (equal margins: the earlier record),
+// the ranking confident learning prunes by. 1 takes nothing off.
 Result<Findings> find_label_issues(std::span<const int32_t> given, std::span<const double> probs,
-                                   size_t num_classes, Method method = Method::confident_learning);
+                                   size_t num_classes, Method method = Method::confident_learning,
+                                   double max_flag_rate = 1.0);
 
 }  // namespace dqprep::label_issues

@@ -54,9 +54,10 @@ size_t argmax(const double* p, size_t k) {
 }  // namespace
 
 Result<Findings> find_label_issues(std::span<const int32_t> given, std::span<const double> probs, size_t k,
-                                   Method method) {
+                                   Method method, double max_flag_rate) {
   const size_t n = given.size();
   if (k == 0) return Status::bad_input("no classes");
+  if (!(max_flag_rate >= 0.0 && max_flag_rate <= 1.0)) return Status::bad_input("max_flag_rate outside [0, 1]");
   if (probs.size() != n * k)
     return Status::bad_input("expected " + std::to_string(n) + " x " + std::to_string(k) + " probabilities, got " +
                              std::to_string(probs.size()));
@@ -82,6 +83,7 @@ Result<Findings> find_label_issues(std::span<const int32_t> given, std::span<con
     if (given[i] == kMissing) continue;
     ++f.labeled;
     const size_t g = static_cast<size_t>(given[i]);
+    f.correct += issue.suggested == given[i];
     double other = 0;  // max_{j != g} p_j
     for (size_t j = 0; j < k; ++j)
       if (j != g) other = std::max(other, p[j]);
@@ -163,6 +165,28 @@ Result<Findings> find_label_issues(std::span<const int32_t> given, std::span<con
       if (f.records[i].flagged && f.records[i].suggested == given[i]) f.records[i].flagged = false;
   }
 
+  {
+    std::vector<size_t> count(k, 0);
+    for (int32_t g : given)
+      if (g != kMissing) ++count[static_cast<size_t>(g)];
+    f.majority = *std::max_element(count.begin(), count.end());
+  }
+
+  std::vector<std::pair<double, size_t>> ranked;  // (p_suggested - p_given, record)
+  for (size_t i = 0; i < n; ++i) {
+    if (!f.records[i].flagged) continue;
+    const double* p = &probs[i * k];
+    ranked.emplace_back(p[f.records[i].suggested] - p[given[i]], i);
+  }
+  f.uncapped = ranked.size();
+  // floor, with a little slack so that 0.3 * 10 is 3 and not 2.
+  auto limit = static_cast<size_t>(std::floor(max_flag_rate * static_cast<double>(f.labeled) + 1e-9));
+  if (ranked.size() > limit) {
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+      return a.first > b.first || (a.first == b.first && a.second < b.second);
+    });
+    for (size_t x = limit; x < ranked.size(); ++x) f.records[ranked[x].second].flagged = false;
+  }
   for (const Issue& issue : f.records) f.flagged += issue.flagged;
   return f;
 }

@@ -151,6 +151,56 @@ TEST(LabelIssues, FindsPlantedFlipsWithFewFalseFlags) {
   }
 }
 
+// Ten records of two classes, worked by hand. Labeled 0 (records 0-5), p1 = 0.1, 0.1, 0.2, 0.9,
+// 0.8, 0.7; labeled 1 (records 6-9), p1 = 0.9, 0.9, 0.8, 0.8. Thresholds t0 = 3.2 / 6 = 0.533,
+// t1 = 0.85. Confident joint row 0: records 0-2 reach t0 (true 0), record 3 reaches t1 (true 1),
+// records 4 and 5 reach neither: [3, 1], calibrated to 6 records [4.5, 1.5] -> [4, 2] (half to
+// even). Row 1: [0, 2] -> [0, 4]. So n_0 = 2 records labeled 0 are estimated wrong, and only the
+// two of largest p1 - p0 (records 3 and 4) are flagged, although record 5's top class is 1 too
+// (self-confidence flags all three).
+const std::vector<int32_t> kCapGiven{0, 0, 0, 0, 0, 0, 1, 1, 1, 1};
+const std::vector<double> kCapProbs{0.9, 0.1, 0.9, 0.1, 0.8, 0.2, 0.1, 0.9, 0.2, 0.8,
+                                    0.3, 0.7, 0.1, 0.9, 0.1, 0.9, 0.2, 0.8, 0.2, 0.8};
+
+std::vector<bool> flags_of(const Findings& f) {
+  std::vector<bool> out;
+  for (const Issue& i : f.records) out.push_back(i.flagged);
+  return out;
+}
+
+TEST(LabelIssues, FlagsAtMostTheEstimatedNoiseCountPerClass) {
+  auto r = find_label_issues(kCapGiven, kCapProbs, 2, Method::confident_learning);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->confident_joint, (std::vector<int64_t>{4, 2, 0, 4}));
+  EXPECT_EQ(flags_of(*r), (std::vector<bool>{false, false, false, true, true, false, false, false, false, false}));
+  EXPECT_EQ(r->flagged, 2u);  // = n_0 + n_1 = 2 + 0
+  EXPECT_EQ(r->uncapped, 2u);
+  EXPECT_EQ(r->correct, 7u);  // records 0-2 and 6-9: argmax = given label
+  EXPECT_EQ(r->majority, 6u);
+  auto sc = find_label_issues(kCapGiven, kCapProbs, 2, Method::self_confidence);
+  ASSERT_TRUE(sc.ok());
+  EXPECT_EQ(sc->flagged, 3u);
+}
+
+TEST(LabelIssues, MaxFlagRateKeepsTheLargestMargins) {
+  // floor(0.1 * 10) = 1: of records 3 (margin 0.8) and 4 (0.6), record 3 stays flagged.
+  auto r = find_label_issues(kCapGiven, kCapProbs, 2, Method::confident_learning, 0.1);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(flags_of(*r), (std::vector<bool>{false, false, false, true, false, false, false, false, false, false}));
+  EXPECT_EQ(r->flagged, 1u);
+  EXPECT_EQ(r->uncapped, 2u);
+  // Self-confidence flags records 3, 4 and 5; floor(0.2 * 10) = 2 keeps 3 and 4.
+  auto sc = find_label_issues(kCapGiven, kCapProbs, 2, Method::self_confidence, 0.2);
+  ASSERT_TRUE(sc.ok());
+  EXPECT_EQ(flags_of(*sc), (std::vector<bool>{false, false, false, true, true, false, false, false, false, false}));
+  EXPECT_EQ(sc->uncapped, 3u);
+  // 0 flags nothing; a rate outside [0, 1] is refused.
+  auto none = find_label_issues(kCapGiven, kCapProbs, 2, Method::confident_learning, 0.0);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->flagged, 0u);
+  EXPECT_FALSE(find_label_issues(kCapGiven, kCapProbs, 2, Method::confident_learning, 1.5).ok());
+}
+
 TEST(LabelIssues, ParsesMethodNames) {
   EXPECT_EQ(*parse_method("confident-learning"), Method::confident_learning);
   EXPECT_EQ(*parse_method("self-confidence"), Method::self_confidence);
