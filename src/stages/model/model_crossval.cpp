@@ -288,7 +288,7 @@ Status run_crossval(const CrossvalOptions& o) {
   DQPREP_ASSIGN_OR_RETURN(report::Summary pass2,
                           passes->write([&] { return std::make_unique<WriteProcessor>(corpus, sums, c, probs_key); }));
   report::Summary summary = std::move(pass2);
-  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.seconds = report::seconds_since(start);
   report::Json& f = summary.figures;
   f["kfold"] = o.kfold;
   f["repeats"] = o.repeats;

@@ -84,7 +84,7 @@ Status run_train(const TrainStageOptions& o) {
   }
   DQPREP_RETURN_IF_ERROR(classifier->save(o.model_path));
 
-  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.seconds = report::seconds_since(start);
   report::Json& f = summary.figures;
   f["model"] = o.model_path;
   f["classes"] = class_counts;
