@@ -12,6 +12,7 @@
 #include "dqprep/quality/quality.hpp"
 #include "dqprep/quality/quality_rules.hpp"
 #include "dqprep/text/word_matcher.hpp"
+#include "stages/filter_classifier.hpp"
 #include "stages/parsers.hpp"
 #include "stages/stages.hpp"
 
@@ -41,6 +42,10 @@ struct FilterOptions {
   CLI::Option* lang_opt = nullptr;
   double lang_threshold = 0.65;
   CLI::Option* lang_threshold_opt = nullptr;
+  std::string classifier, keep_label;
+  double min_score = 0.5;
+  CLI::Option* keep_label_opt = nullptr;
+  CLI::Option* min_score_opt = nullptr;
   std::string rejects;
   bool explain = false;
   bool list_rules = false;
@@ -62,6 +67,7 @@ struct Setup {
   quality::RuleSet rules;
   bool length = false, gopher = false, c4 = false, fineweb = false;
   bool c4_rewrite = false;  // C4 removes lines and the cleaned text is written
+  std::optional<ClassifierRule> classifier;
   bool needs_text = false;
 };
 
@@ -398,6 +404,12 @@ class FilterProcessor : public stream::RecordProcessor {
       fineweb_->evaluate(text, explain, results_);
       if (!take_results(from) && !explain) return false;
     }
+    if (setup_.classifier) {
+      double score = setup_.classifier->score(text, model_text_, probs_);
+      results_.push_back({"classifier", score, setup_.classifier->min_score(), quality::Compare::at_least,
+                          score >= setup_.classifier->min_score()});
+      if (!take_results(results_.size() - 1) && !explain) return false;
+    }
     return !failed_;
   }
 
@@ -480,7 +492,8 @@ class FilterProcessor : public stream::RecordProcessor {
   std::vector<record::StringValue> values_;
   std::vector<word_matcher::Hit> hits_;
   std::vector<record::Edit> edits_;
-  std::string joined_, kept_, field_kept_, edited_;
+  std::string joined_, kept_, field_kept_, edited_, model_text_;
+  std::vector<double> probs_;
 };
 
 std::string json_array(const std::vector<std::string>& items) {
@@ -619,12 +632,19 @@ Result<Setup> build_setup(const FilterOptions& o) {
   }
   s.c4_rewrite = s.rules.c4_edits_lines() && !o.c4_decide_only;
 
+  if (!o.classifier.empty()) {
+    DQPREP_ASSIGN_OR_RETURN(ClassifierRule rule, ClassifierRule::load(o.classifier, o.keep_label, o.min_score));
+    s.classifier.emplace(std::move(rule));
+  } else if (o.keep_label_opt->count() || o.min_score_opt->count()) {
+    return Status::usage("--keep-label and --min-score need --classifier MODEL");
+  }
+
   s.needs_text = s.length || s.gopher || s.c4 || s.fineweb || !s.keep_patterns.empty() ||
-                 !s.drop_patterns.empty() || s.words || !s.langs.empty();
+                 !s.drop_patterns.empty() || s.words || !s.langs.empty() || s.classifier;
   if (!s.needs_text && s.require.empty() && s.labels.empty()) {
     return Status::usage(
         "no rule given: use --min-chars/--max-chars/--min-words/--max-words, --require, --labels, --keep-regex, "
-        "--drop-regex, --drop-words, --lang, --gopher, --c4, --fineweb or --rule NAME (see --list-rules)");
+        "--drop-regex, --drop-words, --lang, --gopher, --c4, --fineweb, --classifier or --rule NAME (see --list-rules)");
   }
   return s;
 }
@@ -661,14 +681,15 @@ StageRunner setup_filter(CLI::App& app) {
   sub->footer(
       "Rule order (the first failure is the record's _reject): require, labels, min_chars, max_chars,\n"
       "min_words, max_words, keep_regex, drop_regex, drop_words, lang, gopher_* (quality, then\n"
-      "repetition), c4_* (then c4_empty), fineweb_*. --c4 removes lines as C4 does and writes the cleaned text\n"
+      "repetition), c4_* (then c4_empty), fineweb_*, classifier. --c4 removes lines as C4 does and writes the cleaned text\n"
       "(--c4-decide-only keeps the text); fineweb_* rules then see the cleaned text.\n"
       "--rule NAME turns one rule on at its published threshold, --rule NAME=VALUE at VALUE (also\n"
       "to change a preset's threshold); --disable-rule NAME turns one off. --list-rules shows them.\n"
       "Examples:\n"
       "  dqprep filter --gopher --lang en --rejects rejects.jsonl web.jsonl.zst -o kept.jsonl\n"
       "  dqprep filter --format alpaca --min-words 3 --max-chars 8000 --require output \\\n"
-      "      --rule gopher_alpha_words --rule gopher_symbol_ratio --lang en,de instructions.jsonl");
+      "      --rule gopher_alpha_words --rule gopher_symbol_ratio --lang en,de instructions.jsonl\n"
+      "  dqprep filter --classifier quality.bin --keep-label hq --min-score 0.5 pages.jsonl -o kept.jsonl");
   add_common_options(*sub, o->common);
   o->min_chars_opt = sub->add_option("--min-chars", o->min_chars, "Drop texts with fewer code points (rule min_chars)")
                          ->check(whole_number())
@@ -723,6 +744,15 @@ StageRunner setup_filter(CLI::App& app) {
       ->type_name("CODES");
   o->lang_threshold_opt =
       sub->add_option("--lang-threshold", o->lang_threshold, "Least language score (0-1) to keep a text")
+          ->capture_default_str();
+  sub->add_option("--classifier", o->classifier,
+                  "A fastText model (from `dqprep model train`) that scores each text (rule classifier)")
+      ->type_name("MODEL");
+  o->keep_label_opt = sub->add_option("--keep-label", o->keep_label, "With --classifier: the label of good texts")
+                          ->type_name("LABEL");
+  o->min_score_opt =
+      sub->add_option("--min-score", o->min_score, "With --classifier: drop texts whose --keep-label probability is lower")
+          ->type_name("P")
           ->capture_default_str();
   sub->add_option("--rejects", o->rejects, "Dropped records, each with _reject {rule, value, threshold}")
       ->type_name("FILE");

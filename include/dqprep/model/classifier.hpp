@@ -20,6 +20,9 @@ struct TrainOptions {
   int epoch = 5;
   double lr = 0.1;
   int word_ngrams = 1;
+  int minn = 0;  // character n-grams from minn to maxn letters; 0 = none
+  int maxn = 0;
+  int bucket = 2000000;  // hash buckets of word and character n-grams (dim floats each)
   int dim = 100;
   int min_count = 1;
   std::string loss = "softmax";  // softmax, hs, ova (one-vs-all) or ns

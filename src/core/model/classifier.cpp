@@ -66,6 +66,10 @@ Status validate(const TrainOptions& o) {
   if (o.epoch < 1) return Status::usage("--epoch must be at least 1");
   if (!(o.lr > 0) || !std::isfinite(o.lr)) return Status::usage("--lr must be a number > 0");
   if (o.word_ngrams < 1) return Status::usage("--word-ngrams must be at least 1");
+  if (o.minn < 0 || o.maxn < 0) return Status::usage("--minn and --maxn must be at least 0");
+  if (o.maxn > 0 && o.minn < 1) return Status::usage("--maxn needs --minn of at least 1");
+  if (o.maxn < o.minn) return Status::usage("--maxn must be at least --minn");
+  if (o.bucket < 1) return Status::usage("--bucket must be at least 1");
   if (o.dim < 1) return Status::usage("--dim must be at least 1");
   if (o.min_count < 1) return Status::usage("--min-count must be at least 1");
   if (o.loss != "softmax" && o.loss != "hs" && o.loss != "ova" && o.loss != "ns") {
@@ -170,8 +174,9 @@ Result<Classifier> Classifier::train(size_t n, const std::function<void(size_t, 
               : o.loss == "ova" ? fasttext::loss_name::ova
               : o.loss == "ns"  ? fasttext::loss_name::ns
                                 : fasttext::loss_name::softmax;
-  args.minn = 0;
-  args.maxn = 0;
+  args.bucket = o.bucket;
+  args.minn = o.minn;
+  args.maxn = o.maxn;
   // fastText's CLI reads -lr as a float: the same rounding gives the same model.
   args.lr = static_cast<float>(o.lr);
   args.epoch = o.epoch;

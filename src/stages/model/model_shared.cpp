@@ -14,6 +14,12 @@ void add_train_flags(CLI::App& app, model::TrainOptions& o) {
   app.add_option("--lr", o.lr, "Learning rate (fastText -lr)")->capture_default_str();
   app.add_option("--word-ngrams", o.word_ngrams, "Word n-grams of the features (fastText -wordNgrams)")
       ->capture_default_str();
+  app.add_option("--minn", o.minn, "Shortest character n-gram of the features, 0 = none (fastText -minn)")
+      ->capture_default_str();
+  app.add_option("--maxn", o.maxn, "Longest character n-gram (fastText -maxn)")->capture_default_str();
+  app.add_option("--bucket", o.bucket,
+                 "Hash buckets of word and character n-grams; memory is bucket x dim floats (fastText -bucket)")
+      ->capture_default_str();
   app.add_option("--dim", o.dim, "Size of the word vectors (fastText -dim)")->capture_default_str();
   app.add_option("--min-count", o.min_count, "Words seen fewer times are ignored (fastText -minCount)")
       ->capture_default_str();

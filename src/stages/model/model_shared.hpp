@@ -21,7 +21,8 @@ Subcommand setup_predict(CLI::App& model);
 Subcommand setup_eval(CLI::App& model);
 Subcommand setup_crossval(CLI::App& model);
 
-// --epoch, --lr, --word-ngrams, --dim, --min-count, --loss (fastText's supervised defaults).
+// --epoch, --lr, --word-ngrams, --minn, --maxn, --bucket, --dim, --min-count, --loss (fastText's
+// supervised defaults).
 void add_train_flags(CLI::App& app, model::TrainOptions& options);
 
 // fastText's -seed from --seed: an int, so the seed modulo 2^31.

@@ -91,6 +91,9 @@ Status run_train(const TrainStageOptions& o) {
   f["epoch"] = train.epoch;
   f["lr"] = train.lr;
   f["word_ngrams"] = train.word_ngrams;
+  f["bucket"] = train.bucket;
+  f["minn"] = train.minn;
+  f["maxn"] = train.maxn;
   f["dim"] = train.dim;
   f["min_count"] = train.min_count;
   f["loss"] = train.loss;

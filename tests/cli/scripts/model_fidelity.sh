@@ -29,4 +29,12 @@ close() { python3 -c "import sys; sys.exit(0 if abs($1 - $2) <= 0.0006 else 1)" 
 close "$(jq .accuracy ordered.json)" "$cli" "--no-shuffle accuracy"
 # fastText's CLI reads our model.
 close "$(fasttext test ours.bin ft.test | awk '$1 == "P@1" {print $2}')" "$ours" "fasttext test on our model"
+# Character and word n-grams in hash buckets: the same flags give the same model as the CLI's.
+# (-lr given: the CLI reads it in single precision, as dqprep does; its own default is the double 0.1.)
+fasttext supervised -input ft.train -output ftn -lr 0.1 -epoch 5 -thread 1 -seed 3 -verbose 0 \
+  -wordNgrams 2 -minn 2 -maxn 4 -bucket 20000 -dim 20 >/dev/null
+"$DQPREP" model train -q --no-shuffle --epoch 5 --seed 3 --word-ngrams 2 --minn 2 --maxn 4 --bucket 20000 --dim 20 \
+  train.jsonl -o ngrams.bin --stats ngrams.json
+cmp ngrams.bin ftn.bin || fail "--minn/--maxn/--bucket: the model differs from fasttext supervised's"
+expect_eq "$(jq -c '[.minn, .maxn, .bucket]' ngrams.json)" "[2,4,20000]" "n-gram flags in --stats"
 echo "model_fidelity: ok"
