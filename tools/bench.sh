@@ -101,6 +101,11 @@ bench_case metrics            '$DQ metrics -j1 $IN'                             
 bench_case label-check        '$DQ label-check -j1 --annotations-field annotations $IN'
 bench_case select             '$DQ select -j1 --probs-field probs --k 1000 $IN'                    'MB/s>=100'
 bench_case weak-label         '$DQ weak-label -j1 --rules $DATA/weak-rules.json $IN'               'MB/s>=50'
+# Training, against fastText's own CLI on the same records ($IN.ft: label and text in fastText's
+# format, made once). Both train one thread at fastText's supervised defaults; the CLI also writes
+# a .vec file, dqprep also parses the JSON and shuffles (issue 13: within 10%).
+ref_case   fasttext-train     'fasttext supervised -input $IN.ft -output $DATA/bench-ft -thread 1 -lr 0.1 -verbose 0'
+bench_case model-train        '$DQ model train -q --seed 1 $IN -o $DATA/bench-dq.bin'                'fasttext-train>=0.9'
 # ---------------------------------------------------------------------------------------------
 
 RSS_LIMIT_MB=100
@@ -108,7 +113,7 @@ RSS_LIMIT_MB=100
 log() { echo "bench: $*" >&2; }
 die() { echo "bench: $*" >&2; exit 4; }
 
-declare -A PACKAGE=([hyperfine]=hyperfine [jq]=jq [mlr]=miller [python3]=python3)
+declare -A PACKAGE=([hyperfine]=hyperfine [jq]=jq [mlr]=miller [python3]=python3 [fasttext]=fasttext)
 for tool in "${!PACKAGE[@]}"; do
   command -v "$tool" >/dev/null || die "$tool is not installed (Debian: apt-get install ${PACKAGE[$tool]})"
 done
@@ -142,6 +147,9 @@ fi
 [[ -s $DATA/weak-rules.json ]] ||
   python3 "$ROOT/tools/gen_corpus.py" --size-mb 0 --weak-rules "$DATA/weak-rules.json" 2>/dev/null >/dev/null
 IN=$(cd "$(dirname "$CORPUS")" && pwd)/$(basename "$CORPUS")
+if [[ ! -s $IN.ft ]] && command -v fasttext >/dev/null; then
+  jq -r '"__label__" + .label + " " + (.text | gsub("\n"; " "))' "$IN" >"$IN.ft"
+fi
 export IN DQ BARE DATA
 
 machine_line() {

@@ -1,6 +1,6 @@
 # examples/label-noise, reduced (1500 synsets per class): the training data prepared by dqprep
 # (normalize, filter, dedup, model crossval | label-check --drop) beats the noisy data on the clean
-# test split by a clear margin. Measured when written: clean 0.884, noisy 0.749, prepared 0.824.
+# test split by a clear margin. Measured when written: clean 0.884, noisy 0.749, prepared 0.822.
 REPO=$(cd "$(dirname "$0")/../../.." && pwd)
 source "$(dirname "$0")/lib.sh"
 make -s -C "$REPO/examples/label-noise" DQPREP="$DQPREP" PER_CLASS=1500 OUT="$WORK/ln" > report.txt
