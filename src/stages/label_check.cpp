@@ -28,6 +28,7 @@
 #include "dqprep/dedup/shingle.hpp"
 #include "dqprep/io/state_bytes.hpp"
 #include "dqprep/text/text_key.hpp"
+#include "stages/label_check_review.hpp"
 #include "stages/stages.hpp"
 
 namespace dqprep::stages {
@@ -71,6 +72,7 @@ struct LabelCheckOptions {
   size_t samples = 10;
   double max_conflict_rate = 0, min_agreement = 0, min_alpha = 0, max_issue_rate = 0, max_invalid_rate = 0;
   checks::GateFlags gates;
+  bool review = false;
   // Set by setup: which flags were given.
   CLI::Option* level_opt = nullptr;
   CLI::Option* weights_opt = nullptr;
@@ -1319,6 +1321,12 @@ Status check_usage(const LabelCheckOptions& o) {
 }
 
 Status run_label_check(const LabelCheckOptions& o) {
+  if (o.review) {
+    if ((!o.common.output.empty() && o.common.output != "-") || !o.rejects.empty()) {
+      return Status::usage("--review reads review sheets and writes a report: no -o or --rejects");
+    }
+    return run_label_check_review(o.common, o.gates);
+  }
   auto start = std::chrono::steady_clock::now();
   DQPREP_RETURN_IF_ERROR(check_usage(o));
   DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Check> gates, load_gates(o));
@@ -1429,7 +1437,8 @@ StageRunner setup_label_check(CLI::App& app) {
       "Examples:\n"
       "  dqprep label-check --labels pos,neg,neu --resolve majority --rejects rej.jsonl --stats s.json data.jsonl -o out.jsonl\n"
       "  dqprep label-check --annotations-field annotations --consensus dawid-skene --min-alpha 0.667 data.jsonl -o out.jsonl\n"
-      "  dqprep label-check --probs-field probs --classes pos,neg,neu --drop --rejects issues.jsonl data.jsonl -o out.jsonl");
+      "  dqprep label-check --probs-field probs --classes pos,neg,neu --drop --rejects issues.jsonl data.jsonl -o out.jsonl\n"
+      "  dqprep label-check --review --stats review.json sheet-anna.jsonl sheet-ben.jsonl");
   add_common_options(*sub, o->common);
   sub->add_option("--rejects", o->rejects, "Dropped records, each with _reject: {rule, ...}")->type_name("FILE");
   sub->add_option("--labels", o->labels, "Allowed labels, comma-separated (their order is the order of ordinal labels)")
@@ -1484,6 +1493,9 @@ StageRunner setup_label_check(CLI::App& app) {
           ->check(CLI::IsMember({"confident-learning", "self-confidence", "normalized-margin"}))
           ->capture_default_str();
   sub->add_flag("--explain", o->explain, "Add _label_issue to every record with probabilities, not only flagged ones");
+  sub->add_flag("--review", o->review,
+                "The inputs are filled review sheets (dqprep sample --review): estimate the noise rate, the error "
+                "rate per class and each flag's precision, with Wilson intervals, and the reviewers' agreement");
   sub->add_flag("--drop", o->drop, "Flagged records go to --rejects instead of the output");
   sub->add_flag("--relabel", o->relabel,
                 "Flagged records whose suggested class has probability >= --relabel-min get it as label "

@@ -13,6 +13,7 @@ StageRunner setup_label_check(CLI::App& app);
 StageRunner setup_metrics(CLI::App& app);
 StageRunner setup_split(CLI::App& app);
 StageRunner setup_select(CLI::App& app);
+StageRunner setup_sample(CLI::App& app);
 StageRunner setup_weak_label(CLI::App& app);
 StageRunner setup_model(CLI::App& app);
 

@@ -19,6 +19,8 @@ struct Interval {
   double high = 1;
 };
 Interval wilson95(uint64_t successes, uint64_t n);
+// The same for a proportion p estimated with an effective sample size n (a weighted sample).
+Interval wilson95_weighted(double p, double n);
 
 // The length bucket of a text of `chars` code points: "0-49", "50-99", "100-199", "200-499",
 // "500-999", "1000-1999", "2000+".

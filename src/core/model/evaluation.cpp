@@ -21,8 +21,12 @@ double round6(double v) { return std::round(v * 1e6) / 1e6; }
 
 Interval wilson95(uint64_t successes, uint64_t n) {
   if (n == 0) return {0, 1};
+  return wilson95_weighted(static_cast<double>(successes) / static_cast<double>(n), static_cast<double>(n));
+}
+
+Interval wilson95_weighted(double p, double nn) {
+  if (!(nn > 0)) return {0, 1};
   const double z = 1.959963984540054;
-  double nn = static_cast<double>(n), p = static_cast<double>(successes) / nn;
   double denom = 1 + z * z / nn;
   double centre = (p + z * z / (2 * nn)) / denom;
   double half = z * std::sqrt(p * (1 - p) / nn + z * z / (4 * nn * nn)) / denom;
