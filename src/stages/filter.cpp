@@ -41,16 +41,24 @@ struct FilterOptions {
   CLI::Option* lang_opt = nullptr;
   double lang_threshold = 0.65;
   CLI::Option* lang_threshold_opt = nullptr;
+  bool lang_keep_unknown = false;
   std::string rejects;
   bool explain = false;
   bool list_rules = false;
+};
+
+// A --require path. With [*] in it, `elements` is the path up to its last [*]: every element
+// there must hold a value at the rest of the path.
+struct RequiredPath {
+  record::Path path;
+  std::optional<record::Path> elements;
 };
 
 // What every worker reads; built once.
 struct Setup {
   Fields fields;
   bool explain = false;
-  std::vector<record::Path> require;
+  std::vector<RequiredPath> require;
   std::vector<std::string> labels;
   std::string labels_json;  // the allowed set as a JSON array, for _reject
   std::vector<std::string> keep_patterns, drop_patterns;
@@ -59,6 +67,7 @@ struct Setup {
   uint64_t words_max = 0;
   std::vector<std::string> langs;
   double lang_threshold = 0.65;
+  bool lang_keep_unknown = false;
   quality::RuleSet rules;
   bool length = false, gopher = false, c4 = false, fineweb = false;
   bool c4_rewrite = false;  // C4 removes lines and the cleaned text is written
@@ -213,21 +222,30 @@ class FilterProcessor : public stream::RecordProcessor {
     return all;
   }
 
+  // Missing: no value, or (with [*]) an element without a value at the rest of the path, where
+  // null counts as no value. Empty: a value that is_empty_value.
   Status check_require() {
-    for (const record::Path& path : setup_.require) {
+    for (const RequiredPath& required : setup_.require) {
       raw_.clear();
-      DQPREP_RETURN_IF_ERROR(parser_.raw_values(path, raw_));
-      bool any = false, empty = false;
+      DQPREP_RETURN_IF_ERROR(parser_.raw_values(required.path, raw_));
+      size_t values = 0;
+      bool empty = false;
       for (std::string_view v : raw_) {
         if (v == "null") continue;
-        any = true;
+        ++values;
         empty = empty || is_empty_value(v);
       }
-      if (any && !empty) continue;
+      bool missing = values == 0;
+      if (required.elements && !missing) {
+        raw_.clear();
+        DQPREP_RETURN_IF_ERROR(parser_.raw_values(*required.elements, raw_));
+        missing = values < raw_.size();  // the rest of the path has no [*]: one value per element at most
+      }
+      if (!missing && !empty) continue;
       if (begin_failure("require")) {
-        reject_json_ += any ? ",\"value\":\"empty\"" : ",\"value\":\"missing\"";
+        reject_json_ += missing ? ",\"value\":\"missing\"" : ",\"value\":\"empty\"";
         reject_json_ += ",\"threshold\":null,\"field\":";
-        json_text::append_string(reject_json_, path.text);
+        json_text::append_string(reject_json_, required.path.text);
         reject_json_.push_back('}');
       }
       if (!setup_.explain) return {};
@@ -354,7 +372,7 @@ class FilterProcessor : public stream::RecordProcessor {
         quality_key("lang_score");
         append_value(quality_json_, d.score);
       }
-      if (!langid::accepts(d, setup_.langs, setup_.lang_threshold)) {
+      if (!langid::accepts(d, setup_.langs, setup_.lang_threshold, setup_.lang_keep_unknown)) {
         if (begin_failure("lang")) {
           reject_json_ += ",\"value\":";
           append_value(reject_json_, d.score);
@@ -565,7 +583,14 @@ Result<Setup> build_setup(const FilterOptions& o) {
   for (const std::string& p : o.require) {
     Result<record::Path> path = record::parse_path(p);
     if (!path.ok()) return Status::usage("--require " + p + ": " + path.status().message());
-    s.require.push_back(*path);
+    RequiredPath required{*path, std::nullopt};
+    const auto& steps = path->steps;
+    for (size_t i = steps.size(); i-- > 0;) {
+      if (steps[i].kind != record::PathStep::Kind::all) continue;
+      required.elements = record::Path::from_steps(std::vector<record::PathStep>(steps.begin(), steps.begin() + i + 1));
+      break;
+    }
+    s.require.push_back(std::move(required));
   }
   if (o.labels_opt->count()) {
     DQPREP_ASSIGN_OR_RETURN(std::vector<std::string> labels, split_list_trimmed("--labels", o.labels));
@@ -602,7 +627,10 @@ Result<Setup> build_setup(const FilterOptions& o) {
     s.langs = *codes;
   } else if (o.lang_threshold_opt->count()) {
     return Status::usage("--lang-threshold needs --lang CODES");
+  } else if (o.lang_keep_unknown) {
+    return Status::usage("--lang-keep-unknown needs --lang CODES");
   }
+  s.lang_keep_unknown = o.lang_keep_unknown;
   if (!(o.lang_threshold >= 0 && o.lang_threshold <= 1)) {
     return Status::usage("--lang-threshold must be between 0 and 1");
   }
@@ -719,11 +747,14 @@ StageRunner setup_filter(CLI::App& app) {
                   "Stop words of gopher_stop_words (default the,be,to,of,and,that,have,with)")
       ->type_name("LIST");
   sub->add_flag("--c4-decide-only", o->c4_decide_only, "With C4's line rules: only decide, write the text unchanged");
-  o->lang_opt = sub->add_option("--lang", o->lang, "Keep texts in these languages (CLD2; ISO 639-1 codes: en,de,zh,...)")
+  o->lang_opt = sub->add_option("--lang", o->lang,
+                                "Keep texts in these languages (CLD2; ISO 639-1 codes: en,de,zh,...; un: unknown)")
       ->type_name("CODES");
   o->lang_threshold_opt =
       sub->add_option("--lang-threshold", o->lang_threshold, "Least language score (0-1) to keep a text")
           ->capture_default_str();
+  sub->add_flag("--lang-keep-unknown", o->lang_keep_unknown,
+                "With --lang: also keep texts CLD2 cannot place or is unsure of (un, unreliable): short texts");
   sub->add_option("--rejects", o->rejects, "Dropped records, each with _reject {rule, value, threshold}")
       ->type_name("FILE");
   sub->add_flag("--explain", o->explain,
