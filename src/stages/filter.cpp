@@ -689,7 +689,7 @@ StageRunner setup_filter(CLI::App& app) {
   sub->footer(
       "Rule order (the first failure is the record's _reject): require, labels, min_chars, max_chars,\n"
       "min_words, max_words, keep_regex, drop_regex, drop_words, lang, gopher_* (quality, then\n"
-      "repetition), c4_* (then c4_empty), fineweb_*. --c4 removes lines as C4 does and writes the cleaned text\n"
+      "repetition), c4_* (then c4_empty), fineweb_empty, fineweb_*. --c4 removes lines as C4 does and writes the cleaned text\n"
       "(--c4-decide-only keeps the text); fineweb_* rules then see the cleaned text.\n"
       "--rule NAME turns one rule on at its published threshold, --rule NAME=VALUE at VALUE (also\n"
       "to change a preset's threshold); --disable-rule NAME turns one off. --list-rules shows them.\n"

@@ -66,8 +66,8 @@ struct LengthOptions {
 // gopher_bullet_lines       share of lines whose left-stripped text starts with "•" or "-"
 // gopher_ellipsis_lines     share of lines whose right-stripped text ends with "..." or "…"
 // gopher_alpha_words        share of tokens with at least one letter (Unicode L*)
-// gopher_stop_words         occurrences of a stop word among the tokens (case-sensitive, as in
-//                           the reference: "The" does not count)
+// gopher_stop_words         distinct stop words among the tokens (case-sensitive, as in the
+//                           reference: "The" does not count; "the the" counts once)
 struct GopherQualityOptions {
   Limit min_words{true, 50};
   Limit max_words{true, 100000};
@@ -142,13 +142,16 @@ struct C4LineCounts {
   uint32_t kept = 0;
 };
 
-// FineWeb (Penedo et al. 2024) as in datatrove's FineWebQualityFilter; lines are text.split("\n").
-// fineweb_line_punct_ratio   lines ending in . ' " ! ? / lines; passes above 0.12 (or at 0 with
-//                            line_punct_exclude_zero)
-// fineweb_short_line_ratio   lines of at most short_line_length code points / lines; passes below 0.67
-// fineweb_char_dup_ratio     code points of non-blank lines equal to an earlier one / code points of
-//                            the text without newlines; passes below 0.01
-// fineweb_newline_ratio      newlines / tokens; passes at most 0.3
+// FineWeb (Penedo et al. 2024) as in datatrove's current FineWebQualityFilter (the version since its
+// December 2024 change; the FineWeb dataset itself was filtered by the earlier one). Lines are the
+// non-blank lines of text.split("\n"); a text without one fails "fineweb_empty".
+// fineweb_line_punct_ratio   lines ending in a sentence terminal (datatrove's TERMINAL_PUNCTUATION:
+//                            . ! ? and their counterparts in other scripts, not quotes) / lines;
+//                            passes at >= 0.12 (or at 0 with line_punct_exclude_zero)
+// fineweb_short_line_ratio   lines of at most short_line_length code points / lines; passes at <= 0.67
+// fineweb_char_dup_ratio     code points of lines equal to an earlier one / code points of the text
+//                            without newlines; passes at <= 0.01
+// fineweb_newline_ratio      newlines (blank lines included) / tokens; passes at most 0.3
 struct FineWebOptions {
   Limit min_line_punct_ratio{true, 0.12};
   bool line_punct_exclude_zero = false;
@@ -211,6 +214,7 @@ class GopherFilter {
   GopherRepetitionOptions repetition_;
   std::vector<uint64_t> stop_table_;  // XXH3 of the stop words, open addressing, 0 = empty
   size_t stop_mask_ = 0;
+  std::vector<uint8_t> stop_seen_;  // per slot of stop_table_: seen in the current text
   std::unique_ptr<TokenScratch> scratch_;  // copies get fresh scratch
 };
 

@@ -148,6 +148,30 @@ constexpr char32_t kPunctuationNonAscii[] = {
     0x25BA, 0x3001, 0x3002, 0x3008, 0x3009, 0x300A, 0x300B, 0x300C, 0x300D, 0x3010, 0x3011, 0xFF01,
     0xFF05, 0xFF08, 0xFF09, 0xFF0C, 0xFF0E, 0xFF11, 0xFF1A, 0xFF1B, 0xFF1F, 0xFF5E};
 
+// datatrove's TERMINAL_PUNCTUATION (utils/text.py): Unicode's Sentence_Terminal characters and the
+// Khmer signs U+17D6, U+17D9, U+17DA. FineWeb's line rule counts lines ending in one of them, and
+// datatrove's PUNCTUATION_SET includes them.
+constexpr char32_t kTerminalPunctuation[] = {
+    0x0021, 0x002E, 0x003F, 0x0589, 0x061D, 0x061E, 0x061F, 0x06D4, 0x0700, 0x0701, 0x0702, 0x07F9,
+    0x0837, 0x0839, 0x083D, 0x083E, 0x0964, 0x0965, 0x104A, 0x104B, 0x1362, 0x1367, 0x1368, 0x166E,
+    0x1735, 0x1736, 0x17D4, 0x17D5, 0x17D6, 0x17D9, 0x17DA, 0x1803, 0x1809, 0x1944, 0x1945, 0x1AA8,
+    0x1AA9, 0x1AAA, 0x1AAB, 0x1B5A, 0x1B5B, 0x1B5E, 0x1B5F, 0x1B7D, 0x1B7E, 0x1C3B, 0x1C3C, 0x1C7E,
+    0x1C7F, 0x203C, 0x203D, 0x2047, 0x2048, 0x2049, 0x2E2E, 0x2E3C, 0x2E53, 0x2E54, 0x3002, 0xA4FF,
+    0xA60E, 0xA60F, 0xA6F3, 0xA6F7, 0xA876, 0xA877, 0xA8CE, 0xA8CF, 0xA92F, 0xA9C8, 0xA9C9, 0xAA5D,
+    0xAA5E, 0xAA5F, 0xAAF0, 0xAAF1, 0xABEB, 0xFE52, 0xFE56, 0xFE57, 0xFF01, 0xFF0E, 0xFF1F, 0xFF61,
+    0x10A56, 0x10A57, 0x10F55, 0x10F56, 0x10F57, 0x10F58, 0x10F59, 0x10F86, 0x10F87, 0x10F88, 0x10F89, 0x11047,
+    0x11048, 0x110BE, 0x110BF, 0x110C0, 0x110C1, 0x11141, 0x11142, 0x11143, 0x111C5, 0x111C6, 0x111CD, 0x111DE,
+    0x111DF, 0x11238, 0x11239, 0x1123B, 0x1123C, 0x112A9, 0x1144B, 0x1144C, 0x115C2, 0x115C3, 0x115C9, 0x115CA,
+    0x115CB, 0x115CC, 0x115CD, 0x115CE, 0x115CF, 0x115D0, 0x115D1, 0x115D2, 0x115D3, 0x115D4, 0x115D5, 0x115D6,
+    0x115D7, 0x11641, 0x11642, 0x1173C, 0x1173D, 0x1173E, 0x11944, 0x11946, 0x11A42, 0x11A43, 0x11A9B, 0x11A9C,
+    0x11C41, 0x11C42, 0x11EF7, 0x11EF8, 0x11F43, 0x11F44, 0x16A6E, 0x16A6F, 0x16AF5, 0x16B37, 0x16B38, 0x16B44,
+    0x16E98, 0x1BC9F, 0x1DA88,
+};
+
+constexpr bool is_terminal_punctuation(char32_t cp) {
+  return std::binary_search(std::begin(kTerminalPunctuation), std::end(kTerminalPunctuation), cp);
+}
+
 constexpr bool is_datatrove_punctuation(char32_t cp) {
   if (cp < 0x80) {
     if (cp < 0x20) return cp != '\t' && cp != '\n';
@@ -155,7 +179,16 @@ constexpr bool is_datatrove_punctuation(char32_t cp) {
     return (cp >= '!' && cp <= '/') || (cp >= ':' && cp <= '@') || (cp >= '[' && cp <= '`') || (cp >= '{' && cp <= '~');
   }
   if (cp < 0xA0) return true;
-  return std::binary_search(std::begin(kPunctuationNonAscii), std::end(kPunctuationNonAscii), cp);
+  return std::binary_search(std::begin(kPunctuationNonAscii), std::end(kPunctuationNonAscii), cp) ||
+         is_terminal_punctuation(cp);
+}
+
+// The last code point of non-empty UTF-8 text.
+inline char32_t last_code_point(std::string_view s) {
+  size_t k = s.size() - 1;
+  while (k > 0 && (static_cast<unsigned char>(s[k]) & 0xC0) == 0x80 && s.size() - k < 4) --k;
+  Decoded d = decode(s, k);
+  return d.len == s.size() - k ? d.cp : 0xFFFD;
 }
 
 constexpr uint8_t kNonSymbol = 1, kAlpha = 2;
@@ -669,7 +702,9 @@ bool GopherFilter::run_quality(std::string_view text, bool explain, std::vector<
   size_t n_tokens = t.tokens.size();
 
   // One pass over the tokens: non-symbol words and their lengths, words with a letter, stop words.
+  // The reference counts distinct stop words: len(stop_words & set(tokens)).
   size_t n_words = 0, word_cps = 0, alpha_words = 0, stop_words = 0;
+  stop_seen_.assign(stop_table_.size(), 0);
   for (size_t k = 0; k < n_tokens; ++k) {
     std::string_view w = t.tokens[k];
     uint8_t flags = 0;
@@ -693,7 +728,8 @@ bool GopherFilter::run_quality(std::string_view text, bool explain, std::vector<
     uint64_t h = t.word_hashes[k];
     for (size_t slot = h & stop_mask_; stop_table_[slot] != 0; slot = (slot + 1) & stop_mask_) {
       if (stop_table_[slot] == h) {
-        ++stop_words;
+        stop_words += !stop_seen_[slot];
+        stop_seen_[slot] = 1;
         break;
       }
     }
@@ -1093,41 +1129,46 @@ bool FineWebFilter::evaluate(std::string_view text, bool explain, std::vector<Ru
   TokenScratch& t = *scratch_;
   Emitter em{out, explain};
 
+  // Every ratio is over the lines of text.split("\n") that are not blank (line.strip() != "").
   size_t lines = 0, punct_lines = 0, short_lines = 0, newlines = 0, dup_cps = 0;
   t.counter.reset(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   size_t start = 0;
   while (true) {
     size_t nl = text.find('\n', start);
     std::string_view line = text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
-    ++lines;
-    if (!line.empty()) {
-      char last = line.back();
-      punct_lines += last == '.' || last == '\'' || last == '"' || last == '!' || last == '?';
+    if (!py_strip(line).empty()) {
+      ++lines;
+      punct_lines += is_terminal_punctuation(last_code_point(line));
+      size_t cps = code_points(line);
+      short_lines += cps <= o.short_line_length;
+      if (o.max_char_dup_ratio.enabled && !t.counter.insert(hash::xxh3_64(line))) dup_cps += cps;
     }
-    size_t cps = code_points(line);
-    short_lines += cps <= o.short_line_length;
-    if (o.max_char_dup_ratio.enabled && !py_strip(line).empty() && !t.counter.insert(hash::xxh3_64(line))) dup_cps += cps;
     if (nl == std::string_view::npos) break;
     ++newlines;
     start = nl + 1;
+  }
+  // The reference drops a text without a non-blank line before any ratio ("empty").
+  if (lines == 0) {
+    em.add("fineweb_empty", 0, Limit{true, 1}, Compare::at_least);
+    return false;
   }
 
   if (o.min_line_punct_ratio.enabled) {
     double value = ratio(static_cast<double>(punct_lines), static_cast<double>(lines));
     if (value == 0 && o.line_punct_exclude_zero) {
       if (!em.add("fineweb_line_punct_ratio", value, Limit{true, 0}, Compare::at_least)) return false;
-    } else if (!em.add("fineweb_line_punct_ratio", value, o.min_line_punct_ratio, Compare::above)) {
+    } else if (!em.add("fineweb_line_punct_ratio", value, o.min_line_punct_ratio, Compare::at_least)) {
       return false;
     }
   }
   if (o.max_short_line_ratio.enabled &&
       !em.add("fineweb_short_line_ratio", ratio(static_cast<double>(short_lines), static_cast<double>(lines)),
-              o.max_short_line_ratio, Compare::below))
+              o.max_short_line_ratio, Compare::at_most))
     return false;
   if (o.max_char_dup_ratio.enabled) {
     double chars = static_cast<double>(code_points(text) - newlines);
     if (!em.add("fineweb_char_dup_ratio", ratio(static_cast<double>(dup_cps), chars), o.max_char_dup_ratio,
-                Compare::below))
+                Compare::at_most))
       return false;
   }
   if (o.max_newline_ratio.enabled) {

@@ -53,12 +53,13 @@ constexpr RuleInfo kCatalog[] = {
     {"c4_curly_bracket", P::c4, K::doc_switch, C::at_most, 0, "lines containing {"},
     {"c4_min_sentences", P::c4, K::threshold, C::at_least, 5, "sentences in the kept lines"},
 
-    {"fineweb_line_punct_ratio", P::fineweb, K::threshold, C::above, 0.12, "share of lines ending in punctuation"},
+    {"fineweb_line_punct_ratio", P::fineweb, K::threshold, C::at_least, 0.12,
+     "share of non-blank lines ending in sentence-final punctuation"},
     {"fineweb_line_punct_exclude_zero", P::fineweb, K::setting, C::at_most, 0,
      "1: a text with no such line passes fineweb_line_punct_ratio"},
-    {"fineweb_short_line_ratio", P::fineweb, K::threshold, C::below, 0.67, "share of short lines"},
+    {"fineweb_short_line_ratio", P::fineweb, K::threshold, C::at_most, 0.67, "share of short non-blank lines"},
     {"fineweb_short_line_length", P::fineweb, K::setting, C::at_most, 30, "a short line has at most this many code points"},
-    {"fineweb_char_dup_ratio", P::fineweb, K::threshold, C::below, 0.01, "characters in repeated lines / text"},
+    {"fineweb_char_dup_ratio", P::fineweb, K::threshold, C::at_most, 0.01, "characters in repeated lines / text"},
     {"fineweb_newline_ratio", P::fineweb, K::threshold, C::at_most, 0.3, "newlines / tokens"},
 };
 

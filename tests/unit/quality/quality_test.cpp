@@ -264,6 +264,13 @@ TEST(GopherQuality, StopWords) {
   GopherQualityOptions custom;
   custom.stop_words = {"der", "die", "das"};
   EXPECT_EQ(gopher_rule(base + " der die the", "gopher_stop_words", custom).value, 2);
+  // Distinct stop words, as the Gopher paper and current datatrove count them
+  // (len(stop_words & set(words))): "the the the" is one stop word and fails the minimum of two;
+  // counting occurrences (3) let it pass.
+  RuleResult repeated = gopher_rule(base + " the sea the sea the", "gopher_stop_words");
+  EXPECT_EQ(repeated.value, 1);
+  EXPECT_FALSE(repeated.passed);
+  EXPECT_EQ(gopher_rule(base + " of the and of the and", "gopher_stop_words").value, 3);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -452,7 +459,7 @@ TEST(GopherPreset, CleanParagraphPassesWithReferenceValues) {
   EXPECT_EQ(rule_of(out, "gopher_min_words").value, 82);
   EXPECT_NEAR(rule_of(out, "gopher_min_mean_word_length").value, 4.62195122, 1e-8);
   EXPECT_NEAR(rule_of(out, "gopher_alpha_words").value, 0.891304348, 1e-9);
-  EXPECT_EQ(rule_of(out, "gopher_stop_words").value, 13);
+  EXPECT_EQ(rule_of(out, "gopher_stop_words").value, 3);  // the, of, and (13 occurrences)
   EXPECT_NEAR(rule_of(out, "gopher_top_2gram").value, 0.0340425532, 1e-10);
   EXPECT_NEAR(rule_of(out, "gopher_top_3gram").value, 0.0276595745, 1e-10);
   EXPECT_NEAR(rule_of(out, "gopher_top_4gram").value, 0.0361702128, 1e-10);
@@ -646,15 +653,29 @@ std::string numbered_lines(int n, int punct, int short_lines = 0) {
   return s;
 }
 
+// The FineWeb tests follow datatrove's current FineWebQualityFilter: blank lines are skipped,
+// the comparisons are `< 0.12` and `> 0.67` / `> 0.01` for a failure (a value at the threshold
+// passes), and a line counts as punctuated when it ends in a sentence terminal of any script
+// (datatrove's TERMINAL_PUNCTUATION), no longer in a quote. The version before December 2024
+// failed at the thresholds, counted blank lines and took ' and " as terminal.
 TEST(FineWeb, LinePunctuationRatio) {
-  // Passes only above 0.12: 3 of 25 lines (0.12) fail, 4 of 25 pass.
+  // Fails only below 0.12: 3 of 25 lines (0.12) pass, 2 of 25 (0.08) fail.
   RuleResult at = fineweb_rule(numbered_lines(25, 3), "fineweb_line_punct_ratio");
-  EXPECT_FALSE(at.passed);
+  EXPECT_TRUE(at.passed);
   EXPECT_DOUBLE_EQ(at.value, 0.12);
-  EXPECT_EQ(at.compare, Compare::above);
-  EXPECT_TRUE(fineweb_rule(numbered_lines(25, 4), "fineweb_line_punct_ratio").passed);
+  EXPECT_EQ(at.compare, Compare::at_least);
+  RuleResult below = fineweb_rule(numbered_lines(25, 2), "fineweb_line_punct_ratio");
+  EXPECT_FALSE(below.passed);
+  EXPECT_DOUBLE_EQ(below.value, 0.08);
   // A line ending in a space does not end in punctuation (no stripping in the reference).
   EXPECT_DOUBLE_EQ(fineweb_rule("one. \ntwo.", "fineweb_line_punct_ratio").value, 0.5);
+  // Blank lines are not lines: 1 of 2, not 1 of 4 (the old reference gave 0.25).
+  EXPECT_DOUBLE_EQ(fineweb_rule("one.\n\n  \ntwo", "fineweb_line_punct_ratio").value, 0.5);
+  // Quotes are not terminal any more; the Devanagari danda, "\u3002" and "\u203C" are.
+  EXPECT_DOUBLE_EQ(fineweb_rule("He said \"no.\"\nIt's 'fine'", "fineweb_line_punct_ratio").value, 0);
+  EXPECT_DOUBLE_EQ(fineweb_rule("\u092F\u0939 \u0939\u0948\u0964\n\u5B8C\u6210\u3002\nwow\u203C\nno",
+                                "fineweb_line_punct_ratio").value,
+                   0.75);
 
   FineWebOptions o;
   o.line_punct_exclude_zero = true;
@@ -665,29 +686,31 @@ TEST(FineWeb, LinePunctuationRatio) {
 }
 
 TEST(FineWeb, ShortLineRatio) {
-  // Passes only below 0.67: 67 of 100 short lines fail, 66 pass.
+  // Fails only above 0.67: 67 of 100 short lines pass, 68 fail.
   RuleResult at = fineweb_rule(numbered_lines(100, 50, 67), "fineweb_short_line_ratio");
-  EXPECT_FALSE(at.passed);
+  EXPECT_TRUE(at.passed);
   EXPECT_DOUBLE_EQ(at.value, 0.67);
-  EXPECT_TRUE(fineweb_rule(numbered_lines(100, 50, 66), "fineweb_short_line_ratio").passed);
+  EXPECT_FALSE(fineweb_rule(numbered_lines(100, 50, 68), "fineweb_short_line_ratio").passed);
   // 30 code points is short, 31 is not; lengths are in characters.
   EXPECT_DOUBLE_EQ(fineweb_rule(std::string(30, 'a') + "\n" + repeat("\u00E9", 31, ""), "fineweb_short_line_ratio").value,
                    0.5);
+  // Blank lines are not short lines: 1 of 2 (the old reference gave 3 of 4).
+  EXPECT_DOUBLE_EQ(fineweb_rule("short\n\n\n" + std::string(40, 'a'), "fineweb_short_line_ratio").value, 0.5);
 }
 
 TEST(FineWeb, CharDuplicateRatio) {
-  // One repeated 10-character line; the text without newlines is 1001 (passes) or 1000 (fails) long.
+  // One repeated 10-character line; the text without newlines is 1000 (0.01 passes) or 999 long.
   std::string dup = "0123456789";
   auto text = [&](size_t total) {
     std::string filler(total - 2 * dup.size(), 'z');
     return dup + "\n" + filler + "\n" + dup;
   };
-  RuleResult inside = fineweb_rule(text(1001), "fineweb_char_dup_ratio");
-  EXPECT_TRUE(inside.passed);
-  EXPECT_DOUBLE_EQ(inside.value, 10.0 / 1001);
   RuleResult at = fineweb_rule(text(1000), "fineweb_char_dup_ratio");
-  EXPECT_FALSE(at.passed);
+  EXPECT_TRUE(at.passed);
   EXPECT_DOUBLE_EQ(at.value, 0.01);
+  RuleResult above = fineweb_rule(text(999), "fineweb_char_dup_ratio");
+  EXPECT_FALSE(above.passed);
+  EXPECT_DOUBLE_EQ(above.value, 10.0 / 999);
   // Blank lines are not duplicates.
   EXPECT_EQ(fineweb_rule("a line\n\n\nanother line\n  \n  ", "fineweb_char_dup_ratio").value, 0);
 }
@@ -696,9 +719,19 @@ TEST(FineWeb, NewlineRatio) {
   RuleResult inside = fineweb_rule("a b c\nd e f\ng h\ni j", "fineweb_newline_ratio");
   EXPECT_TRUE(inside.passed);
   EXPECT_DOUBLE_EQ(inside.value, 0.3);
+  // Newlines of blank lines count here: the reference counts "\n" in the whole text.
   RuleResult outside = fineweb_rule("a b c\nd e f\ng h\ni j\n", "fineweb_newline_ratio");
   EXPECT_FALSE(outside.passed);
   EXPECT_DOUBLE_EQ(outside.value, 0.4);
+}
+
+TEST(FineWeb, ATextWithoutANonBlankLineIsEmpty) {
+  FineWebFilter filter;
+  std::vector<RuleResult> out;
+  EXPECT_FALSE(filter.evaluate(" \n\t\n", true, out));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].rule, "fineweb_empty");
+  EXPECT_FALSE(out[0].passed);
 }
 
 TEST(FineWebPreset, WorkedExamples) {
