@@ -11,6 +11,7 @@
 #include "dqprep/quality/langid.hpp"
 #include "dqprep/quality/quality.hpp"
 #include "dqprep/quality/quality_rules.hpp"
+#include "dqprep/quality/sft.hpp"
 #include "dqprep/text/word_matcher.hpp"
 #include "stages/parsers.hpp"
 #include "stages/stages.hpp"
@@ -33,7 +34,7 @@ struct FilterOptions {
   std::vector<std::string> drop_words;
   uint64_t drop_words_max = 0;
   CLI::Option* drop_words_max_opt = nullptr;
-  bool gopher = false, c4 = false, fineweb = false;
+  bool gopher = false, c4 = false, fineweb = false, sft = false;
   std::vector<std::string> rules, disabled_rules;
   std::string gopher_stop_words;
   bool c4_decide_only = false;
@@ -69,7 +70,12 @@ struct Setup {
   double lang_threshold = 0.65;
   bool lang_keep_unknown = false;
   quality::RuleSet rules;
-  bool length = false, gopher = false, c4 = false, fineweb = false;
+  bool length = false, gopher = false, c4 = false, fineweb = false, sft = false;
+  // With the sft rules: where the format keeps each role's text.
+  std::vector<record::Path> prompt_paths;
+  std::optional<record::Path> answer_path, turns_path;
+  std::vector<record::PathStep> turn_steps;  // the turns' path; an index step and a key are added
+  std::string role_key, text_key;
   bool c4_rewrite = false;  // C4 removes lines and the cleaned text is written
   bool needs_text = false;
 };
@@ -127,6 +133,7 @@ class FilterProcessor : public stream::RecordProcessor {
     if (setup.gopher) gopher_.emplace(setup.rules.gopher_quality, setup.rules.gopher_repetition);
     if (setup.c4) c4_.emplace(setup.rules.c4);
     if (setup.fineweb) fineweb_.emplace(setup.rules.fineweb);
+    if (setup.sft) sft_.emplace(setup.rules.sft);
   }
 
   Status process(const stream::Line& line, stream::Emitter& out) override {
@@ -143,6 +150,12 @@ class FilterProcessor : public stream::RecordProcessor {
     if (failed_ && !explain) return reject(line, out);
     if (!setup_.labels.empty()) DQPREP_RETURN_IF_ERROR(check_labels());
     if (failed_ && !explain) return reject(line, out);
+    if (sft_) {
+      DQPREP_RETURN_IF_ERROR(gather_turns());
+      size_t from = results_.size();
+      sft_->evaluate(turns_, explain, results_);
+      if (!take_results(from) && !explain) return reject(line, out);
+    }
 
     if (setup_.needs_text) {
       bool found = false;
@@ -271,6 +284,60 @@ class FilterProcessor : public stream::RecordProcessor {
       reject_json_ += setup_.labels_json;
       reject_json_.push_back('}');
     }
+    return {};
+  }
+
+  // The texts at `path` joined with "\n" into `out`; false when the path holds nothing.
+  Status append_strings(const record::Path& path, std::string& out, bool& any) {
+    values_.clear();
+    bool found = false;
+    DQPREP_RETURN_IF_ERROR(parser_.strings(path, values_, found));
+    for (const record::StringValue& v : values_) {
+      if (any) out.push_back('\n');
+      out.append(v.text);
+      any = true;
+    }
+    return {};
+  }
+
+  // The turns of an instruction record, their texts copied (later parser calls reuse its buffers).
+  Status gather_turns() {
+    turn_roles_.clear();
+    size_t n = 0;
+    if (setup_.turns_path) {
+      raw_.clear();
+      DQPREP_RETURN_IF_ERROR(parser_.raw_values(*setup_.turns_path, raw_));
+      n = raw_.size();
+    } else {
+      n = 2;
+    }
+    if (turn_texts_.size() < n) turn_texts_.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      std::string& text = turn_texts_[i];
+      text.clear();
+      bool any = false;
+      if (!setup_.turns_path) {
+        turn_roles_.push_back(i == 0 ? quality::Role::user : quality::Role::assistant);
+        if (i == 0) {
+          for (const record::Path& p : setup_.prompt_paths) DQPREP_RETURN_IF_ERROR(append_strings(p, text, any));
+        } else {
+          DQPREP_RETURN_IF_ERROR(append_strings(*setup_.answer_path, text, any));
+        }
+        continue;
+      }
+      std::vector<record::PathStep> steps = setup_.turn_steps;
+      steps.push_back(record::PathStep{record::PathStep::Kind::index, {}, static_cast<int64_t>(i)});
+      steps.push_back(record::PathStep{record::PathStep::Kind::key, setup_.role_key, 0});
+      record::Path role_path = record::Path::from_steps(steps);
+      steps.back().key = setup_.text_key;
+      record::Path text_path = record::Path::from_steps(std::move(steps));
+      std::optional<std::string_view> role;
+      DQPREP_RETURN_IF_ERROR(parser_.scalar_text(role_path, role));
+      turn_roles_.push_back(role ? quality::role_from_name(*role) : quality::Role::unknown);
+      DQPREP_RETURN_IF_ERROR(append_strings(text_path, text, any));
+    }
+    turns_.clear();
+    for (size_t i = 0; i < n; ++i) turns_.push_back(quality::Turn{turn_roles_[i], turn_texts_[i]});
     return {};
   }
 
@@ -484,6 +551,10 @@ class FilterProcessor : public stream::RecordProcessor {
   std::optional<quality::GopherFilter> gopher_;
   std::optional<quality::C4Filter> c4_;
   std::optional<quality::FineWebFilter> fineweb_;
+  std::optional<quality::SftFilter> sft_;
+  std::vector<quality::Role> turn_roles_;
+  std::vector<std::string> turn_texts_;
+  std::vector<quality::Turn> turns_;
   std::vector<std::unique_ptr<RE2>> keep_, drop_;
 
   bool failed_ = false;
@@ -547,6 +618,7 @@ Result<quality::RuleSet> build_rules(const FilterOptions& o) {
   if (o.gopher) rules.enable_preset(quality::Preset::gopher);
   if (o.c4) rules.enable_preset(quality::Preset::c4);
   if (o.fineweb) rules.enable_preset(quality::Preset::fineweb);
+  if (o.sft) rules.enable_preset(quality::Preset::sft);
   auto length = [&](CLI::Option* opt, const char* name, uint64_t v) -> Status {
     if (opt && opt->count()) return rules.set(name, static_cast<double>(v));
     return {};
@@ -642,6 +714,31 @@ Result<Setup> build_setup(const FilterOptions& o) {
   s.gopher = s.rules.any(quality::Preset::gopher);
   s.c4 = s.rules.any(quality::Preset::c4);
   s.fineweb = s.rules.any(quality::Preset::fineweb);
+  s.sft = s.rules.any(quality::Preset::sft);
+  if (s.sft) {
+    const std::optional<format::Roles>& roles = s.fields.format.roles;
+    if (!roles) {
+      return Status::usage("the sft rules need an instruction format: --format alpaca, prompt-completion, chat or sharegpt (not " +
+                           s.fields.format.name + ")");
+    }
+    auto path = [](const std::string& text) { return record::parse_path(text); };
+    for (const std::string& p : roles->prompt_paths) {
+      DQPREP_ASSIGN_OR_RETURN(record::Path parsed, path(p));
+      s.prompt_paths.push_back(std::move(parsed));
+    }
+    if (!roles->answer_path.empty()) {
+      DQPREP_ASSIGN_OR_RETURN(record::Path parsed, path(roles->answer_path));
+      s.answer_path = std::move(parsed);
+    }
+    if (!roles->turns.empty()) {
+      DQPREP_ASSIGN_OR_RETURN(record::Path list, path(roles->turns));
+      s.turn_steps = list.steps;
+      DQPREP_ASSIGN_OR_RETURN(record::Path all, path(roles->turns + "[*]"));
+      s.turns_path = std::move(all);
+      s.role_key = roles->role_key;
+      s.text_key = roles->text_key;
+    }
+  }
   if (o.c4_decide_only && !s.rules.c4_edits_lines()) {
     return Status::usage("--c4-decide-only needs C4's line rules (--c4, or --rule c4_line_...)");
   }
@@ -649,10 +746,10 @@ Result<Setup> build_setup(const FilterOptions& o) {
 
   s.needs_text = s.length || s.gopher || s.c4 || s.fineweb || !s.keep_patterns.empty() ||
                  !s.drop_patterns.empty() || s.words || !s.langs.empty();
-  if (!s.needs_text && s.require.empty() && s.labels.empty()) {
+  if (!s.needs_text && s.require.empty() && s.labels.empty() && !s.sft) {
     return Status::usage(
         "no rule given: use --min-chars/--max-chars/--min-words/--max-words, --require, --labels, --keep-regex, "
-        "--drop-regex, --drop-words, --lang, --gopher, --c4, --fineweb or --rule NAME (see --list-rules)");
+        "--drop-regex, --drop-words, --lang, --sft, --gopher, --c4, --fineweb or --rule NAME (see --list-rules)");
   }
   return s;
 }
@@ -734,6 +831,8 @@ StageRunner setup_filter(CLI::App& app) {
           ->check(whole_number())
           ->type_name("N")
           ->capture_default_str();
+  sub->add_flag("--sft", o->sft,
+                "Instruction-data rules (alpaca, prompt-completion, chat, sharegpt): each role's text on its own");
   sub->add_flag("--gopher", o->gopher, "Gopher quality and repetition rules (Rae et al. 2021) at published thresholds");
   sub->add_flag("--c4", o->c4, "C4 rules (Raffel et al. 2020): remove lines, then document rules");
   sub->add_flag("--fineweb", o->fineweb, "FineWeb rules (Penedo et al. 2024) at published thresholds");

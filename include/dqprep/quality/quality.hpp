@@ -50,12 +50,14 @@ struct Limit {
   double threshold = 0;
 };
 
-// min_chars, max_chars (code points), min_words, max_words (white-space separated words).
+// min_chars, max_chars (code points), min_words, max_words (white-space separated words), and
+// nav_lines: the share of non-blank lines that are navigation or site chrome (navigation_lines.hpp).
 struct LengthOptions {
   Limit min_chars{false, 0};
   Limit max_chars{false, 0};
   Limit min_words{false, 0};
   Limit max_words{false, 0};
+  Limit max_nav_lines{false, 0.5};
 };
 
 // Table A1 of Rae et al. 2021, as in datatrove's GopherQualityFilter. Rule names in evaluation order:

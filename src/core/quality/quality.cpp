@@ -5,6 +5,7 @@
 
 #include <utf8proc.h>
 
+#include "dqprep/quality/navigation_lines.hpp"
 #include "dqprep/util/hash.hpp"
 #include "dqprep/text/text.hpp"
 
@@ -630,6 +631,9 @@ bool LengthFilter::evaluate(std::string_view text, bool explain, std::vector<Rul
     if (o.min_words.enabled && !em.add("min_words", static_cast<double>(words), o.min_words, Compare::at_least)) return false;
     if (o.max_words.enabled && !em.add("max_words", static_cast<double>(words), o.max_words, Compare::at_most)) return false;
   }
+  if (o.max_nav_lines.enabled &&
+      !em.add("nav_lines", count_navigation_lines(text).share(), o.max_nav_lines, Compare::at_most))
+    return false;
   return em.all_passed;
 }
 
