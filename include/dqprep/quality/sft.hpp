@@ -27,7 +27,8 @@
 //                        (Gopher's gopher_dup_10gram on the answer alone) (<= 0.1): looping output
 // sft_restated_prompt    how much an answer only restates its prompt (<= 0.8): when every content
 //                        word of the answer is in the prompt, the share of the prompt's content
-//                        words it repeats, else 0 (the largest value over the pairs)
+//                        words it repeats, else 0 (the largest value over the pairs); 0 for a
+//                        yes/no question ("Is the sky blue?" -> "The sky is blue." answers it)
 // sft_answer_ratio_min   code points of an answer / of its prompt, the smallest over the pairs (>= 0.02)
 // sft_answer_ratio_max   the same, the largest (<= 500)
 // The thresholds are dqprep's own, chosen on the hand-made set in examples/sft (docs/filter.md).

@@ -242,7 +242,24 @@ bool looks_truncated(std::string_view answer) {
   return plain_word && !is_list_or_heading(last_line) && has_inner_sentence_end(last_line) && c >= 'a' && c <= 'z';
 }
 
+// A yes/no question ("Is Paris the capital of France?"): a declarative answer built from its own
+// words is an answer, not a restatement.
+bool is_yes_no_question(std::string_view prompt) {
+  static constexpr std::string_view kAuxiliaries[] = {
+      "is", "are", "was", "were", "am", "do", "does", "did", "can", "could", "will", "would", "should",
+      "shall", "has", "have", "had", "may", "might", "must", "isn't", "aren't", "doesn't", "don't", "didn't"};
+  std::string_view p = strip(prompt);
+  size_t end = 0;
+  while (end < p.size() && (is_ascii_alpha(p[end]) || p[end] == '\'')) ++end;
+  std::string first = lower_ascii(p.substr(0, end));
+  if (std::find(std::begin(kAuxiliaries), std::end(kAuxiliaries), first) == std::end(kAuxiliaries)) return false;
+  size_t line_end = p.find('\n');
+  std::string_view first_line = strip(p.substr(0, line_end));
+  return first_line.ends_with("?");
+}
+
 double restatement(std::string_view prompt, std::string_view answer) {
+  if (is_yes_no_question(prompt)) return 0;
   std::unordered_set<std::string> a = content_words(answer);
   if (a.empty()) return 0;
   std::unordered_set<std::string> p = content_words(prompt);

@@ -141,6 +141,9 @@ TEST(Sft, RestatedPrompt) {
   // Every content word of the answer is in the prompt, and it repeats all of them.
   EXPECT_DOUBLE_EQ(restatement("Explain why the sky is blue.", "The sky is blue."), 1.0);
   EXPECT_EQ(first_failure(pair("Explain why the sky is blue.", "The sky is blue.")), "sft_restated_prompt");
+  // A yes/no question answered with its own words is answered, not restated.
+  EXPECT_DOUBLE_EQ(restatement("Is Paris the capital of France?", "Paris is the capital of France."), 0.0);
+  EXPECT_DOUBLE_EQ(restatement("Why is the sky blue?", "The sky is blue."), 1.0);
   // The answer adds a word: 0.
   EXPECT_DOUBLE_EQ(restatement("Name a famous painting by Leonardo da Vinci.",
                                "The Mona Lisa is a famous painting by Leonardo da Vinci."),
