@@ -13,7 +13,7 @@
 // - lengths are in Unicode code points (Python's len), not bytes;
 // - lines are Python's str.splitlines() (Gopher quality, C4), re.split("\n+") (Gopher repetition
 //   lines) or str.split("\n") (FineWeb), each as in the reference;
-// - "words" of the Gopher and FineWeb rules are tokens of word_tokenize() below, an approximation
+// - "words" of the Gopher and FineWeb rules are tokens of word_tokenize() below, a reimplementation
 //   of NLTK's word_tokenize (which datatrove uses for English); the simple min/max_words rules
 //   count white-space separated words instead.
 // Where the reference divides by zero (empty text, no tokens) the value here is 0, except
@@ -113,8 +113,8 @@ struct GopherRepetitionOptions {
 // by these rules, checked like the reference on the lines that survived the line rules before them:
 // c4_lorem_ipsum     lines containing "lorem ipsum" (case-insensitive); passes at 0
 // c4_curly_bracket   lines containing "{"; passes at 0
-// c4_min_sentences   sentences in the kept lines (NLTK's sent_tokenize approximated by sentence
-//                    ends . ? ! outside common abbreviations); passes at >= 5
+// c4_min_sentences   sentences in the kept lines, each line counted by punkt_sentence_count
+//                    (NLTK's sent_tokenize); passes at >= 5
 // The filter returns the decision and, when asked, the kept text (kept lines joined by "\n",
 // stripped), which is what the reference passes on. Callers that only want a decision ignore it.
 struct C4Options {
@@ -163,13 +163,14 @@ struct FineWebOptions {
   Limit max_newline_ratio{true, 0.3};
 };
 
-// Appends to `tokens` the words of `text` as NLTK's word_tokenize (Punkt sentences + Treebank
-// rules) would give them for English, as views into `text`: punctuation split off (, : before a
-// non-digit; ; @ # $ % & ? ! * brackets, quotes « » “ ” ‘ ’ „ ` ", dashes U+2012-U+2015, "--",
-// runs of 2+ periods), clitics split ("do" "n't", "it" "'s"), and the period that ends a sentence
-// split unless the word is an abbreviation (a short list, initials, "e.g."-like words). A double
-// quote stays '"' here; the Gopher n-gram rules count it as NLTK's `` or '' (two code points).
-// Not reproduced: Punkt's learnt abbreviation list and collocations.
+// Appends to `tokens` the words of `text` as NLTK 3.9.4's word_tokenize gives them for English,
+// as views into `text`: the text cut into sentences by Punkt (punkt.hpp), each tokenized by the
+// NLTKWordTokenizer rules: punctuation split off (, : before a non-digit; ; @ # $ % & ? ! *
+// brackets, quotes « » “ ” ‘ ’ „ ` " '', dashes U+2012-U+2015, "--", runs of 2+ periods),
+// clitics split ("do" "n't", "it" "'s", "'t" "is"), an apostrophe split before a one-character
+// word that is not a clitic ("'a'" -> ' a '), and the period that ends each sentence split. A
+// double quote stays '"' here; the Gopher n-gram rules count it, and '', as NLTK's `` or ''
+// (two code points).
 void word_tokenize(std::string_view text, std::vector<std::string_view>& tokens);
 
 // Number of Unicode code points of UTF-8 text (an invalid byte counts as one).
