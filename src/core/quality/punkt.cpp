@@ -61,6 +61,7 @@ struct Decoded {
 };
 
 Decoded decode(std::string_view s, size_t i) {
+  if (static_cast<unsigned char>(s[i]) < 0x80) return {static_cast<char32_t>(s[i]), 1};
   utf8proc_int32_t cp = 0;
   auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
                             static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
@@ -174,6 +175,12 @@ std::string type_of(std::string_view tok) {
   std::string lower;
   lower.reserve(tok.size());
   for (size_t i = 0; i < tok.size();) {
+    unsigned char b = static_cast<unsigned char>(tok[i]);
+    if (b < 0x80) {
+      lower.push_back(static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b));
+      ++i;
+      continue;
+    }
     Decoded d = decode(tok, i);
     char32_t l = d.cp < 0x80 ? static_cast<char32_t>(d.cp >= 'A' && d.cp <= 'Z' ? d.cp + 32 : d.cp)
                              : static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(d.cp)));
@@ -253,11 +260,14 @@ void second_pass(Token& t1, const Token& t2) {
   std::string_view typ = t1.type_no_period();
   std::string_view next_typ = t2.type_no_sentperiod();
   bool initial = t1.is_initial();
-  std::string pair = std::string(typ) + "," + std::string(next_typ);
-  if (in_sorted(kCollocations, pair)) {
-    t1.sentbreak = false;
-    t1.abbr = true;
-    return;
+  // Every collocation of the model starts with a number or a single letter.
+  if (typ == "##number##" || typ.size() == 1) {
+    std::string pair = std::string(typ) + "," + std::string(next_typ);
+    if (in_sorted(kCollocations, pair)) {
+      t1.sentbreak = false;
+      t1.abbr = true;
+      return;
+    }
   }
   if ((t1.abbr || t1.ellipsis) && !initial) {
     if (t2.first_upper() && in_sorted(kSentenceStarters, next_typ)) {
@@ -343,14 +353,18 @@ size_t realignment_length(std::string_view s) {
 }  // namespace
 
 void punkt_sentences(std::string_view text, std::vector<Sentence>& out) {
-  // The slices of _slices_from_text.
-  std::vector<Sentence> slices;
-  std::vector<Token> tokens;
+  // The slices of _slices_from_text. Scratch kept per thread: this runs once per document.
+  thread_local std::vector<Sentence> slices;
+  thread_local std::vector<Token> tokens;
+  slices.clear();
   size_t last_break = 0;
   std::optional<Candidate> previous;
   size_t previous_word_begin = 0, previous_word_end = 0;
   auto judge = [&](const Candidate& c, size_t word_begin) {
-    if (!contains_sentence_break(text.substr(word_begin, c.after_end - word_begin), tokens)) return;
+    // A ? or ! is a sentence-end token of its own, never the last of its context, and the second
+    // pass never changes it: such a context always holds a break.
+    bool mark = text[c.at] == '?' || text[c.at] == '!';
+    if (!mark && !contains_sentence_break(text.substr(word_begin, c.after_end - word_begin), tokens)) return;
     slices.push_back({last_break, c.at + 1});
     last_break = c.next_tok ? *c.next_tok : c.at + 1;
   };
