@@ -784,16 +784,17 @@ StageRunner setup_filter(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "filter", "Drop records that fail quality rules (length, Gopher, C4, FineWeb, language, regex)");
   sub->footer(
-      "Rule order (the first failure is the record's _reject): require, labels, min_chars, max_chars,\n"
-      "min_words, max_words, keep_regex, drop_regex, drop_words, lang, gopher_* (quality, then\n"
+      "Rule order (the first failure is the record's _reject): require, labels, sft_*, min_chars, max_chars,\n"
+      "min_words, max_words, nav_lines, keep_regex, drop_regex, drop_words, lang, gopher_* (quality, then\n"
       "repetition), c4_* (then c4_empty), fineweb_empty, fineweb_*. --c4 removes lines as C4 does and writes the cleaned text\n"
       "(--c4-decide-only keeps the text); fineweb_* rules then see the cleaned text.\n"
       "--rule NAME turns one rule on at its published threshold, --rule NAME=VALUE at VALUE (also\n"
       "to change a preset's threshold); --disable-rule NAME turns one off. --list-rules shows them.\n"
+      "--sft judges each role of alpaca, prompt-completion, chat and sharegpt records on its own.\n"
       "Examples:\n"
       "  dqprep filter --gopher --lang en --rejects rejects.jsonl web.jsonl.zst -o kept.jsonl\n"
-      "  dqprep filter --format alpaca --min-words 3 --max-chars 8000 --require output \\\n"
-      "      --rule gopher_alpha_words --rule gopher_symbol_ratio --lang en,de instructions.jsonl");
+      "  dqprep filter --format alpaca --sft --max-chars 16000 --rejects rejects.jsonl instructions.jsonl\n"
+      "  dqprep filter --format chat --sft --lang en --lang-keep-unknown chats.jsonl -o chats.kept.jsonl");
   add_common_options(*sub, o->common);
   o->min_chars_opt = sub->add_option("--min-chars", o->min_chars, "Drop texts with fewer code points (rule min_chars)")
                          ->check(whole_number())
