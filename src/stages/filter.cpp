@@ -11,6 +11,7 @@
 #include "dqprep/quality/langid.hpp"
 #include "dqprep/quality/quality.hpp"
 #include "dqprep/quality/quality_rules.hpp"
+#include "dqprep/quality/sft.hpp"
 #include "dqprep/text/word_matcher.hpp"
 #include "stages/filter_classifier.hpp"
 #include "stages/parsers.hpp"
@@ -34,7 +35,7 @@ struct FilterOptions {
   std::vector<std::string> drop_words;
   uint64_t drop_words_max = 0;
   CLI::Option* drop_words_max_opt = nullptr;
-  bool gopher = false, c4 = false, fineweb = false;
+  bool gopher = false, c4 = false, fineweb = false, sft = false;
   std::vector<std::string> rules, disabled_rules;
   std::string gopher_stop_words;
   bool c4_decide_only = false;
@@ -46,16 +47,24 @@ struct FilterOptions {
   double min_score = 0.5;
   CLI::Option* keep_label_opt = nullptr;
   CLI::Option* min_score_opt = nullptr;
+  bool lang_keep_unknown = false;
   std::string rejects;
   bool explain = false;
   bool list_rules = false;
+};
+
+// A --require path. With [*] in it, `elements` is the path up to its last [*]: every element
+// there must hold a value at the rest of the path.
+struct RequiredPath {
+  record::Path path;
+  std::optional<record::Path> elements;
 };
 
 // What every worker reads; built once.
 struct Setup {
   Fields fields;
   bool explain = false;
-  std::vector<record::Path> require;
+  std::vector<RequiredPath> require;
   std::vector<std::string> labels;
   std::string labels_json;  // the allowed set as a JSON array, for _reject
   std::vector<std::string> keep_patterns, drop_patterns;
@@ -64,8 +73,14 @@ struct Setup {
   uint64_t words_max = 0;
   std::vector<std::string> langs;
   double lang_threshold = 0.65;
+  bool lang_keep_unknown = false;
   quality::RuleSet rules;
-  bool length = false, gopher = false, c4 = false, fineweb = false;
+  bool length = false, gopher = false, c4 = false, fineweb = false, sft = false;
+  // With the sft rules: where the format keeps each role's text.
+  std::vector<record::Path> prompt_paths;
+  std::optional<record::Path> answer_path, turns_path;
+  std::vector<record::PathStep> turn_steps;  // the turns' path; an index step and a key are added
+  std::string role_key, text_key;
   bool c4_rewrite = false;  // C4 removes lines and the cleaned text is written
   std::optional<ClassifierRule> classifier;
   bool needs_text = false;
@@ -124,6 +139,7 @@ class FilterProcessor : public stream::RecordProcessor {
     if (setup.gopher) gopher_.emplace(setup.rules.gopher_quality, setup.rules.gopher_repetition);
     if (setup.c4) c4_.emplace(setup.rules.c4);
     if (setup.fineweb) fineweb_.emplace(setup.rules.fineweb);
+    if (setup.sft) sft_.emplace(setup.rules.sft);
   }
 
   Status process(const stream::Line& line, stream::Emitter& out) override {
@@ -140,6 +156,12 @@ class FilterProcessor : public stream::RecordProcessor {
     if (failed_ && !explain) return reject(line, out);
     if (!setup_.labels.empty()) DQPREP_RETURN_IF_ERROR(check_labels());
     if (failed_ && !explain) return reject(line, out);
+    if (sft_) {
+      DQPREP_RETURN_IF_ERROR(gather_turns());
+      size_t from = results_.size();
+      sft_->evaluate(turns_, explain, results_);
+      if (!take_results(from) && !explain) return reject(line, out);
+    }
 
     if (setup_.needs_text) {
       bool found = false;
@@ -219,21 +241,30 @@ class FilterProcessor : public stream::RecordProcessor {
     return all;
   }
 
+  // Missing: no value, or (with [*]) an element without a value at the rest of the path, where
+  // null counts as no value. Empty: a value that is_empty_value.
   Status check_require() {
-    for (const record::Path& path : setup_.require) {
+    for (const RequiredPath& required : setup_.require) {
       raw_.clear();
-      DQPREP_RETURN_IF_ERROR(parser_.raw_values(path, raw_));
-      bool any = false, empty = false;
+      DQPREP_RETURN_IF_ERROR(parser_.raw_values(required.path, raw_));
+      size_t values = 0;
+      bool empty = false;
       for (std::string_view v : raw_) {
         if (v == "null") continue;
-        any = true;
+        ++values;
         empty = empty || is_empty_value(v);
       }
-      if (any && !empty) continue;
+      bool missing = values == 0;
+      if (required.elements && !missing) {
+        raw_.clear();
+        DQPREP_RETURN_IF_ERROR(parser_.raw_values(*required.elements, raw_));
+        missing = values < raw_.size();  // the rest of the path has no [*]: one value per element at most
+      }
+      if (!missing && !empty) continue;
       if (begin_failure("require")) {
-        reject_json_ += any ? ",\"value\":\"empty\"" : ",\"value\":\"missing\"";
+        reject_json_ += missing ? ",\"value\":\"missing\"" : ",\"value\":\"empty\"";
         reject_json_ += ",\"threshold\":null,\"field\":";
-        json_text::append_string(reject_json_, path.text);
+        json_text::append_string(reject_json_, required.path.text);
         reject_json_.push_back('}');
       }
       if (!setup_.explain) return {};
@@ -259,6 +290,60 @@ class FilterProcessor : public stream::RecordProcessor {
       reject_json_ += setup_.labels_json;
       reject_json_.push_back('}');
     }
+    return {};
+  }
+
+  // The texts at `path` joined with "\n" into `out`; false when the path holds nothing.
+  Status append_strings(const record::Path& path, std::string& out, bool& any) {
+    values_.clear();
+    bool found = false;
+    DQPREP_RETURN_IF_ERROR(parser_.strings(path, values_, found));
+    for (const record::StringValue& v : values_) {
+      if (any) out.push_back('\n');
+      out.append(v.text);
+      any = true;
+    }
+    return {};
+  }
+
+  // The turns of an instruction record, their texts copied (later parser calls reuse its buffers).
+  Status gather_turns() {
+    turn_roles_.clear();
+    size_t n = 0;
+    if (setup_.turns_path) {
+      raw_.clear();
+      DQPREP_RETURN_IF_ERROR(parser_.raw_values(*setup_.turns_path, raw_));
+      n = raw_.size();
+    } else {
+      n = 2;
+    }
+    if (turn_texts_.size() < n) turn_texts_.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      std::string& text = turn_texts_[i];
+      text.clear();
+      bool any = false;
+      if (!setup_.turns_path) {
+        turn_roles_.push_back(i == 0 ? quality::Role::user : quality::Role::assistant);
+        if (i == 0) {
+          for (const record::Path& p : setup_.prompt_paths) DQPREP_RETURN_IF_ERROR(append_strings(p, text, any));
+        } else {
+          DQPREP_RETURN_IF_ERROR(append_strings(*setup_.answer_path, text, any));
+        }
+        continue;
+      }
+      std::vector<record::PathStep> steps = setup_.turn_steps;
+      steps.push_back(record::PathStep{record::PathStep::Kind::index, {}, static_cast<int64_t>(i)});
+      steps.push_back(record::PathStep{record::PathStep::Kind::key, setup_.role_key, 0});
+      record::Path role_path = record::Path::from_steps(steps);
+      steps.back().key = setup_.text_key;
+      record::Path text_path = record::Path::from_steps(std::move(steps));
+      std::optional<std::string_view> role;
+      DQPREP_RETURN_IF_ERROR(parser_.scalar_text(role_path, role));
+      turn_roles_.push_back(role ? quality::role_from_name(*role) : quality::Role::unknown);
+      DQPREP_RETURN_IF_ERROR(append_strings(text_path, text, any));
+    }
+    turns_.clear();
+    for (size_t i = 0; i < n; ++i) turns_.push_back(quality::Turn{turn_roles_[i], turn_texts_[i]});
     return {};
   }
 
@@ -360,7 +445,7 @@ class FilterProcessor : public stream::RecordProcessor {
         quality_key("lang_score");
         append_value(quality_json_, d.score);
       }
-      if (!langid::accepts(d, setup_.langs, setup_.lang_threshold)) {
+      if (!langid::accepts(d, setup_.langs, setup_.lang_threshold, setup_.lang_keep_unknown)) {
         if (begin_failure("lang")) {
           reject_json_ += ",\"value\":";
           append_value(reject_json_, d.score);
@@ -478,6 +563,10 @@ class FilterProcessor : public stream::RecordProcessor {
   std::optional<quality::GopherFilter> gopher_;
   std::optional<quality::C4Filter> c4_;
   std::optional<quality::FineWebFilter> fineweb_;
+  std::optional<quality::SftFilter> sft_;
+  std::vector<quality::Role> turn_roles_;
+  std::vector<std::string> turn_texts_;
+  std::vector<quality::Turn> turns_;
   std::vector<std::unique_ptr<RE2>> keep_, drop_;
 
   bool failed_ = false;
@@ -542,6 +631,7 @@ Result<quality::RuleSet> build_rules(const FilterOptions& o) {
   if (o.gopher) rules.enable_preset(quality::Preset::gopher);
   if (o.c4) rules.enable_preset(quality::Preset::c4);
   if (o.fineweb) rules.enable_preset(quality::Preset::fineweb);
+  if (o.sft) rules.enable_preset(quality::Preset::sft);
   auto length = [&](CLI::Option* opt, const char* name, uint64_t v) -> Status {
     if (opt && opt->count()) return rules.set(name, static_cast<double>(v));
     return {};
@@ -578,7 +668,14 @@ Result<Setup> build_setup(const FilterOptions& o) {
   for (const std::string& p : o.require) {
     Result<record::Path> path = record::parse_path(p);
     if (!path.ok()) return Status::usage("--require " + p + ": " + path.status().message());
-    s.require.push_back(*path);
+    RequiredPath required{*path, std::nullopt};
+    const auto& steps = path->steps;
+    for (size_t i = steps.size(); i-- > 0;) {
+      if (steps[i].kind != record::PathStep::Kind::all) continue;
+      required.elements = record::Path::from_steps(std::vector<record::PathStep>(steps.begin(), steps.begin() + i + 1));
+      break;
+    }
+    s.require.push_back(std::move(required));
   }
   if (o.labels_opt->count()) {
     DQPREP_ASSIGN_OR_RETURN(std::vector<std::string> labels, split_list_trimmed("--labels", o.labels));
@@ -615,7 +712,10 @@ Result<Setup> build_setup(const FilterOptions& o) {
     s.langs = *codes;
   } else if (o.lang_threshold_opt->count()) {
     return Status::usage("--lang-threshold needs --lang CODES");
+  } else if (o.lang_keep_unknown) {
+    return Status::usage("--lang-keep-unknown needs --lang CODES");
   }
+  s.lang_keep_unknown = o.lang_keep_unknown;
   if (!(o.lang_threshold >= 0 && o.lang_threshold <= 1)) {
     return Status::usage("--lang-threshold must be between 0 and 1");
   }
@@ -627,6 +727,31 @@ Result<Setup> build_setup(const FilterOptions& o) {
   s.gopher = s.rules.any(quality::Preset::gopher);
   s.c4 = s.rules.any(quality::Preset::c4);
   s.fineweb = s.rules.any(quality::Preset::fineweb);
+  s.sft = s.rules.any(quality::Preset::sft);
+  if (s.sft) {
+    const std::optional<format::Roles>& roles = s.fields.format.roles;
+    if (!roles) {
+      return Status::usage("the sft rules need an instruction format: --format alpaca, prompt-completion, chat or sharegpt (not " +
+                           s.fields.format.name + ")");
+    }
+    auto path = [](const std::string& text) { return record::parse_path(text); };
+    for (const std::string& p : roles->prompt_paths) {
+      DQPREP_ASSIGN_OR_RETURN(record::Path parsed, path(p));
+      s.prompt_paths.push_back(std::move(parsed));
+    }
+    if (!roles->answer_path.empty()) {
+      DQPREP_ASSIGN_OR_RETURN(record::Path parsed, path(roles->answer_path));
+      s.answer_path = std::move(parsed);
+    }
+    if (!roles->turns.empty()) {
+      DQPREP_ASSIGN_OR_RETURN(record::Path list, path(roles->turns));
+      s.turn_steps = list.steps;
+      DQPREP_ASSIGN_OR_RETURN(record::Path all, path(roles->turns + "[*]"));
+      s.turns_path = std::move(all);
+      s.role_key = roles->role_key;
+      s.text_key = roles->text_key;
+    }
+  }
   if (o.c4_decide_only && !s.rules.c4_edits_lines()) {
     return Status::usage("--c4-decide-only needs C4's line rules (--c4, or --rule c4_line_...)");
   }
@@ -641,10 +766,10 @@ Result<Setup> build_setup(const FilterOptions& o) {
 
   s.needs_text = s.length || s.gopher || s.c4 || s.fineweb || !s.keep_patterns.empty() ||
                  !s.drop_patterns.empty() || s.words || !s.langs.empty() || s.classifier;
-  if (!s.needs_text && s.require.empty() && s.labels.empty()) {
+  if (!s.needs_text && s.require.empty() && s.labels.empty() && !s.sft) {
     return Status::usage(
         "no rule given: use --min-chars/--max-chars/--min-words/--max-words, --require, --labels, --keep-regex, "
-        "--drop-regex, --drop-words, --lang, --gopher, --c4, --fineweb, --classifier or --rule NAME (see --list-rules)");
+        "--drop-regex, --drop-words, --lang, --sft, --gopher, --c4, --fineweb, --classifier or --rule NAME (see --list-rules)");
   }
   return s;
 }
@@ -679,16 +804,17 @@ StageRunner setup_filter(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "filter", "Drop records that fail quality rules (length, Gopher, C4, FineWeb, language, regex)");
   sub->footer(
-      "Rule order (the first failure is the record's _reject): require, labels, min_chars, max_chars,\n"
-      "min_words, max_words, keep_regex, drop_regex, drop_words, lang, gopher_* (quality, then\n"
-      "repetition), c4_* (then c4_empty), fineweb_*, classifier. --c4 removes lines as C4 does and writes the cleaned text\n"
+      "Rule order (the first failure is the record's _reject): require, labels, sft_*, min_chars, max_chars,\n"
+      "min_words, max_words, nav_lines, keep_regex, drop_regex, drop_words, lang, gopher_* (quality, then\n"
+      "repetition), c4_* (then c4_empty), fineweb_empty, fineweb_*, classifier. --c4 removes lines as C4 does and writes the cleaned text\n"
       "(--c4-decide-only keeps the text); fineweb_* rules then see the cleaned text.\n"
       "--rule NAME turns one rule on at its published threshold, --rule NAME=VALUE at VALUE (also\n"
       "to change a preset's threshold); --disable-rule NAME turns one off. --list-rules shows them.\n"
+      "--sft judges each role of alpaca, prompt-completion, chat and sharegpt records on its own.\n"
       "Examples:\n"
       "  dqprep filter --gopher --lang en --rejects rejects.jsonl web.jsonl.zst -o kept.jsonl\n"
-      "  dqprep filter --format alpaca --min-words 3 --max-chars 8000 --require output \\\n"
-      "      --rule gopher_alpha_words --rule gopher_symbol_ratio --lang en,de instructions.jsonl\n"
+      "  dqprep filter --format alpaca --sft --max-chars 16000 --rejects rejects.jsonl instructions.jsonl\n"
+      "  dqprep filter --format chat --sft --lang en --lang-keep-unknown chats.jsonl -o chats.kept.jsonl\n"
       "  dqprep filter --classifier quality.bin --keep-label hq --min-score 0.5 pages.jsonl -o kept.jsonl");
   add_common_options(*sub, o->common);
   o->min_chars_opt = sub->add_option("--min-chars", o->min_chars, "Drop texts with fewer code points (rule min_chars)")
@@ -727,6 +853,8 @@ StageRunner setup_filter(CLI::App& app) {
           ->check(whole_number())
           ->type_name("N")
           ->capture_default_str();
+  sub->add_flag("--sft", o->sft,
+                "Instruction-data rules (alpaca, prompt-completion, chat, sharegpt): each role's text on its own");
   sub->add_flag("--gopher", o->gopher, "Gopher quality and repetition rules (Rae et al. 2021) at published thresholds");
   sub->add_flag("--c4", o->c4, "C4 rules (Raffel et al. 2020): remove lines, then document rules");
   sub->add_flag("--fineweb", o->fineweb, "FineWeb rules (Penedo et al. 2024) at published thresholds");
@@ -740,7 +868,8 @@ StageRunner setup_filter(CLI::App& app) {
                   "Stop words of gopher_stop_words (default the,be,to,of,and,that,have,with)")
       ->type_name("LIST");
   sub->add_flag("--c4-decide-only", o->c4_decide_only, "With C4's line rules: only decide, write the text unchanged");
-  o->lang_opt = sub->add_option("--lang", o->lang, "Keep texts in these languages (CLD2; ISO 639-1 codes: en,de,zh,...)")
+  o->lang_opt = sub->add_option("--lang", o->lang,
+                                "Keep texts in these languages (CLD2; ISO 639-1 codes: en,de,zh,...; un: unknown)")
       ->type_name("CODES");
   o->lang_threshold_opt =
       sub->add_option("--lang-threshold", o->lang_threshold, "Least language score (0-1) to keep a text")
@@ -754,6 +883,8 @@ StageRunner setup_filter(CLI::App& app) {
       sub->add_option("--min-score", o->min_score, "With --classifier: drop texts whose --keep-label probability is lower")
           ->type_name("P")
           ->capture_default_str();
+  sub->add_flag("--lang-keep-unknown", o->lang_keep_unknown,
+                "With --lang: also keep texts CLD2 cannot place or is unsure of (un, unreliable): short texts");
   sub->add_option("--rejects", o->rejects, "Dropped records, each with _reject {rule, value, threshold}")
       ->type_name("FILE");
   sub->add_flag("--explain", o->explain,

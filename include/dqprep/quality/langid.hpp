@@ -31,13 +31,18 @@ struct Detection {
 Detection detect(std::string_view text, size_t max_bytes = 64 * 1024);
 
 // A language code as users write it, normalized like Detection::code: lower case, "iw" -> "he",
-// "jw" -> "jv", "zh-hant"/"zh-tw"/"zh-cn"... -> "zh". Returns a usage error for a code CLD2 does not know.
+// "jw" -> "jv", "zh-hant"/"zh-tw"/"zh-cn"... -> "zh"; "un" names the texts CLD2 cannot place.
+// Returns a usage error for a code CLD2 does not know.
 Result<std::string> normalize_code(std::string_view code);
 
 // Parses "en,de, fr" into normalized codes; a usage error names the first unknown code.
 Result<std::vector<std::string>> parse_codes(std::string_view comma_separated);
 
-// Whether the detection is one of `codes` (normalized) with score >= threshold.
-bool accepts(const Detection& detection, std::span<const std::string> codes, double threshold);
+// Whether a text passes `--lang codes`:
+// - its language is one of `codes` (normalized) with score >= threshold; or
+// - it is "un" and "un" is one of `codes` (an unknown text scores 0: the threshold does not apply); or
+// - keep_unknown is set and CLD2 could not say: the code is "un" or the result is not reliable.
+bool accepts(const Detection& detection, std::span<const std::string> codes, double threshold,
+             bool keep_unknown = false);
 
 }  // namespace dqprep::langid

@@ -13,7 +13,7 @@
 // - lengths are in Unicode code points (Python's len), not bytes;
 // - lines are Python's str.splitlines() (Gopher quality, C4), re.split("\n+") (Gopher repetition
 //   lines) or str.split("\n") (FineWeb), each as in the reference;
-// - "words" of the Gopher and FineWeb rules are tokens of word_tokenize() below, an approximation
+// - "words" of the Gopher and FineWeb rules are tokens of word_tokenize() below, a reimplementation
 //   of NLTK's word_tokenize (which datatrove uses for English); the simple min/max_words rules
 //   count white-space separated words instead.
 // Where the reference divides by zero (empty text, no tokens) the value here is 0, except
@@ -50,12 +50,14 @@ struct Limit {
   double threshold = 0;
 };
 
-// min_chars, max_chars (code points), min_words, max_words (white-space separated words).
+// min_chars, max_chars (code points), min_words, max_words (white-space separated words), and
+// nav_lines: the share of non-blank lines that are navigation or site chrome (navigation_lines.hpp).
 struct LengthOptions {
   Limit min_chars{false, 0};
   Limit max_chars{false, 0};
   Limit min_words{false, 0};
   Limit max_words{false, 0};
+  Limit max_nav_lines{false, 0.5};
 };
 
 // Table A1 of Rae et al. 2021, as in datatrove's GopherQualityFilter. Rule names in evaluation order:
@@ -66,8 +68,8 @@ struct LengthOptions {
 // gopher_bullet_lines       share of lines whose left-stripped text starts with "•" or "-"
 // gopher_ellipsis_lines     share of lines whose right-stripped text ends with "..." or "…"
 // gopher_alpha_words        share of tokens with at least one letter (Unicode L*)
-// gopher_stop_words         occurrences of a stop word among the tokens (case-sensitive, as in
-//                           the reference: "The" does not count)
+// gopher_stop_words         distinct stop words among the tokens (case-sensitive, as in the
+//                           reference: "The" does not count; "the the" counts once)
 struct GopherQualityOptions {
   Limit min_words{true, 50};
   Limit max_words{true, 100000};
@@ -111,8 +113,8 @@ struct GopherRepetitionOptions {
 // by these rules, checked like the reference on the lines that survived the line rules before them:
 // c4_lorem_ipsum     lines containing "lorem ipsum" (case-insensitive); passes at 0
 // c4_curly_bracket   lines containing "{"; passes at 0
-// c4_min_sentences   sentences in the kept lines (NLTK's sent_tokenize approximated by sentence
-//                    ends . ? ! outside common abbreviations); passes at >= 5
+// c4_min_sentences   sentences in the kept lines, each line counted by punkt_sentence_count
+//                    (NLTK's sent_tokenize); passes at >= 5
 // The filter returns the decision and, when asked, the kept text (kept lines joined by "\n",
 // stripped), which is what the reference passes on. Callers that only want a decision ignore it.
 struct C4Options {
@@ -142,13 +144,16 @@ struct C4LineCounts {
   uint32_t kept = 0;
 };
 
-// FineWeb (Penedo et al. 2024) as in datatrove's FineWebQualityFilter; lines are text.split("\n").
-// fineweb_line_punct_ratio   lines ending in . ' " ! ? / lines; passes above 0.12 (or at 0 with
-//                            line_punct_exclude_zero)
-// fineweb_short_line_ratio   lines of at most short_line_length code points / lines; passes below 0.67
-// fineweb_char_dup_ratio     code points of non-blank lines equal to an earlier one / code points of
-//                            the text without newlines; passes below 0.01
-// fineweb_newline_ratio      newlines / tokens; passes at most 0.3
+// FineWeb (Penedo et al. 2024) as in datatrove's current FineWebQualityFilter (the version since its
+// December 2024 change; the FineWeb dataset itself was filtered by the earlier one). Lines are the
+// non-blank lines of text.split("\n"); a text without one fails "fineweb_empty".
+// fineweb_line_punct_ratio   lines ending in a sentence terminal (datatrove's TERMINAL_PUNCTUATION:
+//                            . ! ? and their counterparts in other scripts, not quotes) / lines;
+//                            passes at >= 0.12 (or at 0 with line_punct_exclude_zero)
+// fineweb_short_line_ratio   lines of at most short_line_length code points / lines; passes at <= 0.67
+// fineweb_char_dup_ratio     code points of lines equal to an earlier one / code points of the text
+//                            without newlines; passes at <= 0.01
+// fineweb_newline_ratio      newlines (blank lines included) / tokens; passes at most 0.3
 struct FineWebOptions {
   Limit min_line_punct_ratio{true, 0.12};
   bool line_punct_exclude_zero = false;
@@ -158,13 +163,14 @@ struct FineWebOptions {
   Limit max_newline_ratio{true, 0.3};
 };
 
-// Appends to `tokens` the words of `text` as NLTK's word_tokenize (Punkt sentences + Treebank
-// rules) would give them for English, as views into `text`: punctuation split off (, : before a
-// non-digit; ; @ # $ % & ? ! * brackets, quotes « » “ ” ‘ ’ „ ` ", dashes U+2012-U+2015, "--",
-// runs of 2+ periods), clitics split ("do" "n't", "it" "'s"), and the period that ends a sentence
-// split unless the word is an abbreviation (a short list, initials, "e.g."-like words). A double
-// quote stays '"' here; the Gopher n-gram rules count it as NLTK's `` or '' (two code points).
-// Not reproduced: Punkt's learnt abbreviation list and collocations.
+// Appends to `tokens` the words of `text` as NLTK 3.9.4's word_tokenize gives them for English,
+// as views into `text`: the text cut into sentences by Punkt (punkt.hpp), each tokenized by the
+// NLTKWordTokenizer rules: punctuation split off (, : before a non-digit; ; @ # $ % & ? ! *
+// brackets, quotes « » “ ” ‘ ’ „ ` " '', dashes U+2012-U+2015, "--", runs of 2+ periods),
+// clitics split ("do" "n't", "it" "'s", "'t" "is"), an apostrophe split before a one-character
+// word that is not a clitic ("'a'" -> ' a '), and the period that ends each sentence split. A
+// double quote stays '"' here; the Gopher n-gram rules count it, and '', as NLTK's `` or ''
+// (two code points).
 void word_tokenize(std::string_view text, std::vector<std::string_view>& tokens);
 
 // Number of Unicode code points of UTF-8 text (an invalid byte counts as one).
@@ -211,6 +217,7 @@ class GopherFilter {
   GopherRepetitionOptions repetition_;
   std::vector<uint64_t> stop_table_;  // XXH3 of the stop words, open addressing, 0 = empty
   size_t stop_mask_ = 0;
+  std::vector<uint8_t> stop_seen_;  // per slot of stop_table_: seen in the current text
   std::unique_ptr<TokenScratch> scratch_;  // copies get fresh scratch
 };
 

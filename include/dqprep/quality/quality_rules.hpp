@@ -16,14 +16,15 @@
 #include <string_view>
 
 #include "dqprep/quality/quality.hpp"
+#include "dqprep/quality/sft.hpp"
 #include "dqprep/io/status.hpp"
 
 namespace dqprep::quality {
 
-enum class Preset : uint8_t { length, gopher, c4, fineweb };
+enum class Preset : uint8_t { length, gopher, c4, fineweb, sft };
 enum class RuleKind : uint8_t { threshold, line_threshold, line_switch, doc_switch, setting };
 
-std::string_view preset_name(Preset preset);  // "length", "gopher", "c4", "fineweb"
+std::string_view preset_name(Preset preset);  // "length", "gopher", "c4", "fineweb", "sft"
 
 struct RuleInfo {
   std::string_view name;
@@ -34,7 +35,8 @@ struct RuleInfo {
   std::string_view summary;   // one line: what is measured
 };
 
-// Every name, in evaluation order within each preset; presets in the order length, gopher, c4, fineweb.
+// Every name, in evaluation order within each preset; presets in the order length, sft, gopher, c4,
+// fineweb (the order in which a record meets them).
 std::span<const RuleInfo> rule_catalog();
 const RuleInfo* find_rule(std::string_view name);
 
@@ -47,6 +49,7 @@ struct RuleSet {
   GopherRepetitionOptions gopher_repetition;
   C4Options c4;
   FineWebOptions fineweb;
+  SftOptions sft;
 
   // Everything off.
   RuleSet();

@@ -6,12 +6,12 @@ namespace {
 
 const std::vector<Format>& presets() {
   static const std::vector<Format> all = {
-      {"text", {"text"}},
-      {"alpaca", {"instruction", "input", "output"}},
-      {"chat", {"messages[*].content"}},
-      {"sharegpt", {"conversations[*].value"}},
-      {"pair", {"source", "target"}},
-      {"prompt-completion", {"prompt", "completion"}},
+      {"text", {"text"}, "label", "id", std::nullopt},
+      {"alpaca", {"instruction", "input", "output"}, "label", "id", Roles{{"instruction", "input"}, "output", "", "", ""}},
+      {"chat", {"messages[*].content"}, "label", "id", Roles{{}, "", "messages", "role", "content"}},
+      {"sharegpt", {"conversations[*].value"}, "label", "id", Roles{{}, "", "conversations", "from", "value"}},
+      {"pair", {"source", "target"}, "label", "id", std::nullopt},
+      {"prompt-completion", {"prompt", "completion"}, "label", "id", Roles{{"prompt"}, "completion", "", "", ""}},
   };
   return all;
 }

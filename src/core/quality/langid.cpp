@@ -78,9 +78,10 @@ Result<std::string> normalize_code(std::string_view code) {
   if (c == "iw") c = "he";
   else if (c == "jw") c = "jv";
   else if (c.starts_with("zh-") || c.starts_with("zh_")) c = "zh";
+  if (c == "un") return c;
   const auto& known = known_codes();
   if (!std::binary_search(known.begin(), known.end(), std::string_view(c)))
-    return Status::usage("unknown language code '" + std::string(code) + "' (CLD2 codes are ISO 639-1 like en, de, zh)");
+    return Status::usage("unknown language code '" + std::string(code) + "' (CLD2 codes are ISO 639-1 like en, de, zh; un for unknown)");
   return c;
 }
 
@@ -101,9 +102,12 @@ Result<std::vector<std::string>> parse_codes(std::string_view comma_separated) {
   return codes;
 }
 
-bool accepts(const Detection& detection, std::span<const std::string> codes, double threshold) {
-  if (detection.score < threshold) return false;
-  return std::find(codes.begin(), codes.end(), detection.code) != codes.end();
+bool accepts(const Detection& detection, std::span<const std::string> codes, double threshold,
+             bool keep_unknown) {
+  bool listed = std::find(codes.begin(), codes.end(), detection.code) != codes.end();
+  if (detection.code == "un") return listed || keep_unknown;
+  if (keep_unknown && !detection.reliable) return true;
+  return listed && detection.score >= threshold;
 }
 
 }  // namespace dqprep::langid

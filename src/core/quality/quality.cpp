@@ -5,6 +5,8 @@
 
 #include <utf8proc.h>
 
+#include "dqprep/quality/navigation_lines.hpp"
+#include "dqprep/quality/punkt.hpp"
 #include "dqprep/util/hash.hpp"
 #include "dqprep/text/text.hpp"
 
@@ -148,6 +150,30 @@ constexpr char32_t kPunctuationNonAscii[] = {
     0x25BA, 0x3001, 0x3002, 0x3008, 0x3009, 0x300A, 0x300B, 0x300C, 0x300D, 0x3010, 0x3011, 0xFF01,
     0xFF05, 0xFF08, 0xFF09, 0xFF0C, 0xFF0E, 0xFF11, 0xFF1A, 0xFF1B, 0xFF1F, 0xFF5E};
 
+// datatrove's TERMINAL_PUNCTUATION (utils/text.py): Unicode's Sentence_Terminal characters and the
+// Khmer signs U+17D6, U+17D9, U+17DA. FineWeb's line rule counts lines ending in one of them, and
+// datatrove's PUNCTUATION_SET includes them.
+constexpr char32_t kTerminalPunctuation[] = {
+    0x0021, 0x002E, 0x003F, 0x0589, 0x061D, 0x061E, 0x061F, 0x06D4, 0x0700, 0x0701, 0x0702, 0x07F9,
+    0x0837, 0x0839, 0x083D, 0x083E, 0x0964, 0x0965, 0x104A, 0x104B, 0x1362, 0x1367, 0x1368, 0x166E,
+    0x1735, 0x1736, 0x17D4, 0x17D5, 0x17D6, 0x17D9, 0x17DA, 0x1803, 0x1809, 0x1944, 0x1945, 0x1AA8,
+    0x1AA9, 0x1AAA, 0x1AAB, 0x1B5A, 0x1B5B, 0x1B5E, 0x1B5F, 0x1B7D, 0x1B7E, 0x1C3B, 0x1C3C, 0x1C7E,
+    0x1C7F, 0x203C, 0x203D, 0x2047, 0x2048, 0x2049, 0x2E2E, 0x2E3C, 0x2E53, 0x2E54, 0x3002, 0xA4FF,
+    0xA60E, 0xA60F, 0xA6F3, 0xA6F7, 0xA876, 0xA877, 0xA8CE, 0xA8CF, 0xA92F, 0xA9C8, 0xA9C9, 0xAA5D,
+    0xAA5E, 0xAA5F, 0xAAF0, 0xAAF1, 0xABEB, 0xFE52, 0xFE56, 0xFE57, 0xFF01, 0xFF0E, 0xFF1F, 0xFF61,
+    0x10A56, 0x10A57, 0x10F55, 0x10F56, 0x10F57, 0x10F58, 0x10F59, 0x10F86, 0x10F87, 0x10F88, 0x10F89, 0x11047,
+    0x11048, 0x110BE, 0x110BF, 0x110C0, 0x110C1, 0x11141, 0x11142, 0x11143, 0x111C5, 0x111C6, 0x111CD, 0x111DE,
+    0x111DF, 0x11238, 0x11239, 0x1123B, 0x1123C, 0x112A9, 0x1144B, 0x1144C, 0x115C2, 0x115C3, 0x115C9, 0x115CA,
+    0x115CB, 0x115CC, 0x115CD, 0x115CE, 0x115CF, 0x115D0, 0x115D1, 0x115D2, 0x115D3, 0x115D4, 0x115D5, 0x115D6,
+    0x115D7, 0x11641, 0x11642, 0x1173C, 0x1173D, 0x1173E, 0x11944, 0x11946, 0x11A42, 0x11A43, 0x11A9B, 0x11A9C,
+    0x11C41, 0x11C42, 0x11EF7, 0x11EF8, 0x11F43, 0x11F44, 0x16A6E, 0x16A6F, 0x16AF5, 0x16B37, 0x16B38, 0x16B44,
+    0x16E98, 0x1BC9F, 0x1DA88,
+};
+
+constexpr bool is_terminal_punctuation(char32_t cp) {
+  return std::binary_search(std::begin(kTerminalPunctuation), std::end(kTerminalPunctuation), cp);
+}
+
 constexpr bool is_datatrove_punctuation(char32_t cp) {
   if (cp < 0x80) {
     if (cp < 0x20) return cp != '\t' && cp != '\n';
@@ -155,7 +181,16 @@ constexpr bool is_datatrove_punctuation(char32_t cp) {
     return (cp >= '!' && cp <= '/') || (cp >= ':' && cp <= '@') || (cp >= '[' && cp <= '`') || (cp >= '{' && cp <= '~');
   }
   if (cp < 0xA0) return true;
-  return std::binary_search(std::begin(kPunctuationNonAscii), std::end(kPunctuationNonAscii), cp);
+  return std::binary_search(std::begin(kPunctuationNonAscii), std::end(kPunctuationNonAscii), cp) ||
+         is_terminal_punctuation(cp);
+}
+
+// The last code point of non-empty UTF-8 text.
+inline char32_t last_code_point(std::string_view s) {
+  size_t k = s.size() - 1;
+  while (k > 0 && (static_cast<unsigned char>(s[k]) & 0xC0) == 0x80 && s.size() - k < 4) --k;
+  Decoded d = decode(s, k);
+  return d.len == s.size() - k ? d.cp : 0xFFFD;
 }
 
 constexpr uint8_t kNonSymbol = 1, kAlpha = 2;
@@ -201,7 +236,7 @@ bool contains_ascii_ci(std::string_view s, std::string_view lower) {
 // Word tokenization (an approximation of NLTK's word_tokenize, see the header).
 
 // Byte classes of the tokenizer's ASCII fast path.
-enum : uint8_t { kWord = 0, kSpace, kSplit, kCommaColon, kPeriod, kDash, kBacktick, kHigh };
+enum : uint8_t { kWord = 0, kSpace, kSplit, kCommaColon, kPeriod, kDash, kBacktick, kApostrophe, kHigh };
 
 constexpr std::array<uint8_t, 256> make_byte_classes() {
   std::array<uint8_t, 256> t{};
@@ -213,6 +248,7 @@ constexpr std::array<uint8_t, 256> make_byte_classes() {
   t['.'] = kPeriod;
   t['-'] = kDash;
   t['`'] = kBacktick;
+  t['\''] = kApostrophe;
   return t;
 }
 constexpr std::array<uint8_t, 256> kByteClass = make_byte_classes();
@@ -223,37 +259,30 @@ inline bool is_split_code_point(char32_t cp) {
          cp == 0x2019 || (cp >= 0x2012 && cp <= 0x2015);
 }
 
-// Words Punkt does not end a sentence at; the common English ones of its learnt list.
-constexpr std::string_view kAbbreviations[] = {"co", "corp", "dr", "fig", "inc", "jr", "ltd", "mr", "mrs",
-                                               "ms", "mt", "no", "prof", "sr", "st", "vs"};
-
-// Whether `word` followed by a period is an abbreviation rather than a sentence end: a listed
-// word, an initial ("J."), or letters with inner periods ("e.g.", "U.S.").
-bool is_abbreviation(std::string_view word) {
-  if (word.empty()) return false;
-  if (word.size() == 1) return is_ascii_alpha(word[0]);
-  bool inner_period = false, letters_and_periods = true;
-  for (char c : word) {
-    if (c == '.') inner_period = true;
-    else if (!is_ascii_alpha(c)) letters_and_periods = false;
+// The byte offset of each sentence's final period, as NLTK's word_tokenize splits it off: the
+// last "." of the sentence, before trailing closing brackets, quotes and spaces, when it does not
+// follow another "." (the regex ([^\.])(\.)([\]\)}>"\'»”’ ]*)\s*$ on each sentence). Sorted.
+void final_periods(std::string_view s, const std::vector<Sentence>& sentences, std::vector<size_t>& out) {
+  out.clear();
+  for (const Sentence& sentence : sentences) {
+    size_t e = sentence.end, b = sentence.begin;
+    while (e > b) {
+      char c = s[e - 1];
+      if (c == ']' || c == ')' || c == '}' || c == '>' || c == '"' || c == '\'' || c == ' ' || c == '\t' ||
+          c == '\n' || c == '\r') {
+        --e;
+      } else if (e - b >= 2 && static_cast<unsigned char>(c) == 0xBB && static_cast<unsigned char>(s[e - 2]) == 0xC2) {
+        e -= 2;  // »
+      } else if (e - b >= 3 && static_cast<unsigned char>(s[e - 3]) == 0xE2 &&
+                 static_cast<unsigned char>(s[e - 2]) == 0x80 &&
+                 (static_cast<unsigned char>(c) == 0x9D || static_cast<unsigned char>(c) == 0x99)) {
+        e -= 3;  // ” ’
+      } else {
+        break;
+      }
+    }
+    if (e >= b + 2 && s[e - 1] == '.' && s[e - 2] != '.') out.push_back(e - 1);
   }
-  if (inner_period && letters_and_periods) return true;
-  if (word.size() > 4) return false;
-  for (std::string_view a : kAbbreviations)
-    if (iequals_ascii(word, a)) return true;
-  return false;
-}
-
-// Bytes of the closing quotes and brackets that may follow a sentence's final period, ending at s[end).
-size_t closer_length_before(std::string_view s, size_t begin, size_t end) {
-  if (end <= begin) return 0;
-  char c = s[end - 1];
-  if (c == ']' || c == ')' || c == '}' || c == '>' || c == '"' || c == '\'') return 1;
-  if (end - begin >= 2 && static_cast<unsigned char>(c) == 0xBB && static_cast<unsigned char>(s[end - 2]) == 0xC2) return 2;
-  if (end - begin >= 3 && static_cast<unsigned char>(s[end - 3]) == 0xE2 && static_cast<unsigned char>(s[end - 2]) == 0x80 &&
-      (static_cast<unsigned char>(c) == 0x9D || static_cast<unsigned char>(c) == 0x99))
-    return 3;
-  return 0;
 }
 
 inline bool is_word_byte(char c) {
@@ -263,18 +292,27 @@ inline bool is_word_byte(char c) {
 // Emits one word segment with NLTK's clitic rules applied.
 void emit_segment(std::string_view seg, std::vector<std::string_view>& out) {
   if (seg.empty()) return;
-  // A leading apostrophe used as a quote: "'hello" -> "'" "hello", but "'s" and "'re" stay.
-  if (seg[0] == '\'' && seg.size() > 1 && is_word_byte(seg[1])) {
-    std::string_view rest = seg.substr(1);
-    auto clitic = [&](std::string_view c) {
-      return rest.size() >= c.size() && iequals_ascii(rest.substr(0, c.size()), c) &&
-             (rest.size() == c.size() || !is_word_byte(rest[c.size()]));
-    };
-    if (!(clitic("re") || clitic("ve") || clitic("ll") || clitic("m") || clitic("t") || clitic("s") ||
-          clitic("d") || clitic("n"))) {
-      out.push_back(seg.substr(0, 1));
-      seg = rest;
-    }
+  // An apostrophe before a one-character word is split off, unless that character is a clitic
+  // (m t s d n): NLTK 3.9's (?i)(')(?!re|ve|ll|m|t|s|d|n)(\w)\b. So "'a" -> "'" "a", but "'hello"
+  // and "'s" stay whole (the NLTK main branch of 2026 splits "'hello" too; no release does).
+  for (size_t k = 0; k + 1 < seg.size(); ++k) {
+    if (seg[k] != '\'' || !is_word_byte(seg[k + 1])) continue;
+    size_t len = 1;
+    while (k + 1 + len < seg.size() && (static_cast<unsigned char>(seg[k + 1 + len]) & 0xC0) == 0x80) ++len;
+    size_t after = k + 1 + len;
+    if (after < seg.size() && is_word_byte(seg[after])) continue;  // no word boundary after one character
+    char c = static_cast<char>(seg[k + 1] | 0x20);
+    if (len == 1 && (c == 'm' || c == 't' || c == 's' || c == 'd' || c == 'n')) continue;
+    if (k > 0) emit_segment(seg.substr(0, k + 1), out);
+    else out.push_back(seg.substr(0, 1));
+    seg = seg.substr(k + 1);
+    break;
+  }
+  // "'tis" and "'twas" -> "'t" "is" / "was" (NLTK's CONTRACTIONS3).
+  if (iequals_ascii(seg, "'tis") || iequals_ascii(seg, "'twas")) {
+    out.push_back(seg.substr(0, 2));
+    out.push_back(seg.substr(2));
+    return;
   }
   // MacIntyre's contractions: "cannot" -> "can" "not", "gonna" -> "gon" "na", ...
   if (seg.size() >= 4 && seg.size() <= 6) {
@@ -311,14 +349,8 @@ void emit_segment(std::string_view seg, std::vector<std::string_view>& out) {
   }
 }
 
-void tokenize_chunk(std::string_view s, size_t begin, size_t end, std::vector<std::string_view>& out) {
-  // The candidate sentence-final period: the last one before any closing quotes or brackets.
-  size_t final_period = std::string_view::npos;
-  {
-    size_t e = end, k;
-    while ((k = closer_length_before(s, begin, e)) != 0) e -= k;
-    if (e > begin && s[e - 1] == '.' && (e - 1 == begin || s[e - 2] != '.')) final_period = e - 1;
-  }
+void tokenize_chunk(std::string_view s, size_t begin, size_t end, const std::vector<size_t>& periods,
+                    std::vector<std::string_view>& out) {
   size_t seg = begin;
   size_t i = begin;
   auto flush = [&](size_t at) {
@@ -348,7 +380,7 @@ void tokenize_chunk(std::string_view s, size_t begin, size_t end, std::vector<st
           flush(i);
           out.push_back(s.substr(i, j - i));
           seg = i = j;
-        } else if (i == final_period && !is_abbreviation(s.substr(seg, i - seg))) {
+        } else if (std::binary_search(periods.begin(), periods.end(), i)) {
           flush(i);
           out.push_back(s.substr(i, 1));
           seg = ++i;
@@ -359,6 +391,16 @@ void tokenize_chunk(std::string_view s, size_t begin, size_t end, std::vector<st
       }
       case kDash:
         if (i + 1 < end && s[i + 1] == '-') {
+          flush(i);
+          out.push_back(s.substr(i, 2));
+          seg = i += 2;
+        } else {
+          ++i;
+        }
+        break;
+      case kApostrophe:
+        // '' is a quote token wherever it stands (NLTK: `''` -> " '' ").
+        if (i + 1 < end && s[i + 1] == '\'') {
           flush(i);
           out.push_back(s.substr(i, 2));
           seg = i += 2;
@@ -391,6 +433,9 @@ void tokenize_chunk(std::string_view s, size_t begin, size_t end, std::vector<st
   }
   flush(end);
 }
+
+// The tokens of a text whose sentences end at `periods` (defined below word_tokenize).
+void tokenize_text(std::string_view text, const std::vector<size_t>& periods, std::vector<std::string_view>& tokens);
 
 // ---------------------------------------------------------------------------------------------
 // Hash sets and counters over 64-bit keys, cleared in O(1) by a generation stamp.
@@ -500,31 +545,38 @@ struct TokenScratch {
   std::vector<uint32_t> slot_of;      // counter slot of each active position
   HashCounter counter;
 
+  std::vector<Sentence> sentences;  // punkt's sentences of the text
+  std::vector<size_t> periods;        // their final periods
+
   void tokenize(std::string_view text) {
     tokens.clear();
-    word_tokenize(text, tokens);
+    sentences.clear();
+    punkt_sentences(text, sentences);
+    final_periods(text, sentences, periods);
+    tokenize_text(text, periods, tokens);
   }
 
-  // Hashes and code-point prefix sums of the tokens of `text`. A double quote counts as NLTK
-  // writes it: `` when it opens ('' otherwise): after a space or a bracket, or at the start of a
-  // sentence (of the text, or after . ? ! and other white space such as a newline).
+  // Hashes and code-point prefix sums of the tokens of `text`. A double quote, and '', count as
+  // NLTK writes them: `` when they open a quote ('' otherwise), which NLTK decides per sentence:
+  // right after a space or ( [ { < (STARTING_QUOTES' ([ \(\[{<])("|'') -> \1 ``), or for " at the
+  // very start of a sentence (^" -> ``).
   void hash_tokens(std::string_view text) {
     size_t n = tokens.size();
     word_hashes.resize(n);
     prefix_cps.resize(n + 1);
     prefix_cps[0] = 0;
+    size_t sentence = 0;
     for (size_t i = 0; i < n; ++i) {
       std::string_view tok = tokens[i];
       size_t cps;
-      if (tok.size() == 1 && tok[0] == '"') {
+      bool double_quote = tok.size() == 1 && tok[0] == '"';
+      if (double_quote || tok == "''") {
         size_t at = static_cast<size_t>(tok.data() - text.data());
-        char before = at == 0 ? ' ' : text[at - 1];
-        bool opening = before == ' ' || before == '(' || before == '[' || before == '{' || before == '<';
-        if (!opening && kByteClass[static_cast<unsigned char>(before)] == kSpace) {
-          size_t k = at;
-          while (k > 0 && kByteClass[static_cast<unsigned char>(text[k - 1])] == kSpace) --k;
-          opening = k == 0 || text[k - 1] == '.' || text[k - 1] == '?' || text[k - 1] == '!';
-        }
+        while (sentence < sentences.size() && sentences[sentence].end <= at) ++sentence;
+        bool starts = sentence < sentences.size() && sentences[sentence].begin == at;
+        char before = at == 0 ? '\0' : text[at - 1];
+        bool opening = (double_quote && starts) ||
+                       (!starts && (before == ' ' || before == '(' || before == '[' || before == '{' || before == '<'));
         word_hashes[i] = hash::xxh3_64(opening ? "``" : "''");
         cps = 2;
       } else {
@@ -553,6 +605,16 @@ size_t code_points(std::string_view text) {
 }
 
 void word_tokenize(std::string_view text, std::vector<std::string_view>& tokens) {
+  std::vector<Sentence> sentences;
+  std::vector<size_t> periods;
+  punkt_sentences(text, sentences);
+  final_periods(text, sentences, periods);
+  tokenize_text(text, periods, tokens);
+}
+
+namespace {
+
+void tokenize_text(std::string_view text, const std::vector<size_t>& periods, std::vector<std::string_view>& tokens) {
   size_t i = 0, n = text.size();
   while (i < n) {
     unsigned char c = static_cast<unsigned char>(text[i]);
@@ -574,9 +636,11 @@ void word_tokenize(std::string_view text, std::vector<std::string_view>& tokens)
       if (d >= 0x80 && py_space_length(text, i)) break;
       ++i;
     }
-    tokenize_chunk(text, start, i, tokens);
+    tokenize_chunk(text, start, i, periods, tokens);
   }
 }
+
+}  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // Length rules.
@@ -597,6 +661,9 @@ bool LengthFilter::evaluate(std::string_view text, bool explain, std::vector<Rul
     if (o.min_words.enabled && !em.add("min_words", static_cast<double>(words), o.min_words, Compare::at_least)) return false;
     if (o.max_words.enabled && !em.add("max_words", static_cast<double>(words), o.max_words, Compare::at_most)) return false;
   }
+  if (o.max_nav_lines.enabled &&
+      !em.add("nav_lines", count_navigation_lines(text).share(), o.max_nav_lines, Compare::at_most))
+    return false;
   return em.all_passed;
 }
 
@@ -669,7 +736,9 @@ bool GopherFilter::run_quality(std::string_view text, bool explain, std::vector<
   size_t n_tokens = t.tokens.size();
 
   // One pass over the tokens: non-symbol words and their lengths, words with a letter, stop words.
+  // The reference counts distinct stop words: len(stop_words & set(tokens)).
   size_t n_words = 0, word_cps = 0, alpha_words = 0, stop_words = 0;
+  stop_seen_.assign(stop_table_.size(), 0);
   for (size_t k = 0; k < n_tokens; ++k) {
     std::string_view w = t.tokens[k];
     uint8_t flags = 0;
@@ -693,7 +762,8 @@ bool GopherFilter::run_quality(std::string_view text, bool explain, std::vector<
     uint64_t h = t.word_hashes[k];
     for (size_t slot = h & stop_mask_; stop_table_[slot] != 0; slot = (slot + 1) & stop_mask_) {
       if (stop_table_[slot] == h) {
-        ++stop_words;
+        stop_words += !stop_seen_[slot];
+        stop_seen_[slot] = 1;
         break;
       }
     }
@@ -921,38 +991,6 @@ size_t citation_length(std::string_view s, size_t i) {
   return 0;
 }
 
-// Sentences of one line as Punkt would count them: one, plus one per inner word that ends in
-// . ? ! (before closing quotes or brackets) and is not an abbreviation or an ellipsis.
-size_t count_sentences(std::string_view line) {
-  size_t sentences = 0;
-  bool pending_words = false;
-  size_t i = 0;
-  while (i < line.size()) {
-    size_t w = py_space_length(line, i);
-    if (w) {
-      i += w;
-      continue;
-    }
-    size_t start = i;
-    while (i < line.size() && !py_space_length(line, i)) ++i;
-    pending_words = true;
-    size_t e = i, k;
-    while ((k = closer_length_before(line, start, e)) != 0) e -= k;
-    if (e == start) continue;
-    char last = line[e - 1];
-    bool boundary = last == '?' || last == '!';
-    if (last == '.') {
-      bool ellipsis = e - start >= 2 && line[e - 2] == '.';
-      boundary = !ellipsis && !is_abbreviation(line.substr(start, e - 1 - start));
-    }
-    if (boundary) {
-      ++sentences;
-      pending_words = false;
-    }
-  }
-  return sentences + (pending_words ? 1 : 0);
-}
-
 }  // namespace
 
 C4Filter::C4Filter(C4Options options) : options_(options) {}
@@ -1039,7 +1077,7 @@ bool C4Filter::evaluate(std::string_view text, bool explain, std::vector<RuleRes
         }
       }
     }
-    sentences += count_sentences(line);
+    sentences += punkt_sentence_count(line);
     ++c.kept;
     if (kept_text) {
       if (c.kept > 1) kept_text->push_back('\n');
@@ -1093,41 +1131,46 @@ bool FineWebFilter::evaluate(std::string_view text, bool explain, std::vector<Ru
   TokenScratch& t = *scratch_;
   Emitter em{out, explain};
 
+  // Every ratio is over the lines of text.split("\n") that are not blank (line.strip() != "").
   size_t lines = 0, punct_lines = 0, short_lines = 0, newlines = 0, dup_cps = 0;
   t.counter.reset(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   size_t start = 0;
   while (true) {
     size_t nl = text.find('\n', start);
     std::string_view line = text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
-    ++lines;
-    if (!line.empty()) {
-      char last = line.back();
-      punct_lines += last == '.' || last == '\'' || last == '"' || last == '!' || last == '?';
+    if (!py_strip(line).empty()) {
+      ++lines;
+      punct_lines += is_terminal_punctuation(last_code_point(line));
+      size_t cps = code_points(line);
+      short_lines += cps <= o.short_line_length;
+      if (o.max_char_dup_ratio.enabled && !t.counter.insert(hash::xxh3_64(line))) dup_cps += cps;
     }
-    size_t cps = code_points(line);
-    short_lines += cps <= o.short_line_length;
-    if (o.max_char_dup_ratio.enabled && !py_strip(line).empty() && !t.counter.insert(hash::xxh3_64(line))) dup_cps += cps;
     if (nl == std::string_view::npos) break;
     ++newlines;
     start = nl + 1;
+  }
+  // The reference drops a text without a non-blank line before any ratio ("empty").
+  if (lines == 0) {
+    em.add("fineweb_empty", 0, Limit{true, 1}, Compare::at_least);
+    return false;
   }
 
   if (o.min_line_punct_ratio.enabled) {
     double value = ratio(static_cast<double>(punct_lines), static_cast<double>(lines));
     if (value == 0 && o.line_punct_exclude_zero) {
       if (!em.add("fineweb_line_punct_ratio", value, Limit{true, 0}, Compare::at_least)) return false;
-    } else if (!em.add("fineweb_line_punct_ratio", value, o.min_line_punct_ratio, Compare::above)) {
+    } else if (!em.add("fineweb_line_punct_ratio", value, o.min_line_punct_ratio, Compare::at_least)) {
       return false;
     }
   }
   if (o.max_short_line_ratio.enabled &&
       !em.add("fineweb_short_line_ratio", ratio(static_cast<double>(short_lines), static_cast<double>(lines)),
-              o.max_short_line_ratio, Compare::below))
+              o.max_short_line_ratio, Compare::at_most))
     return false;
   if (o.max_char_dup_ratio.enabled) {
     double chars = static_cast<double>(code_points(text) - newlines);
     if (!em.add("fineweb_char_dup_ratio", ratio(static_cast<double>(dup_cps), chars), o.max_char_dup_ratio,
-                Compare::below))
+                Compare::at_most))
       return false;
   }
   if (o.max_newline_ratio.enabled) {

@@ -18,6 +18,20 @@ constexpr RuleInfo kCatalog[] = {
     {"max_chars", P::length, K::threshold, C::at_most, kNone, "code points of the text"},
     {"min_words", P::length, K::threshold, C::at_least, kNone, "white-space separated words"},
     {"max_words", P::length, K::threshold, C::at_most, kNone, "white-space separated words"},
+    {"nav_lines", P::length, K::threshold, C::at_most, 0.5, "share of lines that are menus, breadcrumbs or site chrome"},
+
+    {"sft_turn_order", P::sft, K::threshold, C::at_most, 0, "turns out of order (user/assistant alternate)"},
+    {"sft_final_turn", P::sft, K::threshold, C::at_least, 1, "1 when the last turn is the assistant's"},
+    {"sft_empty_prompt", P::sft, K::threshold, C::at_most, 0, "user turns without text"},
+    {"sft_empty_answer", P::sft, K::threshold, C::at_most, 0, "assistant turns without text"},
+    {"sft_code_fence", P::sft, K::threshold, C::at_most, 0, "turns with an odd number of ``` fences"},
+    {"sft_truncated_answer", P::sft, K::threshold, C::at_most, 0, "answers that stop mid-sentence"},
+    {"sft_refusal", P::sft, K::threshold, C::at_most, 0, "refusal phrases in answers"},
+    {"sft_boilerplate", P::sft, K::threshold, C::at_most, 0, "AI boilerplate phrases in answers"},
+    {"sft_answer_repetition", P::sft, K::threshold, C::at_most, 0.1, "characters in repeated 10-grams of an answer"},
+    {"sft_restated_prompt", P::sft, K::threshold, C::at_most, 0.8, "share of the prompt an answer only restates"},
+    {"sft_answer_ratio_min", P::sft, K::threshold, C::at_least, 0.02, "smallest answer/prompt length ratio"},
+    {"sft_answer_ratio_max", P::sft, K::threshold, C::at_most, 500, "largest answer/prompt length ratio"},
 
     {"gopher_min_words", P::gopher, K::threshold, C::at_least, 50, "tokens with a non-punctuation character"},
     {"gopher_max_words", P::gopher, K::threshold, C::at_most, 100000, "tokens with a non-punctuation character"},
@@ -53,12 +67,13 @@ constexpr RuleInfo kCatalog[] = {
     {"c4_curly_bracket", P::c4, K::doc_switch, C::at_most, 0, "lines containing {"},
     {"c4_min_sentences", P::c4, K::threshold, C::at_least, 5, "sentences in the kept lines"},
 
-    {"fineweb_line_punct_ratio", P::fineweb, K::threshold, C::above, 0.12, "share of lines ending in punctuation"},
+    {"fineweb_line_punct_ratio", P::fineweb, K::threshold, C::at_least, 0.12,
+     "share of non-blank lines ending in sentence-final punctuation"},
     {"fineweb_line_punct_exclude_zero", P::fineweb, K::setting, C::at_most, 0,
      "1: a text with no such line passes fineweb_line_punct_ratio"},
-    {"fineweb_short_line_ratio", P::fineweb, K::threshold, C::below, 0.67, "share of short lines"},
+    {"fineweb_short_line_ratio", P::fineweb, K::threshold, C::at_most, 0.67, "share of short non-blank lines"},
     {"fineweb_short_line_length", P::fineweb, K::setting, C::at_most, 30, "a short line has at most this many code points"},
-    {"fineweb_char_dup_ratio", P::fineweb, K::threshold, C::below, 0.01, "characters in repeated lines / text"},
+    {"fineweb_char_dup_ratio", P::fineweb, K::threshold, C::at_most, 0.01, "characters in repeated lines / text"},
     {"fineweb_newline_ratio", P::fineweb, K::threshold, C::at_most, 0.3, "newlines / tokens"},
 };
 
@@ -75,6 +90,20 @@ Access access_of(std::string_view n) {
   else if (n == "max_chars") a.limit = [](RuleSet& r) { return &r.length.max_chars; };
   else if (n == "min_words") a.limit = [](RuleSet& r) { return &r.length.min_words; };
   else if (n == "max_words") a.limit = [](RuleSet& r) { return &r.length.max_words; };
+  else if (n == "nav_lines") a.limit = [](RuleSet& r) { return &r.length.max_nav_lines; };
+  // SFT.
+  else if (n == "sft_turn_order") a.limit = [](RuleSet& r) { return &r.sft.turn_order; };
+  else if (n == "sft_final_turn") a.limit = [](RuleSet& r) { return &r.sft.final_turn; };
+  else if (n == "sft_empty_prompt") a.limit = [](RuleSet& r) { return &r.sft.empty_prompt; };
+  else if (n == "sft_empty_answer") a.limit = [](RuleSet& r) { return &r.sft.empty_answer; };
+  else if (n == "sft_code_fence") a.limit = [](RuleSet& r) { return &r.sft.code_fence; };
+  else if (n == "sft_truncated_answer") a.limit = [](RuleSet& r) { return &r.sft.truncated_answer; };
+  else if (n == "sft_refusal") a.limit = [](RuleSet& r) { return &r.sft.refusal; };
+  else if (n == "sft_boilerplate") a.limit = [](RuleSet& r) { return &r.sft.boilerplate; };
+  else if (n == "sft_answer_repetition") a.limit = [](RuleSet& r) { return &r.sft.answer_repetition; };
+  else if (n == "sft_restated_prompt") a.limit = [](RuleSet& r) { return &r.sft.restated_prompt; };
+  else if (n == "sft_answer_ratio_min") a.limit = [](RuleSet& r) { return &r.sft.min_answer_ratio; };
+  else if (n == "sft_answer_ratio_max") a.limit = [](RuleSet& r) { return &r.sft.max_answer_ratio; };
   // Gopher quality.
   else if (n == "gopher_min_words") a.limit = [](RuleSet& r) { return &r.gopher_quality.min_words; };
   else if (n == "gopher_max_words") a.limit = [](RuleSet& r) { return &r.gopher_quality.max_words; };
@@ -144,6 +173,7 @@ std::string_view preset_name(Preset preset) {
     case Preset::gopher: return "gopher";
     case Preset::c4: return "c4";
     case Preset::fineweb: return "fineweb";
+    case Preset::sft: return "sft";
   }
   return "?";
 }
@@ -260,7 +290,7 @@ bool RuleSet::c4_edits_lines() const {
 }
 
 bool RuleSet::any_on() const {
-  return any(Preset::length) || any(Preset::gopher) || any(Preset::c4) || any(Preset::fineweb);
+  return any(Preset::length) || any(Preset::gopher) || any(Preset::c4) || any(Preset::fineweb) || any(Preset::sft);
 }
 
 }  // namespace dqprep::quality

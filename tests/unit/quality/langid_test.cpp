@@ -83,6 +83,26 @@ TEST(Langid, AcceptsByCodeAndThreshold) {
   EXPECT_TRUE(accepts(unsure, english, 0.5));
 }
 
+TEST(Langid, UnknownIsACodeAndKeepUnknownKeepsWhatCld2CannotPlace) {
+  EXPECT_EQ(*normalize_code("UN"), "un");
+  Detection unknown = detect("ok");
+  ASSERT_EQ(unknown.code, "un");
+  std::vector<std::string> english = {"en"};
+  std::vector<std::string> english_or_unknown = {"en", "un"};
+  // "un" listed: an unknown text passes whatever the threshold (it scores 0).
+  EXPECT_FALSE(accepts(unknown, english, 0.65));
+  EXPECT_TRUE(accepts(unknown, english_or_unknown, 0.65));
+  // keep_unknown: "un" and unreliable guesses pass, a reliable other language does not.
+  EXPECT_TRUE(accepts(unknown, english, 0.65, true));
+  Detection unsure_german{"de", 0.4, 80, false};
+  EXPECT_FALSE(accepts(unsure_german, english, 0.65));
+  EXPECT_TRUE(accepts(unsure_german, english, 0.65, true));
+  Detection french = detect(kSamples[1].text);
+  ASSERT_TRUE(french.reliable);
+  EXPECT_FALSE(accepts(french, english, 0.65, true));
+  EXPECT_TRUE(accepts(detect(kSamples[0].text), english, 0.65, true));
+}
+
 TEST(Langid, NormalizesAndValidatesCodes) {
   EXPECT_EQ(*normalize_code("EN"), "en");
   EXPECT_EQ(*normalize_code("iw"), "he");

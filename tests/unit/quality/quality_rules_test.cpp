@@ -35,7 +35,9 @@ TEST(QualityRules, CatalogNamesAreTheRulesTheFiltersReportInOrder) {
   all.enable_preset(Preset::gopher);
   all.enable_preset(Preset::c4);
   all.enable_preset(Preset::fineweb);
-  for (const char* n : {"min_chars=1", "max_chars=1000", "min_words=1", "max_words=1000"}) ASSERT_TRUE(all.set(n).ok());
+  all.enable_preset(Preset::sft);
+  for (const char* n : {"min_chars=1", "max_chars=1000", "min_words=1", "max_words=1000", "nav_lines"})
+    ASSERT_TRUE(all.set(n).ok());
 
   std::vector<RuleResult> out;
   LengthFilter(all.length).evaluate(kText, true, out);
@@ -49,6 +51,10 @@ TEST(QualityRules, CatalogNamesAreTheRulesTheFiltersReportInOrder) {
   out.clear();
   FineWebFilter(all.fineweb).evaluate(kText, true, out);
   EXPECT_EQ(names_of(out), catalog_names(Preset::fineweb, true));
+  out.clear();
+  std::vector<Turn> turns = {{Role::user, "Where do boats sail?"}, {Role::assistant, kText}};
+  SftFilter(all.sft).evaluate(turns, true, out);
+  EXPECT_EQ(names_of(out), catalog_names(Preset::sft, true));
 }
 
 void expect_limit(const Limit& got, const Limit& want, const char* what) {
@@ -93,6 +99,22 @@ TEST(QualityRules, PresetsAreTheCoresPublishedDefaults) {
   EXPECT_EQ(r.fineweb.line_punct_exclude_zero, fw.line_punct_exclude_zero);
   // The length rules have no published threshold: no preset turns them on.
   EXPECT_FALSE(r.any(Preset::length));
+  EXPECT_FALSE(r.any(Preset::sft));
+  r.enable_preset(Preset::sft);
+  SftOptions sft;
+  expect_limit(r.sft.turn_order, sft.turn_order, "turn order");
+  expect_limit(r.sft.final_turn, sft.final_turn, "final turn");
+  expect_limit(r.sft.empty_prompt, sft.empty_prompt, "empty prompt");
+  expect_limit(r.sft.empty_answer, sft.empty_answer, "empty answer");
+  expect_limit(r.sft.code_fence, sft.code_fence, "code fence");
+  expect_limit(r.sft.truncated_answer, sft.truncated_answer, "truncated");
+  expect_limit(r.sft.refusal, sft.refusal, "refusal");
+  expect_limit(r.sft.boilerplate, sft.boilerplate, "boilerplate");
+  expect_limit(r.sft.answer_repetition, sft.answer_repetition, "repetition");
+  expect_limit(r.sft.restated_prompt, sft.restated_prompt, "restated");
+  expect_limit(r.sft.min_answer_ratio, sft.min_answer_ratio, "ratio min");
+  expect_limit(r.sft.max_answer_ratio, sft.max_answer_ratio, "ratio max");
+  EXPECT_FALSE(r.any(Preset::length));  // nav_lines is not part of --sft
 }
 
 TEST(QualityRules, NothingIsOnInAFreshSet) {
