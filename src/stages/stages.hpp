@@ -15,5 +15,6 @@ StageRunner setup_split(CLI::App& app);
 StageRunner setup_select(CLI::App& app);
 StageRunner setup_weak_label(CLI::App& app);
 StageRunner setup_model(CLI::App& app);
+StageRunner setup_report(CLI::App& app);
 
 }  // namespace dqprep::stages

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace dqprep::svg {
@@ -35,6 +36,12 @@ enum class Tone { primary, good, bad, warn, muted };
 std::string_view colour(Tone tone);
 
 struct Bar {
+  Bar(std::string label_, double value_, Tone tone_ = Tone::primary)
+      : label(std::move(label_)), value(value_), tone(tone_) {}
+  Bar(std::string label_, double value_, std::optional<double> low_, std::optional<double> high_,
+      Tone tone_ = Tone::primary)
+      : label(std::move(label_)), value(value_), low(low_), high(high_), tone(tone_) {}
+
   std::string label;
   double value = 0;
   std::optional<double> low, high;  // an interval, drawn as a whisker over the bar

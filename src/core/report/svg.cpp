@@ -369,7 +369,8 @@ std::string heat_map(const HeatMap& chart) {
     s += text(left - 6, y + cell / 2 + 4, shorten(chart.rows[r], 18), "end");
     for (size_t c = 0; c < n_cols; ++c) {
       double x = left + cell * static_cast<double>(c);
-      std::optional<double> v = r < chart.cells.size() && c < chart.cells[r].size() ? chart.cells[r][c] : std::nullopt;
+      std::optional<double> v;
+      if (r < chart.cells.size() && c < chart.cells[r].size()) v = chart.cells[r][c];
       std::string tip = chart.row_title + " " + chart.rows[r] + ", " + chart.column_title + " " + chart.columns[c] + ": " +
                         (v ? format_value(*v, chart.format) : "no value");
       std::string fill = "#dddddd";
