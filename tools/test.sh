@@ -3,7 +3,7 @@
 # the same under ASan+UBSan, and a short run of each fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/setup.sh
+bash tools/setup.sh --test
 bash tools/build.sh release
 ctest --test-dir build --output-on-failure -j"$(nproc)"
 

@@ -76,10 +76,11 @@ std::string rect(double x, double y, double w, double h, std::string_view fill, 
   return s;
 }
 
-// The end of a value axis from zero: the last nice tick at or above `largest`.
-double axis_end(double largest) {
-  if (!(largest > 0) || !std::isfinite(largest)) return 1;
-  return nice_ticks(0, largest).back();
+// The end of a value axis from zero: the last nice tick at or above `largest`. Counts get an axis of
+// at least 5, so that its ticks (1 apart or more) are whole numbers.
+double axis_end(double largest, ValueFormat format) {
+  double end = !(largest > 0) || !std::isfinite(largest) ? 1 : nice_ticks(0, largest).back();
+  return format == ValueFormat::count ? std::max(end, 5.0) : end;
 }
 
 // A horizontal value axis under the rows: a line, ticks and their values, the axis label.
@@ -216,7 +217,7 @@ std::string bar_chart(const BarChart& chart) {
   double largest = 0;
   for (const Bar& b : chart.bars) largest = std::max({largest, b.value, b.high.value_or(0)});
   // Shares are drawn on their whole scale, 0 to 100 %.
-  const double default_end = chart.format == ValueFormat::share && largest <= 1 ? 1 : axis_end(largest);
+  const double default_end = chart.format == ValueFormat::share && largest <= 1 ? 1 : axis_end(largest, chart.format);
   const double end = chart.axis_max && *chart.axis_max > 0 ? *chart.axis_max : default_end;
   const size_t label_chars = static_cast<size_t>((kLabelWidth - 8) / kCharWidth);
 
@@ -258,7 +259,7 @@ std::string stacked_bars(const StackedBars& chart) {
     for (double v : r.values) total += std::max(v, 0.0);
     largest = std::max(largest, total);
   }
-  const double end = axis_end(largest);
+  const double end = axis_end(largest, ValueFormat::count);
   const size_t label_chars = static_cast<size_t>((kLabelWidth - 8) / kCharWidth);
 
   std::string s = open_svg(kWidth, height, chart.title);
