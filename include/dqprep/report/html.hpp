@@ -45,12 +45,14 @@ struct Section {
 
 class Page {
  public:
+  // The title is cut to 200 characters.
   Page(std::string title, std::string subtitle_html, size_t max_bytes);
-  // Adds the section, or, when the page would pass max_bytes with it, a stub saying it was left out.
+  // Adds the section, or, when the page would pass max_bytes with it, a stub saying it was left out
+  // (or nothing, when not even the stub fits): render() never passes max_bytes.
   void add(Section section);
   // The whole document: <!DOCTYPE html>, head with the style sheet, a table of contents, sections.
   std::string render() const;
-  size_t size() const;
+  size_t size() const;  // of render(), exactly
 
  private:
   std::string title_, subtitle_;

@@ -101,20 +101,30 @@ std::string figure(std::string_view svg, std::string_view table_html, std::strin
   return out;
 }
 
+namespace {
+
+std::string nav_item(const Section& s) { return "<li><a href=\"#" + s.id + "\">" + text(s.heading) + "</a></li>"; }
+
+std::string section_html(const Section& s) {
+  return "<section id=\"" + s.id + "\"><h2>" + text(s.heading) + "</h2>" + s.body + "</section>\n";
+}
+
+}  // namespace
+
 Page::Page(std::string title, std::string subtitle_html, size_t max_bytes)
-    : title_(std::move(title)), subtitle_(std::move(subtitle_html)), max_bytes_(max_bytes) {
-  bytes_ = 4096 + std::string_view(kStyle).size() + title_.size() * 2 + subtitle_.size();
+    : title_(svg::shorten(title, 200)), subtitle_(std::move(subtitle_html)), max_bytes_(max_bytes) {
+  bytes_ = render().size();
 }
 
 void Page::add(Section section) {
-  // A section costs its body, its heading twice (the heading and the table of contents) and tags.
-  size_t cost = section.body.size() + 2 * (section.heading.size() + section.id.size()) + 200;
-  // Room is kept for the stubs of the sections that may still come (each under 600 bytes).
-  const size_t reserve = 64 * 1024;
+  size_t cost = section_html(section).size() + nav_item(section).size();
+  // Room is kept for the stubs of the sections that may still come.
+  const size_t reserve = 16 * 1024;
   if (bytes_ + cost + reserve > max_bytes_) {
     section.body = "<p class=\"note\">Left out: with this section the page would pass its size cap of " +
                    std::to_string(max_bytes_) + " bytes. The numbers are in the JSON reports.</p>";
-    cost = section.body.size() + 2 * (section.heading.size() + section.id.size()) + 200;
+    cost = section_html(section).size() + nav_item(section).size();
+    if (bytes_ + cost > max_bytes_) return;  // not even the stub fits
   }
   bytes_ += cost;
   sections_.push_back(std::move(section));
@@ -131,11 +141,9 @@ std::string Page::render() const {
   out += kStyle;
   out += "</style></head>\n<body><header><h1>" + text(title_) + "</h1>" + subtitle_;
   out += "<nav><ul>";
-  for (const Section& s : sections_) out += "<li><a href=\"#" + s.id + "\">" + text(s.heading) + "</a></li>";
+  for (const Section& s : sections_) out += nav_item(s);
   out += "</ul></nav></header>\n<main>\n";
-  for (const Section& s : sections_) {
-    out += "<section id=\"" + s.id + "\"><h2>" + text(s.heading) + "</h2>" + s.body + "</section>\n";
-  }
+  for (const Section& s : sections_) out += section_html(s);
   out += "</main></body></html>\n";
   return out;
 }

@@ -1,6 +1,8 @@
 #include "dqprep/report/json_report.hpp"
 
 #include <algorithm>
+#include <unordered_map>
+#include <vector>
 
 #include "dqprep/io/io.hpp"
 #include "dqprep/io/json_text.hpp"
@@ -41,6 +43,93 @@ std::string parse_message(const char* what) {
   return std::string(bracket == std::string_view::npos ? m : m.substr(bracket + 2));
 }
 
+// Builds the ordered tree as nlohmann's own parser would (a repeated key: the last value wins), but
+// appends members to an object's vector instead of searching it for each key: a report with
+// 200 000 classes is read in linear time, not quadratic.
+class TreeBuilder : public nlohmann::json_sax<Json> {
+ public:
+  explicit TreeBuilder(Json& root) : root_(root) {}
+
+  bool null() override { return put(Json(nullptr)); }
+  bool boolean(bool v) override { return put(Json(v)); }
+  bool number_integer(number_integer_t v) override { return put(Json(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return put(Json(v)); }
+  bool number_float(number_float_t v, const string_t&) override { return put(Json(v)); }
+  bool string(string_t& v) override { return put(Json(std::move(v))); }
+  bool binary(binary_t&) override { return false; }
+  bool start_object(std::size_t) override {
+    Json* at = place(Json::object());
+    open_.push_back({at, {}});
+    return true;
+  }
+  bool key(string_t& k) override {
+    key_ = std::move(k);
+    return true;
+  }
+  bool end_object() override {
+    open_.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    Json* at = place(Json::array());
+    open_.push_back({at, {}});
+    return true;
+  }
+  bool end_array() override {
+    open_.pop_back();
+    return true;
+  }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) override {
+    error_position_ = position;
+    error_ = e.what();
+    return false;
+  }
+
+  size_t error_position() const { return error_position_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  struct Open {
+    Json* node;
+    std::unordered_map<std::string, size_t> index;  // an object's keys: where each sits
+  };
+
+  bool put(Json value) {
+    place(std::move(value));
+    return true;
+  }
+
+  // Puts `value` where the parse is (the root, the next element, or the member of the last key) and
+  // returns where it went. Pointers stay valid: a container is complete before its parent grows.
+  Json* place(Json value) {
+    if (open_.empty()) {
+      root_ = std::move(value);
+      return &root_;
+    }
+    Open& top = open_.back();
+    if (top.node->is_array()) {
+      auto& array = top.node->get_ref<Json::array_t&>();
+      array.push_back(std::move(value));
+      return &array.back();
+    }
+    auto& object = top.node->get_ref<Json::object_t&>();
+    auto [it, fresh] = top.index.try_emplace(key_, object.size());
+    if (!fresh) {
+      Json& member = (object.begin() + static_cast<std::ptrdiff_t>(it->second))->second;
+      member = std::move(value);
+      return &member;
+    }
+    object.std::vector<std::pair<const std::string, Json>>::emplace_back(key_, std::move(value));
+    return &object.back().second;
+  }
+
+  Json& root_;
+  std::vector<Open> open_;
+  std::string key_;
+  size_t error_position_ = 0;
+  std::string error_;
+};
+
 }  // namespace
 
 size_t line_of(std::string_view text, size_t offset) {
@@ -56,13 +145,17 @@ Result<Json> parse_json_report(std::string_view text, const std::string& name) {
     return at_line(line_of(text, deep),
                    "bad JSON: nested deeper than " + std::to_string(json_text::kMaxConfigDepth) + " levels");
   Json report;
+  TreeBuilder builder(report);
+  bool parsed = false;
   try {
-    report = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    // e.byte is the 1-based position of the byte the parser stopped at.
-    return at_line(line_of(text, e.byte == 0 ? 0 : e.byte - 1), "bad JSON: " + parse_message(e.what()));
+    parsed = Json::sax_parse(text, &builder);
   } catch (const Json::exception& e) {
     return at_line(1, "bad JSON: " + parse_message(e.what()));
+  }
+  if (!parsed) {
+    // The position is that of the byte after the one the parser stopped at.
+    size_t at = builder.error_position();
+    return at_line(line_of(text, at == 0 ? 0 : at - 1), "bad JSON: " + parse_message(builder.error().c_str()));
   }
   if (!report.is_object()) return at_line(1, "not a dqprep report (a JSON object with \"stage\" is expected)");
   auto stage = report.find("stage");

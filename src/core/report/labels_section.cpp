@@ -155,8 +155,11 @@ void add_labels(const Context& c, html::Page& page) {
     const Json* after = object_at(j, "classes_out");
     if (before && !before->empty()) {
       html::Table t({"class", "records in", "records out"}, {false, true, true});
-      for (const auto& [label, n] : before->items())
-        t.row({name_text(label), value_text(n), after ? count_text(number_at(*after, label)) : "-"});
+      MemberIndex out_of(after);
+      for (const auto& [label, n] : before->items()) {
+        const Json* out = out_of.find(label);
+        t.row({name_text(label), value_text(n), after ? count_text(out ? number_of(*out) : std::nullopt) : "-"});
+      }
       body += html::element("h3", "Labels in and out") + t.render(kMaxRows, r->name);
     }
     body += source_note(*r);

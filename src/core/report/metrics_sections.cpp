@@ -128,10 +128,13 @@ void add_classes(const Context& c, html::Page& page) {
     chart.title = "Records per class";
     chart.axis_label = "records";
     html::Table t({"class", "records", "share", "chars p50", "words p50"}, {false, true, true, true, true});
+    MemberIndex share_of(shares), lengths_of(by_class);
     for (const auto& [label, n] : classes->items()) {
       if (chart.bars.size() < kMaxBars) chart.bars.push_back({name_text(label), number_of(n).value_or(0)});
-      std::optional<double> share = shares ? number_at(*shares, label) : std::nullopt;
-      const Json* q = by_class ? object_at(*by_class, label) : nullptr;
+      const Json* share_json = share_of.find(label);
+      std::optional<double> share = share_json ? number_of(*share_json) : std::nullopt;
+      const Json* q = lengths_of.find(label);
+      if (q && !q->is_object()) q = nullptr;
       auto p50 = [&](const char* measure) {
         const Json* m = q ? object_at(*q, measure) : nullptr;
         return m ? count_text(number_at(*m, "p50")) : std::string("-");
@@ -258,7 +261,7 @@ void add_duplicates(const Context& c, html::Page& page) {
       t.row_html({html::text(name_text(cl.kept)), std::to_string(cl.removed), texts});
     }
     body += html::element("h3", html::text("Clusters in " + file.name + " (" + std::to_string(file.cluster_count) +
-                                          " clusters, largest first)"));
+                                          (file.cluster_count == 1 ? " cluster)" : " clusters, largest first)")));
     body += html::figure(svg::bar_chart(chart), t.render(kMaxRows, file.name));
   }
   if (!body.empty()) page.add({"duplicates", "Duplicates", body});

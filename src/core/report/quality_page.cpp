@@ -31,6 +31,17 @@ std::optional<double> number_of(const Json& j) {
   return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
 }
 
+MemberIndex::MemberIndex(const Json* object) {
+  if (!object || !object->is_object()) return;
+  members_.reserve(object->size());
+  for (const auto& [key, value] : object->items()) members_.try_emplace(key, &value);
+}
+
+const Json* MemberIndex::find(std::string_view key) const {
+  auto it = members_.find(key);
+  return it == members_.end() ? nullptr : it->second;
+}
+
 std::optional<double> number_at(const Json& j, std::string_view key) {
   const Json* m = member(j, key);
   return m ? number_of(*m) : std::nullopt;

@@ -48,12 +48,14 @@ void add_split(const Context& c, html::Page& page) {
           labels.push_back(label);
         }
       html::Table ct(header, numeric);
+      std::vector<MemberIndex> classes_of;
+      for (const std::string& part : map.columns) classes_of.emplace_back(object_at((*splits)[part], "classes"));
       for (const std::string& label : labels) {
         std::vector<std::optional<double>> row;
         std::vector<std::string> cells = {name_text(label)};
-        for (const std::string& part : map.columns) {
-          const Json* part_classes = object_at((*splits)[part], "classes");
-          const Json* cls = part_classes ? object_at(*part_classes, label) : nullptr;
+        for (size_t p = 0; p < map.columns.size(); ++p) {
+          const Json* cls = classes_of[p].find(label);
+          if (cls && !cls->is_object()) cls = nullptr;
           row.push_back(cls ? number_at(*cls, "share") : std::optional<double>(0));
           cells.push_back(cls ? count_text(number_at(*cls, "count")) : "0");
           cells.push_back(cls ? share_text(number_at(*cls, "share")) : "0%");

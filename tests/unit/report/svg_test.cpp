@@ -94,6 +94,17 @@ TEST(SvgBarChart, NoMarkupFromLabelsAndAWhiskerForAnInterval) {
   EXPECT_NE(svg.find(">100%</text>"), std::string::npos);
 }
 
+TEST(SvgBarChart, ACountAxisHasWholeTicks) {
+  BarChart chart;
+  chart.title = "Noise";
+  chart.bars = {{"a", 2}, {"b", 0}};
+  std::string svg = bar_chart(chart);
+  for (const char* tick : {">0</text>", ">1</text>", ">2</text>", ">3</text>", ">4</text>", ">5</text>"})
+    EXPECT_NE(svg.find(tick), std::string::npos) << tick;
+  EXPECT_EQ(svg.find(">0.5</text>"), std::string::npos);
+  EXPECT_EQ(attributes(svg, "rect", "width"), (std::vector<std::string>{"136", "0"}));  // 2 of 5 of 340 px
+}
+
 TEST(SvgHistogram, BarAreasAreShares) {
   Histogram h;
   h.title = "Lengths";
