@@ -2,7 +2,9 @@
 // and metric paths, evaluated against a JSON report. The input is a checks file; after a line
 // "%%" the rest is the report (a fixed small report when there is none, or it is not JSON).
 // Properties: a parsed check's text() parses back to the same check, in a file as on its own; a
-// check's metric_path is ok; evaluate, to_json, junit and gate end with a value or a Status.
+// check's metric_path is ok; evaluate, to_json, junit and gate end with a value or a Status. The
+// checks are also evaluated as change gates (metrics/diff.hpp) from the fixed report to the input
+// one: a change is null exactly when a side is, and then says why.
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "dqprep/metrics/checks.hpp"
+#include "dqprep/metrics/diff.hpp"
 #include "dqprep/metrics/metrics.hpp"
 
 using namespace dqprep;
@@ -27,7 +30,9 @@ const char* kReport = R"({
 })";
 
 void check_same(const checks::Check& a, const checks::Check& b) {
-  if (a.metric != b.metric || a.op != b.op || a.value_text != b.value_text || a.level != b.level) __builtin_trap();
+  if (a.metric != b.metric || a.op != b.op || a.value_text != b.value_text || a.level != b.level ||
+      a.relative != b.relative)
+    __builtin_trap();
   if (std::memcmp(&a.value, &b.value, sizeof a.value) != 0) __builtin_trap();
 }
 
@@ -82,6 +87,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     outcomes.push_back(std::move(*o));
   }
   (void)checks::evaluate_all(*list, report);
+
+  // The same checks as change gates (metrics diff) from the fixed report to the input's.
+  report::Json base = report::Json::parse(kReport);
+  if (report.is_object()) {
+    report["stage"] = "fuzz";
+    base["stage"] = "fuzz";
+    Result<metrics::ReportDiff> diff = metrics::diff_reports(base, report, "old.json", "new.json");
+    if (!diff.ok()) __builtin_trap();  // reports of one stage always compare
+    for (const metrics::FigureChange& f : diff->figures) {
+      if (f.change.has_value() != (f.old_value && f.new_value)) __builtin_trap();
+      if (!f.change && f.note.empty()) __builtin_trap();  // a null change says why
+    }
+    Result<std::vector<checks::Outcome>> changes = metrics::evaluate_changes(*list, *diff);
+    if (changes.ok()) {
+      (void)metrics::diff_table(*diff, *changes, "old.json", "new.json");
+      (void)metrics::diff_markdown(*diff, *changes, "old.json", "new.json");
+      (void)metrics::diff_json(*diff, *changes, "old.json", "new.json").dump();
+    }
+  }
   (void)checks::to_json(outcomes).dump();
   (void)checks::junit(outcomes, "fuzz suite");
   (void)checks::gate(outcomes);

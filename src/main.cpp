@@ -30,7 +30,7 @@ const StageSetup kStages[] = {
     dqprep::stages::setup_normalize, dqprep::stages::setup_dedup,   dqprep::stages::setup_filter,
     dqprep::stages::setup_label_check, dqprep::stages::setup_augment, dqprep::stages::setup_split,
     dqprep::stages::setup_metrics,   dqprep::stages::setup_select,  dqprep::stages::setup_weak_label,
-    dqprep::stages::setup_model,     dqprep::stages::setup_sample,
+    dqprep::stages::setup_model,     dqprep::stages::setup_sample,  dqprep::stages::setup_report,
 };
 
 // With a standard descriptor closed (`>&-`, `<&-`), the next file opened would take its number and

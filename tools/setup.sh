@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages dqprep needs to build, test and benchmark. Idempotent: silent and
-# quick when everything is present. Run as root on Debian 12.
+# Installs the Debian packages dqprep needs to build, run the main job and benchmark; with --test
+# (tools/test.sh) also those only the tests need. Idempotent: silent and quick when everything is
+# present. Run as root on Debian 12.
+#   bash tools/setup.sh            # build and main job (tools/run_samples.sh)
+#   bash tools/setup.sh --test     # and the test-only packages
 set -euo pipefail
 
 packages=(
@@ -12,6 +15,14 @@ packages=(
   clang libclang-rt-14-dev   # sanitizers and libFuzzer
   jq miller hyperfine time python3  # tests and the bench harness
 )
+# Only for the tests: a real browser renders the HTML report (script.report_chromium), xmllint
+# checks that it is well-formed.
+test_packages=(chromium libxml2-utils)
+case "${1:-}" in
+  --test) packages+=("${test_packages[@]}") ;;
+  "") ;;
+  *) echo "usage: tools/setup.sh [--test]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -10,6 +10,8 @@
 
 #include "dqprep/labels/agreement.hpp"
 #include "dqprep/metrics/checks.hpp"
+#include "dqprep/metrics/diff.hpp"
+#include "dqprep/report/json_report.hpp"
 #include "dqprep/text/normalize_text.hpp"
 #include "dqprep/util/hash.hpp"
 #include "dqprep/quality/langid.hpp"
@@ -49,6 +51,13 @@ struct MetricsOptions {
   uint32_t num_perm = minhash::kDefaultNumPerm;
   uint32_t bands = lsh::kDefaultBands;
   ReportFlags report;
+};
+
+struct DiffOptions {
+  std::string old_report, new_report;
+  std::string json, markdown, junit;
+  checks::GateFlags gates;
+  bool quiet = false;
 };
 
 struct MergeOptions {
@@ -574,6 +583,25 @@ Status run_metrics(const MetricsOptions& o) {
   return report_and_gate(run, o.report, list, o.partial ? o.output : "");
 }
 
+Status run_diff(const DiffOptions& d) {
+  DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Check> list, checks::load(d.gates, checks::Relative::accepted));
+  DQPREP_ASSIGN_OR_RETURN(report::Json old_report, report::read_json_report(d.old_report));
+  DQPREP_ASSIGN_OR_RETURN(report::Json new_report, report::read_json_report(d.new_report));
+  DQPREP_ASSIGN_OR_RETURN(metrics::ReportDiff diff, metrics::diff_reports(old_report, new_report, d.old_report, d.new_report));
+  DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Outcome> outcomes, metrics::evaluate_changes(list, diff));
+  if (!d.json.empty())
+    DQPREP_RETURN_IF_ERROR(report::write_json(d.json, metrics::diff_json(diff, outcomes, d.old_report, d.new_report)));
+  if (!d.markdown.empty())
+    DQPREP_RETURN_IF_ERROR(write_text(d.markdown, metrics::diff_markdown(diff, outcomes, d.old_report, d.new_report)));
+  if (!d.junit.empty()) DQPREP_RETURN_IF_ERROR(write_text(d.junit, checks::junit(outcomes, "dqprep metrics diff")));
+  if (!d.quiet) {
+    DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> out, io::OutputFile::open("-"));
+    DQPREP_RETURN_IF_ERROR(out->write(metrics::diff_table(diff, outcomes, d.old_report, d.new_report)));
+    DQPREP_RETURN_IF_ERROR(out->commit());
+  }
+  return checks::gate(outcomes);
+}
+
 void add_report_flags(CLI::App& app, ReportFlags& r) {
   app.add_option("--json", r.json, "The report as JSON (schema: docs/metrics.md)")->type_name("FILE");
   app.add_option("--markdown", r.markdown, "The report as Markdown, for pull-request comments")->type_name("FILE");
@@ -640,7 +668,33 @@ StageRunner setup_metrics(CLI::App& app) {
   merge->add_flag("-q,--quiet", m->report.quiet, "Only errors on stderr");
   merge->add_flag("-v,--verbose", m->verbose, "More log on stderr");
 
-  return [o, m, merge] {
+  auto d = std::make_shared<DiffOptions>();
+  CLI::App* diff = sub->add_subcommand("diff", "The change of every figure between two reports, and gates on it");
+  diff->footer(
+      "OLD and NEW are JSON reports of one stage (metrics --json, model eval --json, any --stats).\n"
+      "A gate compares the change NEW - OLD ('class_balance >= -0.02': dropped by at most 0.02), or\n"
+      "the ratio NEW / OLD when its value ends in x ('n >= 0.95x': at most 5% fewer records).\n"
+      "The table of changed figures goes to stdout (not with -q).\n"
+      "Exit codes: 0 ok, 1 a fail-level check failed (after writing the outputs), 2 usage error or\n"
+      "unknown metric, 3 a report that is not JSON (FILE:LINE: message), 4 I/O error.\n"
+      "Example (fail when the dataset got worse than main's):\n"
+      "  dqprep metrics diff main-metrics.json metrics.json --check 'class_balance >= -0.02' \\\n"
+      "    --check 'noise_ratio <= 0.01' --check 'n >= 0.95x' --markdown diff.md");
+  diff->add_option("old", d->old_report, "The report to compare with (e.g. main's)")->required()->type_name("OLD.json");
+  diff->add_option("new", d->new_report, "The report of this build")->required()->type_name("NEW.json");
+  diff->add_option("--json", d->json, "The changes and checks as JSON")->type_name("FILE");
+  diff->add_option("--markdown", d->markdown, "Checks and changed figures as Markdown, for pull-request comments")
+      ->type_name("FILE");
+  diff->add_option("--junit", d->junit, "The checks as JUnit XML (a testcase each)")->type_name("FILE");
+  add_gate_flags(*diff, d->gates);
+  diff->add_flag("-q,--quiet", d->quiet, "No table on stdout");
+
+  return [o, m, merge, d, diff] {
+    if (diff->parsed()) {
+      if (!o->common.inputs.empty()) return Status::usage("'metrics diff' takes two JSON reports, not record inputs");
+      d->quiet = d->quiet || o->common.quiet;
+      return run_diff(*d);
+    }
     if (merge->parsed()) {
       if (!o->common.inputs.empty()) return Status::usage("'metrics merge' takes partial states, not record inputs");
       m->report.quiet = m->report.quiet || o->common.quiet;

@@ -16,5 +16,6 @@ StageRunner setup_select(CLI::App& app);
 StageRunner setup_sample(CLI::App& app);
 StageRunner setup_weak_label(CLI::App& app);
 StageRunner setup_model(CLI::App& app);
+StageRunner setup_report(CLI::App& app);
 
 }  // namespace dqprep::stages

@@ -5,7 +5,8 @@
 // METRIC names a number of the report: a top-level key (`noise_ratio`), then any number of
 // `.KEY` or `[KEY]` steps into objects (`class_share[spam]`, `lengths.chars.p90`,
 // `lengths_by_class[spam].words.p50`); inside brackets a key may hold any character but `]`.
-// OP is one of < <= > >= == !=; VALUE a decimal number (`0.8`, `-1`, `2e-3`).
+// OP is one of < <= > >= == !=; VALUE a decimal number (`0.8`, `-1`, `2e-3`), or a relative one
+// with an `x` suffix (`0.95x`): a gate of `metrics diff` on NEW / OLD, refused by every other gate.
 
 #include <map>
 #include <optional>
@@ -30,8 +31,9 @@ struct Check {
   std::string metric;      // as written, trimmed
   Op op = Op::ge;
   double value = 0;
-  std::string value_text;  // VALUE as written, for messages
+  std::string value_text;  // VALUE as written, for messages (with its `x` when relative)
   Level level = Level::fail;
+  bool relative = false;   // VALUE ended in `x`: compared with NEW / OLD of `metrics diff`
 
   std::string text() const;  // "METRIC OP VALUE" with single spaces
 };
@@ -55,7 +57,10 @@ struct GateFlags {
   std::vector<std::string> warns;
   std::string checks_file;
 };
-Result<std::vector<Check>> load(const GateFlags& flags);
+// Whether relative values (`0.95x`) are accepted: only a gate on a change (`metrics diff`) has a
+// ratio to compare them with; elsewhere such a check is a usage error.
+enum class Relative { refused, accepted };
+Result<std::vector<Check>> load(const GateFlags& flags, Relative relative = Relative::refused);
 
 struct Outcome {
   Check check;
@@ -81,10 +86,12 @@ Result<std::vector<Outcome>> evaluate_all(const std::vector<Check>& checks, cons
 // check_failed listing every failed fail-level check ("2 checks failed:\n  ..."), or ok.
 Status gate(const std::vector<Outcome>& outcomes);
 
-// "noise_ratio = 0.035, required <= 0.02", or "... is null (why), required ...".
+// "noise_ratio = 0.035, required <= 0.02", or "... is null (why), required ..."; a relative check
+// shows its actual ratio with an `x`: "n = 0.9x, required >= 0.95x".
 std::string describe(const Outcome& outcome);
 
-// [{"check", "level", "metric", "op", "value", "actual", "passed", "note"?}, ...]
+// [{"check", "level", "metric", "op", "value", "relative"?, "actual", "passed", "note"?}, ...]
+// ("relative": true only for a relative check)
 report::Json to_json(const std::vector<Outcome>& outcomes);
 
 // JUnit XML: one testsuite named `suite`, one testcase a check (named by its text). A failed

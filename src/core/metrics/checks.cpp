@@ -170,6 +170,10 @@ Result<Check> parse(std::string_view expression, Level level) {
   std::string_view value = trim(rest.substr(op.size()));
   if (value.empty()) return bad("no value after the operator");
   std::string_view digits = value.front() == '+' ? value.substr(1) : value;
+  if (!digits.empty() && digits.back() == 'x') {
+    check.relative = true;
+    digits.remove_suffix(1);
+  }
   double v = 0;
   auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
   if (ec != std::errc() || ptr != digits.data() + digits.size() || !std::isfinite(v))
@@ -258,7 +262,7 @@ Result<Outcome> evaluate(const Check& check, const report::Json& report,
   return o;
 }
 
-Result<std::vector<Check>> load(const GateFlags& flags) {
+Result<std::vector<Check>> load(const GateFlags& flags, Relative relative) {
   std::vector<Check> list;
   for (auto [exprs, level] : {std::pair{&flags.checks, Level::fail}, std::pair{&flags.warns, Level::warn}}) {
     for (const std::string& e : *exprs) {
@@ -270,6 +274,13 @@ Result<std::vector<Check>> load(const GateFlags& flags) {
     DQPREP_ASSIGN_OR_RETURN(std::string text, io::read_file(flags.checks_file));
     DQPREP_ASSIGN_OR_RETURN(std::vector<Check> more, parse_file(text, flags.checks_file));
     for (Check& c : more) list.push_back(std::move(c));
+  }
+  if (relative == Relative::refused) {
+    for (const Check& c : list) {
+      if (c.relative)
+        return Status::usage("bad check '" + c.text() + "': a relative value (" + c.value_text +
+                             ") compares NEW with OLD; it is a gate of 'dqprep metrics diff'");
+    }
   }
   return list;
 }
@@ -299,7 +310,7 @@ Status gate(const std::vector<Outcome>& outcomes) {
 std::string describe(const Outcome& o) {
   std::string required = "required " + std::string(op_text(o.check.op)) + " " + o.check.value_text;
   if (!o.actual) return o.check.metric + " is null (" + o.note + "), " + required;
-  return o.check.metric + " = " + number_text(*o.actual) + ", " + required;
+  return o.check.metric + " = " + number_text(*o.actual) + (o.check.relative ? "x" : "") + ", " + required;
 }
 
 report::Json to_json(const std::vector<Outcome>& outcomes) {
@@ -311,6 +322,7 @@ report::Json to_json(const std::vector<Outcome>& outcomes) {
     j["metric"] = o.check.metric;
     j["op"] = op_text(o.check.op);
     j["value"] = o.check.value;
+    if (o.check.relative) j["relative"] = true;
     j["actual"] = o.actual ? report::Json(*o.actual) : report::Json(nullptr);
     j["passed"] = o.passed;
     if (!o.note.empty()) j["note"] = o.note;

@@ -59,7 +59,7 @@ TEST(ChecksParse, ErrorsSayWhatIsWrong) {
   EXPECT_NE(message("noise_ratio = 0.02").find("use =="), std::string::npos);
   EXPECT_NE(message("noise_ratio <= ").find("no value"), std::string::npos);
   EXPECT_NE(message("noise_ratio <= abc").find("'abc' is not a number"), std::string::npos);
-  EXPECT_NE(message("noise_ratio <= 0.1x").find("not a number"), std::string::npos);
+  EXPECT_NE(message("noise_ratio <= 0.1y").find("not a number"), std::string::npos);  // 0.1x is relative
   EXPECT_NE(message("noise_ratio <= nan").find("not a number"), std::string::npos);
   EXPECT_NE(message("<= 3").find("no metric"), std::string::npos);
   EXPECT_NE(message("noise_ratio =< 3").find("'=<'"), std::string::npos);
@@ -194,6 +194,35 @@ TEST(ChecksNumberText, ShortestRoundTrip) {
   EXPECT_EQ(number_text(257), "257");
   EXPECT_EQ(number_text(1e-5), "1e-05");
   EXPECT_EQ(number_text(0.1 + 0.2), "0.30000000000000004");
+}
+
+}  // namespace
+}  // namespace dqprep::checks
+
+namespace dqprep::checks {
+namespace {
+
+TEST(ChecksRelative, AnXSuffixMakesARelativeCheckThatOnlyADiffAccepts) {
+  Result<Check> c = parse("n >= 0.95x");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_TRUE(c->relative);
+  EXPECT_DOUBLE_EQ(c->value, 0.95);
+  EXPECT_EQ(c->text(), "n >= 0.95x");
+  EXPECT_FALSE(parse("n >= 0.95")->relative);
+  EXPECT_FALSE(parse("n >= x").ok());
+  EXPECT_FALSE(parse("n >= 0.95xx").ok());
+
+  GateFlags flags;
+  flags.checks = {"n >= 0.95x"};
+  Result<std::vector<Check>> refused = load(flags);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::usage);
+  EXPECT_NE(refused.status().message().find("metrics diff"), std::string::npos);
+  ASSERT_TRUE(load(flags, Relative::accepted).ok());
+
+  Outcome o{*c, 0.9, false, ""};
+  EXPECT_EQ(describe(o), "n = 0.9x, required >= 0.95x");
+  EXPECT_EQ(to_json({o})[0]["relative"], true);
 }
 
 }  // namespace
