@@ -16,6 +16,7 @@
 #include "dqprep/util/hash.hpp"
 #include "dqprep/io/io.hpp"
 #include "dqprep/io/json_text.hpp"
+#include "dqprep/io/progress_line.hpp"
 #include "dqprep/augment/numeric_aug.hpp"
 #include "dqprep/util/random.hpp"
 #include "dqprep/io/state_bytes.hpp"
@@ -890,7 +891,7 @@ Status run_augment(AugmentOptions& o) {
   DQPREP_ASSIGN_OR_RETURN(stream::Options so, stream_options(o.common));
   if (so.progress) {
     // The driver's record count would include the new records; show input bytes only.
-    so.progress = [](uint64_t, uint64_t bytes) { std::fprintf(stderr, "\r%.1f MB read", bytes / 1e6); };
+    so.progress = [](const stream::Progress& p) { std::fputs(progress_line::text(p, false).c_str(), stderr); };
   }
   so.rejects = o.rejects;
   if (setup.mode == Mode::exec) so.batch_lines = 64;
