@@ -16,6 +16,7 @@
 #include "dqprep/io/temp_files.hpp"
 
 #include "stages/stages.hpp"
+#include "stages/usage_errors.hpp"
 
 namespace {
 
@@ -77,11 +78,27 @@ int main(int argc, char** argv) {
     runners[app.get_subcommands({}).back()->get_name()] = std::move(run);
   }
 
+  if (std::optional<std::string> message = dqprep::stages::unknown_command(app, argc, argv)) {
+    std::fprintf(stderr, "%s\n", message->c_str());
+    return 2;
+  }
+  dqprep::stages::keep_unknown_arguments(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // --help and --version end the parse with a "success".
+    if (e.get_exit_code() == 0) return app.exit(e);
+    // An unknown flag explains a missing required one ("--epochs" for "--epoch") better.
+    if (std::optional<std::string> message = dqprep::stages::unknown_arguments(app)) {
+      std::fprintf(stderr, "%s\n", message->c_str());
+      return 2;
+    }
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
+  }
+  if (std::optional<std::string> message = dqprep::stages::unknown_arguments(app)) {
+    std::fprintf(stderr, "%s\n", message->c_str());
+    return 2;
   }
 
   for (CLI::App* sub : app.get_subcommands()) {

@@ -16,6 +16,7 @@
 #include "dqprep/util/hash.hpp"
 #include "dqprep/io/io.hpp"
 #include "dqprep/io/json_text.hpp"
+#include "dqprep/io/progress_line.hpp"
 #include "dqprep/augment/numeric_aug.hpp"
 #include "dqprep/util/random.hpp"
 #include "dqprep/io/state_bytes.hpp"
@@ -291,11 +292,20 @@ class AugmentProcessor : public stream::RecordProcessor {
           break;
         }
       }
+      // Balancing upsamples by "copy or transform": what no new variant could be made for is
+      // filled with copies of the source, so that the class reaches its target exactly.
+      if (setup_.balance && made < want) {
+        for (uint64_t i = made; i < want; ++i) {
+          pieces_.clear();  // the source as it is; emit adds the aug field
+          emit(line, "copy", {}, out);
+        }
+        out.count("op:copy", want - made);
+        made = want;
+      }
       if (made) out.count("augmented", made);
     }
     if (setup_.balance && class_id != kNoClass) {
       out.count("class_out:" + std::to_string(class_id), (setup_.keep_original ? 1 : 0) + made);
-      if (made < want) out.count("balance_shortfall", want - made);
     }
     return {};
   }
@@ -781,9 +791,10 @@ void print_lines(const Setup& setup, const report::Json& j) {
   };
   spdlog::info("augment: classes before: {}; after: {} (target {})", classes(j["classes_before"]),
                classes(j["classes_after"]), j["balance_target"].get<uint64_t>());
-  if (j["balance_shortfall"].get<uint64_t>() > 0) {
-    spdlog::warn("augment: {} new records short of the target: some texts are too short or have no synonyms to vary",
-                 j["balance_shortfall"].get<uint64_t>());
+  if (j["copies"].get<uint64_t>() > 0) {
+    spdlog::warn("augment: {} of {} new records made by copying their source (aug.op \"copy\"): some texts are "
+                 "too short or have no synonyms to vary",
+                 j["copies"].get<uint64_t>(), j["augmented"].get<uint64_t>());
   }
   if (j["unlabeled"].get<uint64_t>() > 0) {
     spdlog::warn("augment: {} records have no label in '{}' and were not balanced", j["unlabeled"].get<uint64_t>(),
@@ -880,7 +891,7 @@ Status run_augment(AugmentOptions& o) {
   DQPREP_ASSIGN_OR_RETURN(stream::Options so, stream_options(o.common));
   if (so.progress) {
     // The driver's record count would include the new records; show input bytes only.
-    so.progress = [](uint64_t, uint64_t bytes) { std::fprintf(stderr, "\r%.1f MB read", bytes / 1e6); };
+    so.progress = [](const stream::Progress& p) { std::fputs(progress_line::text(p, false).c_str(), stderr); };
   }
   so.rejects = o.rejects;
   if (setup.mode == Mode::exec) so.batch_lines = 64;
@@ -928,6 +939,7 @@ Status run_augment(AugmentOptions& o) {
   j["invariant"] = "in = originals_out + rejected + quarantined; out = originals_out + augmented";
   j["originals_out"] = summary.out - augmented;
   j["augmented"] = augmented;
+  j["copies"] = figure("op:copy");
   j["unchanged_variants"] = figure("unchanged_variants");
   j["duplicate_variants"] = figure("duplicate_variants");
   report::Json ops = report::Json::object();
@@ -937,6 +949,7 @@ Status run_augment(AugmentOptions& o) {
     const char* name = setup.mode == Mode::gaussian ? "gaussian" : setup.mode == Mode::mixup ? "mixup" : "exec";
     ops[name] = figure(std::string("op:") + name);
   }
+  if (setup.balance) ops["copy"] = figure("op:copy");
   j["ops"] = ops;
   if (setup.mode == Mode::eda || setup.mode == Mode::exec) j["no_text"] = figure("no_text");
   if (setup.mode == Mode::exec) {
@@ -957,7 +970,6 @@ Status run_augment(AugmentOptions& o) {
     }
     j["classes_before"] = before;
     j["classes_after"] = after;
-    j["balance_shortfall"] = figure("balance_shortfall");
     j["unlabeled"] = figure("unlabeled");
   }
   summary.figures = j;
@@ -1028,7 +1040,9 @@ StageRunner setup_augment(CLI::App& app) {
       ->type_name("KEY");
   sub->add_flag("--no-original", o->no_original, "Write only the new records (originals to --rejects)");
   sub->add_option("--rejects", o->rejects, "With --no-original: the originals, with _reject")->type_name("FILE");
-  sub->add_flag("--balance", o->balance, "Oversample minority classes up to the majority count (two passes)");
+  sub->add_flag("--balance", o->balance,
+                "Oversample minority classes up to the majority count exactly (two passes); a record that cannot "
+                "be varied enough is copied (aug.op \"copy\")");
   o->target_flag = sub->add_option("--target-per-class", o->target_per_class,
                                    "With --balance: records per class wanted (default: the majority count)")
                        ->check(whole_number())

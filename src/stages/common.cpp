@@ -6,6 +6,7 @@
 #include <charconv>
 #include <thread>
 
+#include "dqprep/io/progress_line.hpp"
 #include "dqprep/text/normalize_text.hpp"
 
 namespace dqprep::stages {
@@ -143,9 +144,7 @@ Result<stream::Options> stream_options(const CommonOptions& o) {
   so.threads = thread_count(o);
   so.max_line_bytes = o.max_line_bytes;
   if (!o.quiet && ::isatty(2)) {
-    so.progress = [](uint64_t records, uint64_t bytes) {
-      std::fprintf(stderr, "\r%llu records, %.1f MB", static_cast<unsigned long long>(records), bytes / 1e6);
-    };
+    so.progress = [](const stream::Progress& p) { std::fputs(progress_line::text(p).c_str(), stderr); };
   }
   return so;
 }

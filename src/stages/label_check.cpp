@@ -17,6 +17,7 @@
 
 #include "dqprep/labels/agreement.hpp"
 #include "dqprep/labels/dawid_skene.hpp"
+#include "dqprep/labels/findings_text.hpp"
 #include "dqprep/util/hash.hpp"
 #include "dqprep/io/json_text.hpp"
 #include "dqprep/labels/label_conflicts.hpp"
@@ -62,6 +63,7 @@ struct LabelCheckOptions {
   std::string probs_field;
   std::string classes;
   std::string method = "confident-learning";
+  std::string joint_rule = "cleanlab";
   bool explain = false;
   bool drop = false;
   bool renormalize = false;
@@ -77,6 +79,7 @@ struct LabelCheckOptions {
   CLI::Option* level_opt = nullptr;
   CLI::Option* weights_opt = nullptr;
   CLI::Option* method_opt = nullptr;
+  CLI::Option* joint_rule_opt = nullptr;
   CLI::Option* classes_opt = nullptr;
   CLI::Option* ngram_opt = nullptr;
   CLI::Option* num_perm_opt = nullptr;
@@ -136,6 +139,7 @@ struct Setup {
   agreement::Level level = agreement::Level::nominal;
   agreement::Weights weights = agreement::Weights::none;
   label_issues::Method method = label_issues::Method::confident_learning;
+  label_issues::JointRule joint_rule = label_issues::JointRule::cleanlab;
   std::optional<record::Path> annotations, probs, item, annotator;
   bool renormalize = false;  // --renormalize: probabilities divided by their sum
   size_t num_classes = 0;
@@ -829,7 +833,11 @@ Status build_plan(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
 
   // The label of each record after the consensus.
   p.effective = a.given;
-  uint64_t changed = 0, unrated = 0;
+  uint64_t changed = 0, unrated = 0, filled = 0;
+  auto invalid_given = [&](size_t i) {
+    int32_t g = a.given[i];
+    return g < 0 || (a.declared > 0 && static_cast<size_t>(g) >= a.declared);
+  };
   if (p.has_consensus && !setup.long_form) {
     for (size_t i = 0; i < n; ++i) {
       if (!a.present[i]) continue;
@@ -842,11 +850,13 @@ Status build_plan(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
       d.confidence = true;
       if (c != a.given[i]) {
         ++changed;
+        filled += invalid_given(i);
         d.write_label = c;
       }
       p.effective[i] = c;
     }
     f["consensus_changed"] = changed;
+    f["consensus_filled"] = filled;
     f["consensus_unrated"] = unrated;
   }
   if (setup.long_form) {
@@ -969,7 +979,7 @@ Status build_plan(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
     }
     DQPREP_ASSIGN_OR_RETURN(label_issues::Findings found,
                             label_issues::find_label_issues(given, a.probs, setup.num_classes, setup.method,
-                                                            o.max_flag_rate));
+                                                            o.max_flag_rate, setup.joint_rule));
     p.findings = std::move(found);
     // Too weak a model to judge labels: accuracy (argmax = given label) below the majority-class
     // rate + 0.05, or an estimated noise rate (flags before --max-flag-rate / scored) above 0.5.
@@ -1019,6 +1029,7 @@ Status build_plan(const LabelCheckOptions& o, const Setup& setup, Plan& p) {
     p.issue_samples = flagged;
     for (uint64_t i : flagged) p.decisions[i].name = true;
     f["issue_method"] = o.method;
+    f["joint_rule"] = setup.method == label_issues::Method::confident_learning ? Json(o.joint_rule) : Json(nullptr);
     f["issues_scored"] = p.findings.labeled;
     f["issues_unscored"] = unscored;
     f["label_issues"] = p.findings.flagged;
@@ -1298,11 +1309,13 @@ Status check_usage(const LabelCheckOptions& o) {
   }
   if (o.probs_field.empty()) {
     if (given(o.method_opt) || o.explain || o.drop || o.relabel || o.renormalize || given(o.max_issue_rate_opt) ||
-        given(o.classes_opt) || given(o.max_flag_rate_opt) || o.force) {
+        given(o.classes_opt) || given(o.max_flag_rate_opt) || o.force || given(o.joint_rule_opt)) {
       return Status::usage(
-          "--method, --classes, --explain, --drop, --relabel, --renormalize, --max-issue-rate, --max-flag-rate and "
-          "--force need --probs-field PATH");
+          "--method, --joint-rule, --classes, --explain, --drop, --relabel, --renormalize, --max-issue-rate, "
+          "--max-flag-rate and --force need --probs-field PATH");
     }
+  } else if (given(o.joint_rule_opt) && o.method != "confident-learning") {
+    return Status::usage("--joint-rule applies to --method confident-learning only");
   } else if (o.classes.empty() && o.labels.empty()) {
     return Status::usage("--probs-field needs --classes A,B,... (the classes of the probabilities, in their order)");
   }
@@ -1351,6 +1364,7 @@ Status run_label_check(const LabelCheckOptions& o) {
   DQPREP_ASSIGN_OR_RETURN(setup.level, agreement::parse_level(o.level));
   DQPREP_ASSIGN_OR_RETURN(setup.weights, agreement::parse_weights(o.weights));
   DQPREP_ASSIGN_OR_RETURN(setup.method, label_issues::parse_method(o.method));
+  DQPREP_ASSIGN_OR_RETURN(setup.joint_rule, label_issues::parse_joint_rule(o.joint_rule));
   const record::Path& lp = setup.fields.label;
   setup.label_top_level = lp.is_top_level_key();
   auto path = [](const std::string& text, std::optional<record::Path>& out) -> Status {
@@ -1422,6 +1436,7 @@ Status run_label_check(const LabelCheckOptions& o) {
   summary.seconds = report::seconds_since(start);
   DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Outcome> outcomes, evaluate_gates(gates, summary));
   DQPREP_RETURN_IF_ERROR(finish(o.common, summary));
+  if (!o.common.quiet) std::fputs(label_findings::text(report::to_json(summary)).c_str(), stderr);
   return checks::gate(outcomes);
 }
 
@@ -1433,7 +1448,8 @@ StageRunner setup_label_check(CLI::App& app) {
   sub->footer(
       "Reads every input twice (standard input is spilled to a temporary file). Records pass through byte\n"
       "for byte unless a label is rewritten (--consensus, --resolve majority) or a field is added\n"
-      "(label_confidence, _label_issue). Gates exit 1 after the outputs are written. See docs/label-check.md.\n"
+      "(label_confidence, _label_issue). What it found goes to stderr after the summary line (-q: nothing).\n"
+      "Gates exit 1 after the outputs are written. See docs/label-check.md.\n"
       "Examples:\n"
       "  dqprep label-check --labels pos,neg,neu --resolve majority --rejects rej.jsonl --stats s.json data.jsonl -o out.jsonl\n"
       "  dqprep label-check --annotations-field annotations --consensus dawid-skene --min-alpha 0.667 data.jsonl -o out.jsonl\n"
@@ -1491,6 +1507,12 @@ StageRunner setup_label_check(CLI::App& app) {
   o->method_opt =
       sub->add_option("--method", o->method, "Likely label errors: confident-learning, self-confidence, normalized-margin")
           ->check(CLI::IsMember({"confident-learning", "self-confidence", "normalized-margin"}))
+          ->capture_default_str();
+  o->joint_rule_opt =
+      sub->add_option("--joint-rule", o->joint_rule,
+                      "Confident learning, a record above the threshold of 2+ classes counts toward: cleanlab (its "
+                      "top class overall, as cleanlab's code), paper (the top one of those classes)")
+          ->check(CLI::IsMember({"cleanlab", "paper"}))
           ->capture_default_str();
   sub->add_flag("--explain", o->explain, "Add _label_issue to every record with probabilities, not only flagged ones");
   sub->add_flag("--review", o->review,

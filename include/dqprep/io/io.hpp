@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,11 @@ class LineReader {
   const std::string& name() const { return name_; }
   Compression compression() const { return compression_; }
   uint64_t bytes_read() const { return bytes_read_; }
+  // How far into the file the reader is, in bytes as stored (compressed or not); empty for an
+  // input that has no position (a pipe, a terminal).
+  std::optional<uint64_t> file_offset() const;
+  // The size of `path` ("-": standard input) when it is a regular file, else empty.
+  static std::optional<uint64_t> file_size(const std::string& path);
 
  private:
   friend Result<std::string> read_bytes(const std::string& path);

@@ -41,6 +41,10 @@ class Passes {
   // checks first that the reread files did not change, and every pass checks again after it.
   Result<report::Summary> run(const Options& pass, const ProcessorFactory& processor);
 
+  // How many passes the run will make, for the progress line (default 2; 0: not known in advance).
+  // The writing pass is always the last.
+  void plan(int passes) { planned_ = passes; }
+
   // For a stage that reads the inputs itself (a peek at the first record).
   const io::ReplayableInputs& inputs() const { return *inputs_; }
   int passes_run() const { return passes_run_; }
@@ -51,6 +55,7 @@ class Passes {
   std::unique_ptr<io::ReplayableInputs> inputs_;
   std::string stage_;
   int passes_run_ = 0;
+  int planned_ = 2;
 };
 
 }  // namespace dqprep::stream

@@ -61,6 +61,20 @@ class RecordProcessor {
 
 using ProcessorFactory = std::function<std::unique_ptr<RecordProcessor>()>;
 
+// What the progress callback is told after each batch.
+struct Progress {
+  uint64_t records = 0;  // records (non-empty lines) read so far in this pass
+  uint64_t bytes = 0;    // input bytes read, decompressed
+  // Bytes of the input files consumed as they are stored (compressed or not), and their total
+  // size; total is 0 when some input has no size (a pipe, a terminal).
+  uint64_t position = 0;
+  uint64_t total = 0;
+  double seconds = 0;  // since the pass began
+  // This pass (from 1) and how many the run has (0: not known); pass 0: a one-pass stage.
+  int pass = 0;
+  int passes = 0;
+};
+
 struct Options {
   std::vector<std::string> inputs;  // files or "-"; empty means standard input
   std::vector<std::string> names;   // names for messages when not the paths (a spilled stdin)
@@ -75,8 +89,11 @@ struct Options {
   // Records per batch (0: the default, 8192). Fewer spread a slow stage (one that waits on an
   // external program) over the threads even for a small input.
   size_t batch_lines = 0;
-  // Called on the writing thread after each batch: records and input bytes so far.
-  std::function<void(uint64_t records, uint64_t bytes)> progress;
+  // Called on the writing thread after each batch.
+  std::function<void(const Progress&)> progress;
+  // Which pass of a multi-pass stage this is, for progress (set by stream::Passes).
+  int pass = 0;
+  int passes = 0;
   // Called on the writing thread, in input order, with each batch's Emitter::state() bytes.
   std::function<Status(std::string_view state)> consume_state;
   // Called on the writing thread, in input order, with each batch's Emitter before its records are

@@ -34,6 +34,20 @@ enum class Method {
 // else is a usage error.
 Result<Method> parse_method(std::string_view text);
 
+// Which true class the confident joint counts a record toward when its probability reaches the
+// threshold of two or more classes (one such class: that one; none: the record is not counted).
+enum class JointRule {
+  // The class of highest probability overall, confident or not: cleanlab's compute_confident_joint
+  // (np.where(more_than_one_confident, pred_probs.argmax(axis=1), ...)).
+  cleanlab,
+  // The class of highest probability among those that reach their threshold: the paper's
+  // argmax over the confident classes (Northcutt et al. 2021, eq. 1).
+  paper,
+};
+
+// "cleanlab" or "paper" (label-check --joint-rule); anything else is a usage error.
+Result<JointRule> parse_joint_rule(std::string_view text);
+
 struct Issue {
   std::optional<double> score;  // in [0, 1], low = likely error; empty when the label is missing
   bool flagged = false;
@@ -62,9 +76,10 @@ struct Findings {
 // a probability is not a finite number in [0, 1].
 // max_flag_rate in [0, 1] caps the flags at floor(max_flag_rate * labeled): when more are flagged,
 // only those with the largest p_suggested - p_given stay flagged (equal margins: the earlier record),
-// the ranking confident learning prunes by. 1 takes nothing off.
+// the ranking confident learning prunes by. 1 takes nothing off. joint_rule applies to
+// confident_learning only.
 Result<Findings> find_label_issues(std::span<const int32_t> given, std::span<const double> probs,
                                    size_t num_classes, Method method = Method::confident_learning,
-                                   double max_flag_rate = 1.0);
+                                   double max_flag_rate = 1.0, JointRule joint_rule = JointRule::cleanlab);
 
 }  // namespace dqprep::label_issues

@@ -193,6 +193,19 @@ Result<std::unique_ptr<LineReader>> LineReader::open(const std::string& path) {
   return reader;
 }
 
+std::optional<uint64_t> LineReader::file_offset() const {
+  off_t at = ::lseek(fd_, 0, SEEK_CUR);
+  if (at < 0) return std::nullopt;
+  return static_cast<uint64_t>(at);
+}
+
+std::optional<uint64_t> LineReader::file_size(const std::string& path) {
+  struct stat st;
+  int rc = path == "-" ? ::fstat(0, &st) : ::stat(path.c_str(), &st);
+  if (rc != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return static_cast<uint64_t>(st.st_size);
+}
+
 Status LineReader::fill() {
   // Move the unread tail to the front, grow when a single line fills the buffer, then read.
   size_t pending = end_ - begin_;

@@ -42,6 +42,8 @@ Result<report::Summary> Passes::write(const ProcessorFactory& processor,
 Result<report::Summary> Passes::run(const Options& pass, const ProcessorFactory& processor) {
   if (passes_run_ > 0) DQPREP_RETURN_IF_ERROR(inputs_->check_unchanged());
   Options o = pass;
+  o.pass = passes_run_ + 1;
+  o.passes = pass.write_records ? o.pass : planned_ >= o.pass ? planned_ : 0;
   o.inputs = inputs_->paths();
   o.names = inputs_->names();
   DQPREP_ASSIGN_OR_RETURN(report::Summary summary, stream::run(o, processor, stage_));

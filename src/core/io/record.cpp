@@ -221,6 +221,9 @@ error_code validate(od::value v, int depth, Finding& finding) {
 struct Parser::Impl {
   od::parser parser;
   od::document doc;
+  // Only for lines that are not objects: the on-demand parser types a document by its first
+  // character ("nothing" looks like null), so the whole line is parsed to tell bad JSON apart.
+  std::unique_ptr<simdjson::dom::parser> whole;
 
   // Calls visit(value) for each value at path steps[i..]; stops at the first error visit returns.
   template <class Visit>
@@ -284,6 +287,9 @@ Status Parser::parse(std::string_view line) {
   od::json_type type;
   if (auto te = impl_->doc.type().get(type)) return json_error(te);
   if (type != od::json_type::object) {
+    if (!impl_->whole) impl_->whole = std::make_unique<simdjson::dom::parser>();
+    simdjson::dom::element element;
+    if (auto de = impl_->whole->parse(line.data(), line.size()).get(element)) return json_error(de);
     return Status::bad_input(std::string("a record must be a JSON object, not ") + type_name(type));
   }
   od::value root;

@@ -59,6 +59,7 @@ struct Batch {
   uint64_t first_index = 0;
   uint64_t empty_lines = 0;
   uint64_t input_bytes = 0;
+  uint64_t file_position = 0;  // bytes of the input files consumed when the batch was cut
   std::string data;  // the lines, each followed by '\n'; io::kPadding spare bytes at the end
   std::vector<LineSlot> lines;
   // Results.
@@ -85,10 +86,21 @@ class Driver {
     if (names_.empty()) names_.push_back("<stdin>");
     for (size_t i = 0; i < options.names.size() && i < names_.size(); ++i) names_[i] = options.names[i];
     max_in_flight_ = 2 * options.threads + 2;
+    if (options.progress) {
+      for (size_t i = 0; i < names_.size(); ++i) {
+        std::optional<uint64_t> size = io::LineReader::file_size(options.inputs.empty() ? "-" : options.inputs[i]);
+        if (!size) {
+          input_sizes_.clear();
+          break;
+        }
+        input_sizes_.push_back(*size);
+      }
+    }
   }
 
   Result<report::Summary> run(const std::string& stage) {
     auto start = std::chrono::steady_clock::now();
+    start_ = start;
     report::Summary summary;
     summary.stage = stage;
 
@@ -171,6 +183,7 @@ class Driver {
       return b;
     };
     auto batch = new_batch();
+    uint64_t files_done = 0;  // sizes of the inputs read to their end
     auto flush = [&]() {
       batch->data.append(io::kPadding, '\0');
       bool ok = publish(std::move(batch));
@@ -209,10 +222,15 @@ class Driver {
         if (batch->data.size() >= kBatchBytes || batch->lines.size() >= batch_lines) {
           batch->input_bytes = (*reader)->bytes_read() - bytes_before;
           bytes_before = (*reader)->bytes_read();
+          if (!input_sizes_.empty()) batch->file_position = files_done + (*reader)->file_offset().value_or(0);
           if (!flush()) return;
         }
       }
       batch->input_bytes += (*reader)->bytes_read() - bytes_before;
+      if (!input_sizes_.empty()) {
+        files_done += input_sizes_[source];
+        batch->file_position = files_done;
+      }
       if (!batch->error.ok()) break;
     }
     flush();
@@ -295,7 +313,17 @@ class Driver {
         summary.figures[figure] = before + n;
       }
       bytes += batch->input_bytes;
-      if (options_.progress) options_.progress(summary.in, bytes);
+      if (options_.progress) {
+        Progress p;
+        p.records = summary.lines_read;  // a collecting pass keeps no record, but reads them
+        p.bytes = bytes;
+        for (uint64_t size : input_sizes_) p.total += size;
+        p.position = std::min(batch->file_position, p.total);
+        p.seconds = report::seconds_since(start_);
+        p.pass = options_.pass;
+        p.passes = options_.passes;
+        options_.progress(p);
+      }
       if (!batch->error.ok()) return batch->error;
     }
   }
@@ -304,6 +332,8 @@ class Driver {
   const ProcessorFactory& make_processor_;
   std::vector<std::string> names_;
   uint64_t max_in_flight_;
+  std::vector<uint64_t> input_sizes_;  // with progress: each input's size, or empty when one has none
+  std::chrono::steady_clock::time_point start_;
 
   std::mutex mutex_;
   std::condition_variable changed_;

@@ -14,6 +14,12 @@ Result<Method> parse_method(std::string_view text) {
                        std::string(text) + "'");
 }
 
+Result<JointRule> parse_joint_rule(std::string_view text) {
+  if (text == "cleanlab") return JointRule::cleanlab;
+  if (text == "paper") return JointRule::paper;
+  return Status::usage("--joint-rule must be cleanlab or paper, not '" + std::string(text) + "'");
+}
+
 namespace {
 
 // Rounds each value to an integer (half to even, as numpy) and then moves the ones with the
@@ -54,7 +60,7 @@ size_t argmax(const double* p, size_t k) {
 }  // namespace
 
 Result<Findings> find_label_issues(std::span<const int32_t> given, std::span<const double> probs, size_t k,
-                                   Method method, double max_flag_rate) {
+                                   Method method, double max_flag_rate, JointRule joint_rule) {
   const size_t n = given.size();
   if (k == 0) return Status::bad_input("no classes");
   if (!(max_flag_rate >= 0.0 && max_flag_rate <= 1.0)) return Status::bad_input("max_flag_rate outside [0, 1]");
@@ -109,15 +115,21 @@ Result<Findings> find_label_issues(std::span<const int32_t> given, std::span<con
       f.thresholds[c] = sum / static_cast<double>(label_count[c]);
     }
 
-    // Confident joint [given][true]: a record counts toward the most probable of the classes whose
-    // probability reaches their threshold (the paper's argmax over confident classes).
+    // Confident joint [given][true]: a record confident about one class counts toward it; one
+    // confident about several counts toward the overall argmax (cleanlab) or the most probable of
+    // the confident classes (paper). The two differ only when the overall argmax is not confident.
     std::vector<int64_t> cj(k * k, 0);
     for (size_t i = 0; i < n; ++i) {
       if (given[i] == kMissing) continue;
       const double* p = &probs[i * k];
       int64_t best = -1;
-      for (size_t j = 0; j < k; ++j)
-        if (p[j] >= f.thresholds[j] - 1e-6 && (best < 0 || p[j] > p[best])) best = static_cast<int64_t>(j);
+      size_t confident = 0;
+      for (size_t j = 0; j < k; ++j) {
+        if (p[j] < f.thresholds[j] - 1e-6) continue;
+        ++confident;
+        if (best < 0 || p[j] > p[best]) best = static_cast<int64_t>(j);
+      }
+      if (confident > 1 && joint_rule == JointRule::cleanlab) best = static_cast<int64_t>(f.records[i].suggested);
       if (best >= 0) ++cj[static_cast<size_t>(given[i]) * k + static_cast<size_t>(best)];
     }
     for (size_t c = 0; c < k; ++c) cj[c * k + c] = std::max<int64_t>(cj[c * k + c], 1);

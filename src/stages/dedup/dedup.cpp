@@ -244,6 +244,7 @@ class SpillFile {
 Status run_two_pass(const DedupOptions& o, const KeySetup& setup, dup_groups::Keep keep,
                     std::chrono::steady_clock::time_point start) {
   DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<stream::Passes> passes, open_passes(o.common, "dedup", o.removed));
+  if (o.mark || !o.removed.empty()) passes->plan(3);  // a pass for the names of the kept copies
   const bool verify = setup.layout.sets;
 
   // Pass 1: entries. Malformed records are only noted here; the writing pass reports them.

@@ -141,6 +141,26 @@ TEST(Parser, RejectsMalformedJsonAnywhereInTheLine) {
   EXPECT_TRUE(p.parse(good.view()).ok());
 }
 
+// A line that is not JSON at all is "bad JSON", whatever its first letter: "nothing" is not null,
+// "trash" not a boolean. A valid JSON value that is not an object is named by its type.
+TEST(Parser, TellsBadJsonFromAValueThatIsNotAnObject) {
+  Parser p;
+  for (const char* bad : {"nothing", "n/a", "nulll", "null x", "trash", "true story", "f", "12abc", "-", "\"open"}) {
+    Padded line(bad);
+    Status s = p.parse(line.view());
+    EXPECT_EQ(s.code(), StatusCode::bad_input) << bad;
+    EXPECT_EQ(s.message().rfind("bad JSON: ", 0), 0u) << bad << ": " << s.message();
+  }
+  const std::pair<const char*, const char*> values[] = {{"null", "null"},       {" true ", "a boolean"},
+                                                        {"false", "a boolean"}, {"-12.5e3", "a number"},
+                                                        {"\"a\"", "a string"},  {"[1, {}]", "an array"}};
+  for (const auto& [text, type] : values) {
+    Padded line(text);
+    Status s = p.parse(line.view());
+    EXPECT_EQ(s.message(), std::string("a record must be a JSON object, not ") + type) << text;
+  }
+}
+
 TEST(Parser, ScalarTextsListsEveryValueInOrder) {
   Padded line(R"({"a": ["x", 2, null, true, "y\u00e9"], "b": [{"l": "p"}, {"l": 3}, {}], "c": "one", "d": [[1]]})");
   Parser p;

@@ -201,6 +201,39 @@ TEST(LabelIssues, MaxFlagRateKeepsTheLargestMargins) {
   EXPECT_FALSE(find_label_issues(kCapGiven, kCapProbs, 2, Method::confident_learning, 1.5).ok());
 }
 
+// Eight records of three classes where the two joint rules differ, worked by hand. Thresholds
+// t0 = (0.9 + 0.7) / 2 = 0.8, t1 = 0.3 (every record labeled 1 has p1 = 0.3), t2 = (0.1 + 0.3) / 2 = 0.2.
+// Record 2 (labeled 1, p = 0.5 0.3 0.2) reaches t1 and t2 but not t0, its top class: cleanlab counts
+// it toward class 0, the paper toward class 1. Records 3-5 (labeled 1) reach t1 and t2 and have class
+// 2 on top: both count them toward 2. Row 1 of the confident joint: cleanlab [1, 0, 3], its diagonal
+// raised to 1 and calibrated to 4 records: [0.8, 0.8, 2.4] -> [1, 1, 2]; paper [0, 1, 3]. Cleanlab
+// prunes cell (1, 0) to record 2 (largest p0 - p1) and cell (1, 2) to records 4 and 5 (largest
+// p2 - p1); the paper prunes cell (1, 2) to records 3, 4, 5. Rows 0 and 2 agree: [1, 0, 1] (record 1
+// is kept: its top class is its label) and [0, 2, 0] -> [0, 2, 1] -> [0, 1, 1] (record 6 flagged).
+const std::vector<int32_t> kRuleGiven{0, 0, 1, 1, 1, 1, 2, 2};
+const std::vector<double> kRuleProbs{0.9, 0.05, 0.05, 0.7, 0.1, 0.2, 0.5, 0.3, 0.2, 0.2, 0.3, 0.5,
+                                     0.1, 0.3, 0.6,  0.0, 0.3, 0.7, 0.1, 0.8, 0.1, 0.3, 0.4, 0.3};
+
+TEST(LabelIssues, JointRuleCleanlabTakesTheOverallArgmax) {
+  auto cleanlab = find_label_issues(kRuleGiven, kRuleProbs, 3, Method::confident_learning, 1.0, JointRule::cleanlab);
+  auto paper = find_label_issues(kRuleGiven, kRuleProbs, 3, Method::confident_learning, 1.0, JointRule::paper);
+  ASSERT_TRUE(cleanlab.ok() && paper.ok());
+  EXPECT_NEAR(cleanlab->thresholds[0], 0.8, 1e-12);
+  EXPECT_NEAR(cleanlab->thresholds[1], 0.3, 1e-12);
+  EXPECT_NEAR(cleanlab->thresholds[2], 0.2, 1e-12);
+  EXPECT_EQ(cleanlab->confident_joint, (std::vector<int64_t>{1, 0, 1, 1, 1, 2, 0, 1, 1}));
+  EXPECT_EQ(paper->confident_joint, (std::vector<int64_t>{1, 0, 1, 0, 1, 3, 0, 1, 1}));
+  EXPECT_EQ(flags_of(*cleanlab), (std::vector<bool>{false, false, true, false, true, true, true, false}));
+  EXPECT_EQ(flags_of(*paper), (std::vector<bool>{false, false, false, true, true, true, true, false}));
+  // The default is cleanlab's rule.
+  auto by_default = find_label_issues(kRuleGiven, kRuleProbs, 3);
+  ASSERT_TRUE(by_default.ok());
+  EXPECT_EQ(by_default->confident_joint, cleanlab->confident_joint);
+  EXPECT_EQ(*parse_joint_rule("paper"), JointRule::paper);
+  EXPECT_EQ(*parse_joint_rule("cleanlab"), JointRule::cleanlab);
+  EXPECT_EQ(parse_joint_rule("argmax").status().code(), StatusCode::usage);
+}
+
 TEST(LabelIssues, ParsesMethodNames) {
   EXPECT_EQ(*parse_method("confident-learning"), Method::confident_learning);
   EXPECT_EQ(*parse_method("self-confidence"), Method::self_confidence);
