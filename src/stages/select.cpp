@@ -1,12 +1,13 @@
 // dqprep select: active learning — the --k records most worth annotating, ranked by the uncertainty
 // of predicted class probabilities, optionally weighted by information density and kept free of
-// near duplicates.
+// near duplicates; or a weighted sample that favours sparse regions (P(x) ~ u(x) / density(x)^beta).
 //
 // Passes over the input (stdin is spilled to a file first):
 //   1. score: each record's kind (candidate, no probabilities, malformed) and uncertainty; without
 //      --density or --diverse a bounded heap keeps the k best (score, index) pairs. With --density
 //      it also draws the seeded sample of the pool the densities are measured against.
-//   2. density (--density): each candidate's uncertainty x (mean similarity to the sample)^beta.
+//   2. density (--density): each candidate's uncertainty x (mean similarity to the sample)^beta;
+//      --sampling inverse-density: its weight u / density^beta and Efraimidis-Spirakis key instead.
 //   3. signatures (--diverse): MinHash signatures of a window of the ranking, walked in rank order;
 //      another window (twice as large) only when near duplicates used up the first.
 //   4. write: the selected records, buffered (k lines), then written in rank order; every other
@@ -29,6 +30,7 @@
 #include "dqprep/dedup/lsh.hpp"
 #include "dqprep/dedup/minhash.hpp"
 #include "dqprep/labels/probabilities.hpp"
+#include "dqprep/select/weighted_sampling.hpp"
 #include "dqprep/util/random.hpp"
 #include "dqprep/dedup/shingle.hpp"
 #include "dqprep/io/state_bytes.hpp"
@@ -47,6 +49,7 @@ struct SelectOptions {
   std::string missing = "exclude";
   bool renormalize = false;
   bool density = false;
+  std::string sampling = "top";
   double beta = 1.0;
   std::string embedding_field;
   uint64_t density_sample = 1000;
@@ -65,9 +68,10 @@ enum Kind : uint8_t { kCandidate = 0, kMissing = 1, kBad = 2 };
 // A record's place in the ranking: --missing first records before all, then the higher score,
 // then input order.
 struct Ranked {
-  double score = 0;        // what the ranking uses: uncertainty x density^beta
+  double score = 0;        // what the ranking uses: uncertainty x density^beta, or a sampling key
   double uncertainty = 0;  // from the probabilities alone
   double density = 1;
+  double weight = 0;       // --sampling inverse-density: the record's sampling weight
   uint64_t index = 0;
   bool first = false;  // no probabilities, ranked first (--missing first)
 };
@@ -155,11 +159,13 @@ struct Similarity {
 
 struct Setup {
   Fields fields;
+  bool has_probs = true;  // false: pure coverage sampling, every record a candidate
   record::Path probs;
   Strategy strategy = Strategy::least_confidence;
   bool renormalize = false;
   bool missing_first = false;
-  bool density = false;
+  bool density = false;  // densities are measured (--density or --sampling inverse-density)
+  bool inverse = false;  // --sampling inverse-density: weight u x density^-beta, sampled
   bool diverse = false;
   double beta = 1;
   uint64_t seed = 0;
@@ -175,6 +181,7 @@ struct Setup {
   std::vector<uint8_t> kinds;                        // per record
   std::vector<uint8_t> sample;                       // sample payloads, back to back
   size_t sample_count = 0;
+  std::unordered_set<uint64_t> sample_members;       // --sampling: record indices in the sample
   std::unordered_map<uint64_t, uint32_t> window;     // --diverse: record index -> window position
   std::unordered_map<uint64_t, uint32_t> selected;   // record index -> position in `selection`
   std::vector<Ranked> selection;                     // rank order
@@ -189,12 +196,16 @@ class RecordView {
   // the text or embedding when the record is ranked and density or diversity needs them.
   Status classify(const stream::Line& line, Kind& kind, double& u) {
     DQPREP_RETURN_IF_ERROR(parser_.parse(line.text));
-    probs_.clear();
-    bool found = false;
-    DQPREP_RETURN_IF_ERROR(parser_.numbers(setup_.probs, probs_, found));
-    kind = found ? kCandidate : kMissing;
-    u = 0;
-    if (found) DQPREP_RETURN_IF_ERROR(uncertainty(probs_, setup_.strategy, setup_.renormalize, u));
+    kind = kCandidate;
+    u = 1;  // pure coverage: every record is a candidate of equal uncertainty
+    if (setup_.has_probs) {
+      probs_.clear();
+      bool found = false;
+      DQPREP_RETURN_IF_ERROR(parser_.numbers(setup_.probs, probs_, found));
+      kind = found ? kCandidate : kMissing;
+      u = 0;
+      if (found) DQPREP_RETURN_IF_ERROR(uncertainty(probs_, setup_.strategy, setup_.renormalize, u));
+    }
     bool ranked = kind == kCandidate || setup_.missing_first;
     if (setup_.diverse && ranked) DQPREP_RETURN_IF_ERROR(text());
     if (setup_.density && kind == kCandidate) {
@@ -209,6 +220,7 @@ class RecordView {
 
   // The parsed record's uncertainty again (classify() accepted it).
   double again_uncertainty() {
+    if (!setup_.has_probs) return 1;
     probs_.clear();
     bool found = false;
     double u = 0;
@@ -231,8 +243,9 @@ class RecordView {
     return {};
   }
 
-  // Mean similarity of the parsed record to the sample.
-  Status density(double& out) {
+  // Mean similarity of the parsed record to the sample; with `with_self`, to the sample and the
+  // record itself (similarity 1), i.e. (total + 1) / (n + 1), never 0.
+  Status density(double& out, bool with_self = false) {
     const Similarity& sim = setup_.density_sim;
     size_t n = setup_.sample_count;
     double total = 0;
@@ -251,7 +264,12 @@ class RecordView {
       size_t p = signature_.size();
       for (size_t j = 0; j < n; ++j, s += p) total += minhash::estimate_jaccard(signature_, std::span(s, p));
     }
-    out = n ? std::min(1.0, total / static_cast<double>(n)) : 0.0;
+    double count = static_cast<double>(n);
+    if (with_self) {
+      total += 1;
+      count += 1;
+    }
+    out = count > 0 ? std::min(1.0, total / count) : 0.0;
     return {};
   }
 
@@ -354,13 +372,22 @@ class DensityProcessor : public stream::RecordProcessor {
     DQPREP_RETURN_IF_ERROR(view_.parser().parse(line.text));
     double u = view_.again_uncertainty();
     double d = 0;
-    DQPREP_RETURN_IF_ERROR(view_.density(d));
-    double score = u * std::pow(d, setup_.beta);
+    double score = 0, weight = 0;
+    if (setup_.inverse) {
+      // A record outside the sample counts itself, so that its density is never 0.
+      DQPREP_RETURN_IF_ERROR(view_.density(d, !setup_.sample_members.count(line.index)));
+      weight = u * std::pow(d, -setup_.beta);
+      score = weighted_sampling::log_key(weighted_sampling::uniform_of(setup_.seed, line.index), weight);
+    } else {
+      DQPREP_RETURN_IF_ERROR(view_.density(d));
+      score = u * std::pow(d, setup_.beta);
+    }
     std::string& s = out.state();
     put(s, line.index);
     put(s, score);
     put(s, u);
     put(s, d);
+    put(s, weight);
     return {};
   }
 
@@ -413,13 +440,15 @@ class WriteProcessor : public stream::RecordProcessor {
     if (r.first) {
       value_ += "null";
     } else {
-      json_text::append_number(value_, r.score);
+      json_text::append_number(value_, setup_.inverse ? r.weight : r.score);
     }
     value_ += ",\"rank\":";
     json_text::append_number(value_, static_cast<uint64_t>(it->second) + 1);
     if (setup_.density && !r.first) {
-      value_ += ",\"uncertainty\":";
-      json_text::append_number(value_, r.uncertainty);
+      if (setup_.has_probs) {
+        value_ += ",\"uncertainty\":";
+        json_text::append_number(value_, r.uncertainty);
+      }
       value_ += ",\"density\":";
       json_text::append_number(value_, r.density);
     }
@@ -443,7 +472,7 @@ class WriteProcessor : public stream::RecordProcessor {
 
 // The dimension of the embeddings: that of the first candidate record that has one (malformed
 // lines are left to pass 1).
-Result<size_t> embedding_dim(const io::ReplayableInputs& inputs, const record::Path& probs, const record::Path& embedding) {
+Result<size_t> embedding_dim(const io::ReplayableInputs& inputs, const record::Path* probs, const record::Path& embedding) {
   record::Parser parser;
   std::vector<double> values;
   for (const std::string& path : inputs.paths()) {
@@ -455,7 +484,7 @@ Result<size_t> embedding_dim(const io::ReplayableInputs& inputs, const record::P
       if (!parser.parse(line).ok()) continue;
       bool found = false;
       values.clear();
-      if (!parser.numbers(probs, values, found).ok() || !found) continue;
+      if (probs && (!parser.numbers(*probs, values, found).ok() || !found)) continue;
       values.clear();
       if (!parser.numbers(embedding, values, found).ok() || !found) continue;
       return values.size();
@@ -518,7 +547,19 @@ class ChosenSet {
   std::unordered_map<uint64_t, std::vector<uint32_t>> buckets_;
 };
 
-Status check_options(const SelectOptions& o) {
+Status check_options(const SelectOptions& o, const CLI::App& app) {
+  bool inverse = o.sampling == "inverse-density";
+  if (o.probs_field.empty() && !inverse) {
+    return Status::usage("--probs-field is required (only --sampling inverse-density samples without probabilities)");
+  }
+  if (inverse && o.density) {
+    return Status::usage("--density weights by density, --sampling inverse-density by its inverse: give one of them");
+  }
+  bool weighted = o.density || inverse;
+  for (const char* flag : {"--beta", "--embedding-field"}) {
+    if (app.get_option(flag)->count() && !weighted)
+      return Status::usage(std::string(flag) + " needs --density or --sampling inverse-density");
+  }
   if (o.k == 0) return Status::usage("--k must be at least 1");
   if (!std::isfinite(o.beta) || o.beta < 0) return Status::usage("--beta must be a number >= 0");
   if (o.density_sample == 0) return Status::usage("--density-sample must be at least 1");
@@ -529,20 +570,24 @@ Status check_options(const SelectOptions& o) {
   return {};
 }
 
-Status run_select(const SelectOptions& o) {
+Status run_select(const SelectOptions& o, const CLI::App& app) {
   const auto start = std::chrono::steady_clock::now();
-  DQPREP_RETURN_IF_ERROR(check_options(o));
+  DQPREP_RETURN_IF_ERROR(check_options(o, app));
   DQPREP_ASSIGN_OR_RETURN(Fields fields, resolve_fields(o.common));
-  DQPREP_ASSIGN_OR_RETURN(record::Path probs, record::parse_path(o.probs_field));
   Setup setup;
   setup.fields = fields;
-  setup.probs = probs;
+  setup.has_probs = !o.probs_field.empty();
+  if (setup.has_probs) {
+    DQPREP_ASSIGN_OR_RETURN(record::Path probs, record::parse_path(o.probs_field));
+    setup.probs = probs;
+  }
   setup.strategy = o.strategy == "margin"    ? Strategy::margin
                    : o.strategy == "entropy" ? Strategy::entropy
                                              : Strategy::least_confidence;
   setup.renormalize = o.renormalize;
   setup.missing_first = o.missing == "first";
-  setup.density = o.density;
+  setup.inverse = o.sampling == "inverse-density";
+  setup.density = o.density || setup.inverse;
   setup.diverse = o.diverse;
   setup.beta = o.beta;
   setup.seed = o.common.seed;
@@ -551,7 +596,7 @@ Status run_select(const SelectOptions& o) {
   if (!o.embedding_field.empty()) {
     DQPREP_ASSIGN_OR_RETURN(record::Path emb, record::parse_path(o.embedding_field));
     setup.density_sim.embedding = emb;
-  } else if (o.density) {
+  } else if (setup.density) {
     setup.density_sim.hasher = std::make_unique<minhash::MinHasher>(o.num_perm, o.common.seed);
     setup.density_sim.ngram = o.density_ngram;
   }
@@ -561,7 +606,8 @@ Status run_select(const SelectOptions& o) {
   stream::Passes& passes = *opened;
   DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> output, io::OutputFile::open(o.common.output));
   if (setup.density_sim.embedding) {
-    DQPREP_ASSIGN_OR_RETURN(size_t dim, embedding_dim(passes.inputs(), setup.probs, *setup.density_sim.embedding));
+    DQPREP_ASSIGN_OR_RETURN(size_t dim, embedding_dim(passes.inputs(), setup.has_probs ? &setup.probs : nullptr,
+                                                      *setup.density_sim.embedding));
     setup.density_sim.dim = dim;
   }
 
@@ -578,7 +624,7 @@ Status run_select(const SelectOptions& o) {
     }
   };
   // The sample: max-heap on (key, index) of payload slots.
-  const size_t payload = o.density ? setup.density_sim.payload_bytes() : 0;
+  const size_t payload = setup.density ? setup.density_sim.payload_bytes() : 0;
   std::vector<std::pair<std::pair<uint64_t, uint64_t>, size_t>> sample_heap;
   std::vector<std::string> slots;
   auto consume_scores = [&](std::string_view state) -> Status {
@@ -593,10 +639,10 @@ Status run_select(const SelectOptions& o) {
       bool offered = in.get<uint8_t>() != 0;
       if (kind == kCandidate) {
         ++candidates;
-        if (!o.density) rank(Ranked{u, u, 1.0, index, false});
+        if (!setup.density) rank(Ranked{u, u, 1.0, 0.0, index, false});
       } else {
         ++missing;
-        if (setup.missing_first) rank(Ranked{0, 0, 1.0, index, true});
+        if (setup.missing_first) rank(Ranked{0, 0, 1.0, 0.0, index, true});
       }
       if (!offered) continue;
       auto key = in.get<uint64_t>();
@@ -621,12 +667,16 @@ Status run_select(const SelectOptions& o) {
   DQPREP_ASSIGN_OR_RETURN(report::Summary pass1,
                           passes.collect({[&] { return std::make_unique<ScoreProcessor>(setup); }, consume_scores}));
 
-  // Pass 2: density.
-  if (o.density) {
+  // Pass 2: density (and, sampling, each record's weight and key).
+  uint64_t zero_weight = 0;
+  if (setup.density) {
     std::sort(sample_heap.begin(), sample_heap.end());
     setup.sample_count = sample_heap.size();
     setup.sample.reserve(setup.sample_count * payload);
-    for (const auto& [id, slot] : sample_heap) setup.sample.insert(setup.sample.end(), slots[slot].begin(), slots[slot].end());
+    for (const auto& [id, slot] : sample_heap) {
+      setup.sample.insert(setup.sample.end(), slots[slot].begin(), slots[slot].end());
+      if (setup.inverse) setup.sample_members.insert(id.second);
+    }
     slots.clear();
     auto consume_density = [&](std::string_view state) -> Status {
       state_bytes::Reader in(state);
@@ -636,6 +686,11 @@ Status run_select(const SelectOptions& o) {
         r.score = in.get<double>();
         r.uncertainty = in.get<double>();
         r.density = in.get<double>();
+        r.weight = in.get<double>();
+        if (setup.inverse && !(r.weight > 0)) {
+          ++zero_weight;  // never drawn: goes to --rest as not_selected
+          continue;
+        }
         rank(r);
       }
       return {};
@@ -714,16 +769,22 @@ Status run_select(const SelectOptions& o) {
   summary.out += lines.size();
   summary.seconds = report::seconds_since(start);
   report::Json& f = summary.figures;
-  f["strategy"] = o.strategy;
+  f["strategy"] = setup.has_probs ? report::Json(o.strategy) : report::Json(nullptr);
   f["k"] = o.k;
   f["candidates"] = candidates;
   f["missing_probs"] = missing;
   f["selected"] = lines.size();
   std::optional<double> lowest;
-  for (const Ranked& r : setup.selection)
-    if (!r.first) lowest = lowest ? std::min(*lowest, r.score) : r.score;
+  for (const Ranked& r : setup.selection) {
+    double shown = setup.inverse ? r.weight : r.score;
+    if (!r.first) lowest = lowest ? std::min(*lowest, shown) : shown;
+  }
   f["lowest_selected_score"] = lowest ? report::Json(*lowest) : report::Json(nullptr);
-  if (o.density) f["density_sample"] = setup.sample_count;
+  if (setup.density) f["density_sample"] = setup.sample_count;
+  if (setup.inverse) {
+    f["sampling"] = o.sampling;
+    f["zero_weight"] = zero_weight;
+  }
   if (o.diverse) {
     f["near_duplicates_skipped"] = skipped;
     f["diverse_windows"] = windows;
@@ -741,12 +802,13 @@ StageRunner setup_select(CLI::App& app) {
       "Uncertainty of the probabilities (higher first): least-confidence 1 - max p, margin 1 - (p1 - p2),\n"
       "entropy -sum p ln p; ties keep input order. The k selected records are written in rank order with\n"
       "\"_select\": {\"score\", \"rank\"}; all others go to --rest unchanged, in input order.\n"
+      "--sampling inverse-density draws a weighted sample instead, P(x) ~ u(x) / density(x)^beta (u = 1 without\n"
+      "--probs-field), by Efraimidis-Spirakis keys v^(1/w): score is the weight, rank the draw order.\n"
       "Example:\n"
       "  dqprep select --probs-field probs --strategy margin --k 500 --diverse pool.jsonl -o batch.jsonl --rest pool2.jsonl");
   add_common_options(*sub, o->common);
   sub->add_option("--probs-field", o->probs_field, "Predicted class probabilities (an array; a number p means (p, 1-p))")
-      ->type_name("PATH")
-      ->required();
+      ->type_name("PATH");
   sub->add_option("--strategy", o->strategy, "least-confidence, margin or entropy")
       ->check(CLI::IsMember({"least-confidence", "margin", "entropy"}))
       ->capture_default_str();
@@ -757,11 +819,15 @@ StageRunner setup_select(CLI::App& app) {
       ->check(CLI::IsMember({"exclude", "first"}))
       ->capture_default_str();
   sub->add_flag("--renormalize", o->renormalize, "Accept probabilities that do not sum to 1: divide by their sum");
-  CLI::Option* density = sub->add_flag("--density", o->density, "Weight by information density: score x (mean similarity to the pool)^beta");
-  sub->add_option("--beta", o->beta, "Exponent of the density")->needs(density)->capture_default_str();
+  sub->add_flag("--density", o->density, "Weight by information density: score x (mean similarity to the pool)^beta");
+  sub->add_option("--sampling", o->sampling,
+                  "top: the k best scores; inverse-density: a weighted sample, P(x) ~ u(x) / density(x)^beta "
+                  "(u = 1 without --probs-field)")
+      ->check(CLI::IsMember({"top", "inverse-density"}))
+      ->capture_default_str();
+  sub->add_option("--beta", o->beta, "Exponent of the density")->capture_default_str();
   sub->add_option("--embedding-field", o->embedding_field, "Density by cosine over this vector instead of MinHash of the text")
-      ->type_name("PATH")
-      ->needs(density);
+      ->type_name("PATH");
   sub->add_option("--density-sample", o->density_sample, "Pool records (seeded sample) each density is measured against")->check(whole_number())
       ->capture_default_str();
   sub->add_option("--density-ngram", o->density_ngram, "Word n-grams of the density's MinHash similarity")->check(whole_number())
@@ -772,7 +838,7 @@ StageRunner setup_select(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--ngram", o->ngram, "Word n-grams of the --diverse MinHash signatures")->check(whole_number())->capture_default_str();
   sub->add_option("--num-perm", o->num_perm, "MinHash functions per signature (--density, --diverse)")->check(whole_number())->capture_default_str();
-  return [o] { return run_select(*o); };
+  return [o, sub] { return run_select(*o, *sub); };
 }
 
 }  // namespace dqprep::stages
