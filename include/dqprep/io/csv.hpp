@@ -58,7 +58,8 @@ class Reader {
 // or starts or ends with white space (readers that trim unquoted fields keep it then).
 void append_field(std::string& out, std::string_view field, char delimiter);
 
-// Appends the fields as one record, separated by `delimiter`, without a line terminator.
+// Appends the fields as one record, separated by `delimiter`, without a line terminator (a record
+// of one empty field is written "", as an empty line would be no record).
 void append_row(std::string& out, const std::vector<std::string>& fields, char delimiter);
 
 }  // namespace dqprep::csv

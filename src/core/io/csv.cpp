@@ -126,6 +126,11 @@ void append_field(std::string& out, std::string_view field, char delimiter) {
 }
 
 void append_row(std::string& out, const std::vector<std::string>& fields, char delimiter) {
+  // One empty field would be an empty line, which is no record: quoted, it is one.
+  if (fields.size() == 1 && fields[0].empty()) {
+    out.append("\"\"");
+    return;
+  }
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i) out.push_back(delimiter);
     append_field(out, fields[i], delimiter);
