@@ -56,6 +56,18 @@ for j in 2 4; do
   cmp <(jq -S 'del(.seconds)' c1.json) <(jq -S 'del(.seconds)' "c$j.json") || fail "metrics --format chat -j $j differs"
 done
 
+# Shards merge into the report of one run; a state of another model does not merge.
+head -250 records.jsonl > shard1.jsonl
+tail -n +251 records.jsonl > shard2.jsonl
+"$DQPREP" metrics -q --tokenizer tiny.model --split-field split --partial -o s1.state shard1.jsonl
+"$DQPREP" metrics -q --tokenizer tiny.model --split-field split --partial -o s2.state.zst shard2.jsonl
+"$DQPREP" metrics merge -q s1.state s2.state.zst --json merged.json
+cmp <(jq -S 'del(.seconds)' m1.json) <(jq -S 'del(.seconds)' merged.json) || fail "merged report differs from one run"
+spm_train --input=texts.txt --model_prefix=other --vocab_size=300 --minloglevel=2 > /dev/null 2>&1 || fail "spm_train failed"
+"$DQPREP" metrics -q --tokenizer other.model --split-field split --partial -o other.state shard2.jsonl
+if "$DQPREP" metrics merge -q s1.state other.state 2> merge_err.txt; then fail "states of two models merged"; fi
+grep -q tokenizer merge_err.txt || fail "merge refusal does not name the tokenizer: $(cat merge_err.txt)"
+
 # filter keeps exactly the records whose spm_encode count is within the bounds.
 paste -d' ' <(seq 0 599) counts.txt | awk '$2 >= 8 && $2 <= 30 {print $1}' > want_ids.txt
 for j in 1 3; do
