@@ -52,6 +52,29 @@ add_library(dqprep_fasttext INTERFACE)
 target_include_directories(dqprep_fasttext SYSTEM INTERFACE ${FASTTEXT_INCLUDE_DIR})
 target_link_libraries(dqprep_fasttext INTERFACE ${FASTTEXT_LIBRARY})
 
+# libcsv (dqprep convert: CSV and TSV): Debian ships a header and a library, no CMake or pkg-config file.
+find_path(LIBCSV_INCLUDE_DIR csv.h)
+find_library(LIBCSV_LIBRARY csv)
+if(LIBCSV_INCLUDE_DIR AND LIBCSV_LIBRARY)
+  set(LIBCSV_FOUND TRUE)
+endif()
+dqprep_require(LIBCSV_FOUND libcsv-dev "libcsv")
+add_library(dqprep_libcsv INTERFACE)
+target_include_directories(dqprep_libcsv SYSTEM INTERFACE ${LIBCSV_INCLUDE_DIR})
+target_link_libraries(dqprep_libcsv INTERFACE ${LIBCSV_LIBRARY})
+
+# SentencePiece (--tokenizer of metrics and filter). Its pkg-config file also links the trainer
+# library, which dqprep does not use: the processor library alone.
+find_path(SENTENCEPIECE_INCLUDE_DIR sentencepiece_processor.h)
+find_library(SENTENCEPIECE_LIBRARY sentencepiece)
+if(SENTENCEPIECE_INCLUDE_DIR AND SENTENCEPIECE_LIBRARY)
+  set(SENTENCEPIECE_FOUND TRUE)
+endif()
+dqprep_require(SENTENCEPIECE_FOUND libsentencepiece-dev "SentencePiece")
+add_library(dqprep_sentencepiece INTERFACE)
+target_include_directories(dqprep_sentencepiece SYSTEM INTERFACE ${SENTENCEPIECE_INCLUDE_DIR})
+target_link_libraries(dqprep_sentencepiece INTERFACE ${SENTENCEPIECE_LIBRARY})
+
 set(DQPREP_WORDNET_DIR "/usr/share/wordnet" CACHE PATH "WordNet database directory (Debian: wordnet-base)")
 if(NOT EXISTS "${DQPREP_WORDNET_DIR}/index.noun")
   message(FATAL_ERROR "dqprep needs WordNet's database: install the Debian package 'wordnet-base' "

@@ -28,7 +28,8 @@ using StageSetup = StageRunner (*)(CLI::App&);
 
 // In the order `dqprep --help` lists them.
 const StageSetup kStages[] = {
-    dqprep::stages::setup_normalize, dqprep::stages::setup_dedup,   dqprep::stages::setup_filter,
+    dqprep::stages::setup_convert,   dqprep::stages::setup_normalize, dqprep::stages::setup_dedup,
+    dqprep::stages::setup_filter,
     dqprep::stages::setup_label_check, dqprep::stages::setup_augment, dqprep::stages::setup_split,
     dqprep::stages::setup_metrics,   dqprep::stages::setup_select,  dqprep::stages::setup_weak_label,
     dqprep::stages::setup_model,     dqprep::stages::setup_sample,  dqprep::stages::setup_report,

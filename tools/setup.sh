@@ -12,6 +12,8 @@ packages=(
   libgtest-dev libgmock-dev libutf8proc-dev zlib1g-dev libzstd-dev libcld2-dev libre2-dev
   wordnet-base
   libfasttext-dev fasttext   # dqprep model; the CLI for its fidelity test
+  libcsv-dev                 # dqprep convert (CSV, TSV)
+  libsentencepiece-dev sentencepiece  # --tokenizer; spm_train and spm_encode for its tests
   clang libclang-rt-14-dev   # sanitizers and libFuzzer
   jq miller hyperfine time python3  # tests and the bench harness
 )

@@ -14,6 +14,7 @@
 #include "dqprep/quality/sft.hpp"
 #include "dqprep/text/word_matcher.hpp"
 #include "stages/filter_classifier.hpp"
+#include "stages/filter_tokens.hpp"
 #include "stages/parsers.hpp"
 #include "stages/stages.hpp"
 
@@ -48,6 +49,7 @@ struct FilterOptions {
   CLI::Option* keep_label_opt = nullptr;
   CLI::Option* min_score_opt = nullptr;
   bool lang_keep_unknown = false;
+  TokenFlags tokens;
   std::string rejects;
   bool explain = false;
   bool list_rules = false;
@@ -83,6 +85,7 @@ struct Setup {
   std::string role_key, text_key;
   bool c4_rewrite = false;  // C4 removes lines and the cleaned text is written
   std::optional<ClassifierRule> classifier;
+  std::optional<TokenRule> tokens;
   bool needs_text = false;
 };
 
@@ -167,7 +170,9 @@ class FilterProcessor : public stream::RecordProcessor {
       bool found = false;
       DQPREP_RETURN_IF_ERROR(gather_text(found));
       if (found) {
-        if (!measure_text() && !explain) return reject(line, out);
+        bool passed = measure_text();
+        DQPREP_RETURN_IF_ERROR(std::exchange(token_error_, Status()));
+        if (!passed && !explain) return reject(line, out);
       } else if (!failed_) {
         return Status::bad_input("missing text field '" + missing_path_ + "'");
       }  // else: a required field is missing, the record is rejected for that already
@@ -495,6 +500,12 @@ class FilterProcessor : public stream::RecordProcessor {
                           score >= setup_.classifier->min_score()});
       if (!take_results(results_.size() - 1) && !explain) return false;
     }
+    if (setup_.tokens) {
+      size_t from = results_.size();
+      token_error_ = setup_.tokens->evaluate(text, results_, token_ids_);
+      if (!token_error_.ok()) return false;
+      if (!take_results(from) && !explain) return false;
+    }
     return !failed_;
   }
 
@@ -583,6 +594,8 @@ class FilterProcessor : public stream::RecordProcessor {
   std::vector<record::Edit> edits_;
   std::string joined_, kept_, field_kept_, edited_, model_text_;
   std::vector<double> probs_;
+  std::vector<int> token_ids_;
+  Status token_error_;
 };
 
 std::string json_array(const std::vector<std::string>& items) {
@@ -764,12 +777,15 @@ Result<Setup> build_setup(const FilterOptions& o) {
     return Status::usage("--keep-label and --min-score need --classifier MODEL");
   }
 
+  DQPREP_ASSIGN_OR_RETURN(s.tokens, TokenRule::from_flags(o.tokens));
+
   s.needs_text = s.length || s.gopher || s.c4 || s.fineweb || !s.keep_patterns.empty() ||
-                 !s.drop_patterns.empty() || s.words || !s.langs.empty() || s.classifier;
+                 !s.drop_patterns.empty() || s.words || !s.langs.empty() || s.classifier || s.tokens;
   if (!s.needs_text && s.require.empty() && s.labels.empty() && !s.sft) {
     return Status::usage(
         "no rule given: use --min-chars/--max-chars/--min-words/--max-words, --require, --labels, --keep-regex, "
-        "--drop-regex, --drop-words, --lang, --sft, --gopher, --c4, --fineweb, --classifier or --rule NAME (see --list-rules)");
+        "--drop-regex, --drop-words, --lang, --sft, --gopher, --c4, --fineweb, --classifier, --min-tokens/--max-tokens "
+        "or --rule NAME (see --list-rules)");
   }
   return s;
 }
@@ -806,7 +822,8 @@ StageRunner setup_filter(CLI::App& app) {
   sub->footer(
       "Rule order (the first failure is the record's _reject): require, labels, sft_*, min_chars, max_chars,\n"
       "min_words, max_words, nav_lines, keep_regex, drop_regex, drop_words, lang, gopher_* (quality, then\n"
-      "repetition), c4_* (then c4_empty), fineweb_empty, fineweb_*, classifier. --c4 removes lines as C4 does and writes the cleaned text\n"
+      "repetition), c4_* (then c4_empty), fineweb_empty, fineweb_*, classifier, min_tokens, max_tokens. --c4 removes lines as C4 does\n"
+      "and writes the cleaned text\n"
       "(--c4-decide-only keeps the text); fineweb_* rules then see the cleaned text.\n"
       "--rule NAME turns one rule on at its published threshold, --rule NAME=VALUE at VALUE (also\n"
       "to change a preset's threshold); --disable-rule NAME turns one off. --list-rules shows them.\n"
@@ -815,7 +832,8 @@ StageRunner setup_filter(CLI::App& app) {
       "  dqprep filter --gopher --lang en --rejects rejects.jsonl web.jsonl.zst -o kept.jsonl\n"
       "  dqprep filter --format alpaca --sft --max-chars 16000 --rejects rejects.jsonl instructions.jsonl\n"
       "  dqprep filter --format chat --sft --lang en --lang-keep-unknown chats.jsonl -o chats.kept.jsonl\n"
-      "  dqprep filter --classifier quality.bin --keep-label hq --min-score 0.5 pages.jsonl -o kept.jsonl");
+      "  dqprep filter --classifier quality.bin --keep-label hq --min-score 0.5 pages.jsonl -o kept.jsonl\n"
+      "  dqprep filter --format chat --tokenizer tokenizer.model --max-tokens 4096 chats.jsonl -o fits.jsonl");
   add_common_options(*sub, o->common);
   o->min_chars_opt = sub->add_option("--min-chars", o->min_chars, "Drop texts with fewer code points (rule min_chars)")
                          ->check(whole_number())
@@ -885,6 +903,7 @@ StageRunner setup_filter(CLI::App& app) {
           ->capture_default_str();
   sub->add_flag("--lang-keep-unknown", o->lang_keep_unknown,
                 "With --lang: also keep texts CLD2 cannot place or is unsure of (un, unreliable): short texts");
+  add_token_flags(*sub, o->tokens);
   sub->add_option("--rejects", o->rejects, "Dropped records, each with _reject {rule, value, threshold}")
       ->type_name("FILE");
   sub->add_flag("--explain", o->explain,

@@ -20,6 +20,7 @@
 #include "dqprep/dedup/minhash.hpp"
 #include "dqprep/dedup/shingle.hpp"
 #include "dqprep/text/text.hpp"
+#include "dqprep/text/tokenizer.hpp"
 #include "stages/stages.hpp"
 
 namespace dqprep::stages {
@@ -50,6 +51,7 @@ struct MetricsOptions {
   uint32_t ngram = shingle::kDefaultNgram;
   uint32_t num_perm = minhash::kDefaultNumPerm;
   uint32_t bands = lsh::kDefaultBands;
+  std::string tokenizer, split_field;
   ReportFlags report;
 };
 
@@ -71,20 +73,23 @@ struct MergeOptions {
 // ---- per-record facts --------------------------------------------------------------------------
 
 // What a worker hands the writing thread about one record, followed by the label bytes, the
-// coverage values (each a uint32 length and its bytes), the language code and the band keys.
+// coverage values (each a uint32 length and its bytes), the language code, the band keys, the
+// split name and, with --tokenizer on a conversation, the tokens of each turn (uint64 each).
 struct Fact {
   static constexpr uint8_t kMalformed = 1, kHasKey = 2, kHasLabel = 4, kAnnotated = 8, kAgree = 16;
   uint64_t chars = 0, words = 0, turns = 0;
+  uint64_t tokens = 0;
   hash::Key128 key;
   uint32_t noise = 0;
   uint32_t missing = 0;  // bit i: tracked field i is missing
   uint32_t label_len = 0;
   uint32_t values = 0;
+  uint32_t split_len = 0;
   uint8_t lang_len = 0;
   uint8_t flags = 0;
-  uint8_t reserved[6] = {};  // no padding: every byte handed over is initialized
+  uint8_t reserved[2] = {};  // no padding: every byte handed over is initialized
 };
-static_assert(sizeof(Fact) == 64 && std::has_unique_object_representations_v<Fact>);
+static_assert(sizeof(Fact) == 72 && std::has_unique_object_representations_v<Fact>);
 
 // Everything the workers share, read-only.
 struct Setup {
@@ -97,6 +102,8 @@ struct Setup {
   int label_bit = -1, id_bit = -1, coverage_bit = -1, annotations_bit = -1;
   std::unique_ptr<minhash::MinHasher> hasher;
   uint32_t rows = 0;
+  std::unique_ptr<text::Tokenizer> tokenizer;  // one for every worker: its count() is thread-safe
+  std::optional<record::Path> split;
 };
 
 bool is_absent(const std::optional<std::string_view>& raw) { return !raw || *raw == "null"; }
@@ -133,6 +140,7 @@ class MetricsProcessor : public stream::RecordProcessor {
     DQPREP_RETURN_IF_ERROR(parser_.parse(line));
     Fact f;
     fact_.assign(sizeof f, '\0');
+    turn_tokens_.clear();
 
     // The text first: later field reads may reuse the parser's buffer its views point into.
     std::string_view text;
@@ -144,7 +152,10 @@ class MetricsProcessor : public stream::RecordProcessor {
       bool found = false;
       DQPREP_RETURN_IF_ERROR(parser_.strings(setup_.fields.text[i], values_, found));
       if (values_.empty()) f.missing |= 1u << i;
-      if (setup_.text_wildcard[i]) f.turns += values_.size();
+      if (setup_.text_wildcard[i]) {
+        f.turns += values_.size();
+        if (setup_.tokenizer) DQPREP_RETURN_IF_ERROR(count_turn_tokens());
+      }
       if (setup_.fields.text.size() == 1 && values_.size() == 1) {
         text = values_[0].text;
         direct = true;
@@ -156,6 +167,7 @@ class MetricsProcessor : public stream::RecordProcessor {
       }
     }
     if (!direct) text = joined_;
+    if (setup_.tokenizer) DQPREP_RETURN_IF_ERROR(setup_.tokenizer->count(text, ids_, f.tokens));
     text::Lengths lengths = text::lengths(text);
     f.chars = lengths.code_points;
     f.words = lengths.words;
@@ -245,10 +257,31 @@ class MetricsProcessor : public stream::RecordProcessor {
       rate(f);
     }
 
+    if (setup_.split) {
+      std::optional<std::string_view> split;
+      DQPREP_RETURN_IF_ERROR(parser_.scalar_text(*setup_.split, split));
+      split_.assign(split ? *split : std::string_view());
+    }
+
     f.lang_len = static_cast<uint8_t>(std::min<size_t>(lang.size(), 255));
     fact_.append(lang.substr(0, f.lang_len));
     if (c.near && has_text) fact_.append(reinterpret_cast<const char*>(bands_.data()), bands_.size() * sizeof(uint64_t));
+    if (setup_.split) {
+      f.split_len = static_cast<uint32_t>(split_.size());
+      fact_.append(split_);
+    }
+    fact_.append(reinterpret_cast<const char*>(turn_tokens_.data()), turn_tokens_.size() * sizeof(uint64_t));
     std::memcpy(fact_.data(), &f, sizeof f);
+    return {};
+  }
+
+  // The tokens of each string at a text path with [*] (values_), one turn each.
+  Status count_turn_tokens() {
+    for (const record::StringValue& v : values_) {
+      uint64_t n = 0;
+      DQPREP_RETURN_IF_ERROR(setup_.tokenizer->count(v.text, ids_, n));
+      turn_tokens_.push_back(n);
+    }
     return {};
   }
 
@@ -285,7 +318,9 @@ class MetricsProcessor : public stream::RecordProcessor {
   const Setup& setup_;
   record::Parser parser_;
   record::Path label_issue_flagged_ = *record::parse_path("_label_issue.flagged");
-  std::string fact_, joined_;
+  std::string fact_, joined_, split_;
+  std::vector<int> ids_;
+  std::vector<uint64_t> turn_tokens_;
   std::vector<record::StringValue> values_;
   std::vector<std::optional<std::string_view>> scalars_;
   std::vector<std::string_view> seen_, categories_;
@@ -327,6 +362,7 @@ class Collector {
         ++it->second.count;
         it->second.chars.add(f.chars);
         it->second.words.add(f.words);
+        if (tokens_on_) it->second.tokens.add(f.tokens);
       }
       for (uint32_t v = 0; v < f.values; ++v) {
         uint32_t len;
@@ -346,6 +382,21 @@ class Collector {
         pos += config_.bands * sizeof(uint64_t);
         DQPREP_RETURN_IF_ERROR(near_.add(keys_));
       }
+      if (!tokens_on_) continue;
+      tokens_.add(f.tokens);
+      if (f.split_len) {
+        std::string_view split = batch.substr(pos, f.split_len);
+        pos += f.split_len;
+        auto it = splits_.find(split);
+        if (it == splits_.end()) it = splits_.emplace(std::string(split), TokenFacts{}).first;
+        it->second.add(f.tokens);
+      }
+      for (uint64_t t = 0; t < f.turns; ++t) {
+        uint64_t n;
+        std::memcpy(&n, batch.data() + pos, sizeof n);
+        pos += sizeof n;
+        turn_tokens_.add(n);
+      }
     }
     return {};
   }
@@ -355,11 +406,21 @@ class Collector {
     metrics::RunState run;
     run.config = config_;
     stats::PartialState& s = state_;
+    // A sketch and a counter (the total) of the same name: the token figures.
+    auto put_tokens = [&](const std::string& name, TokenFacts& t) {
+      if (!t.sketch.count()) return;
+      s.sketches[name] = std::move(t.sketch);
+      if (t.total) s.counters[name] = t.total;
+    };
     for (auto& [label, facts] : classes_) {
       s.classes[label] = facts.count;
       s.sketches[metrics::class_sketch(metrics::kCharsSketch, label)] = std::move(facts.chars);
       s.sketches[metrics::class_sketch(metrics::kWordsSketch, label)] = std::move(facts.words);
+      put_tokens(metrics::class_sketch(metrics::kTokens, label), facts.tokens);
     }
+    put_tokens(std::string(metrics::kTokens), tokens_);
+    put_tokens(std::string(metrics::kTurnTokens), turn_tokens_);
+    for (auto& [split, facts] : splits_) put_tokens(metrics::class_sketch(metrics::kSplitTokens, split), facts);
     auto put_sketch = [&](std::string_view name, stats::QuantileSketch& q) {
       if (q.count()) s.sketches[std::string(name)] = std::move(q);
     };
@@ -377,12 +438,24 @@ class Collector {
   }
 
  private:
+  struct TokenFacts {
+    stats::QuantileSketch sketch;
+    uint64_t total = 0;
+    void add(uint64_t tokens) {
+      sketch.add(tokens);
+      total += tokens;
+    }
+  };
   struct ClassFacts {
     uint64_t count = 0;
     stats::QuantileSketch chars, words;
+    TokenFacts tokens;
   };
 
   const metrics::Config& config_;
+  const bool tokens_on_ = !config_.tokenizer.empty();
+  TokenFacts tokens_, turn_tokens_;
+  std::map<std::string, TokenFacts, std::less<>> splits_;
   std::vector<std::string> tracked_;
   std::vector<uint64_t> missing_;
   stats::PartialState state_;
@@ -456,6 +529,17 @@ Result<std::unique_ptr<Setup>> make_setup(const MetricsOptions& o) {
     c.num_perm = o.num_perm;
     c.bands = o.bands;
     c.seed = o.common.seed;
+  }
+
+  if (!o.tokenizer.empty()) {
+    DQPREP_ASSIGN_OR_RETURN(setup->tokenizer, text::Tokenizer::load(o.tokenizer));
+    c.tokenizer = setup->tokenizer->digest();
+    c.tokenizer_vocab = setup->tokenizer->vocab_size();
+  }
+  if (!o.split_field.empty()) {
+    if (o.tokenizer.empty()) return Status::usage("--split-field needs --tokenizer MODEL (it splits the token figures)");
+    c.split_field = o.split_field;
+    DQPREP_ASSIGN_OR_RETURN(setup->split, optional_path(c.split_field));
   }
 
   DQPREP_ASSIGN_OR_RETURN(auto cov, optional_path(c.coverage_field));
@@ -652,6 +736,10 @@ StageRunner setup_metrics(CLI::App& app) {
       ->check(whole_number())->capture_default_str();
   sub->add_option("--bands", o->bands, "With --near: LSH bands (must divide --num-perm)")
       ->check(whole_number())->capture_default_str();
+  sub->add_option("--tokenizer", o->tokenizer, "A SentencePiece model: tokens per record, class, split and turn")
+      ->type_name("MODEL");
+  sub->add_option("--split-field", o->split_field, "With --tokenizer: the field naming each record's split")
+      ->type_name("PATH");
   add_report_flags(*sub, o->report);
   sub->require_subcommand(0, 1);
 

@@ -5,6 +5,7 @@
 
 namespace dqprep::stages {
 
+StageRunner setup_convert(CLI::App& app);
 StageRunner setup_normalize(CLI::App& app);
 StageRunner setup_dedup(CLI::App& app);
 StageRunner setup_augment(CLI::App& app);

@@ -44,6 +44,15 @@ struct StringValue {
   std::string_view text;
 };
 
+// A top-level member of a record: its key, unescaped, and its value as JSON text; for a string
+// also its text, unescaped. The views are valid until the next parse().
+struct Member {
+  std::string_view key;
+  std::string_view raw;
+  bool is_string = false;
+  std::string_view text;  // with is_string
+};
+
 // Parses one line at a time; one Parser per thread.
 class Parser {
  public:
@@ -81,6 +90,9 @@ class Parser {
 
   // The numbers of an array at `path` (or a single number); `found` false when missing or null.
   Status numbers(const Path& path, std::vector<double>& out, bool& found);
+
+  // The top-level members of the record, in the order of the line (appended to `out`).
+  Status members(std::vector<Member>& out);
 
   // Where the value of the top-level `key` sits in the line (offset, length), or nullopt.
   Status top_level_span(std::string_view key, std::optional<std::pair<size_t, size_t>>& out);

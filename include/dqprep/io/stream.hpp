@@ -80,6 +80,7 @@ struct Options {
   std::vector<std::string> names;   // names for messages when not the paths (a spilled stdin)
   bool write_records = true;        // false: a first pass that only collects state
   std::string output;               // "" or "-": standard output
+  std::string preamble;             // bytes written to the output before the records (a CSV header)
   std::string rejects;              // "": dropped records are only counted
   std::string quarantine;           // with ErrorPolicy::quarantine
   ErrorPolicy on_error = ErrorPolicy::fail;

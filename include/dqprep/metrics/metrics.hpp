@@ -27,6 +27,11 @@ inline constexpr std::string_view kPartialFormat = "dqprep-metrics-partial";
 inline constexpr std::string_view kCharsSketch = "chars";
 inline constexpr std::string_view kWordsSketch = "words";
 inline constexpr std::string_view kTurnsSketch = "turns";
+// With --tokenizer, each a sketch (per record, per turn) and a counter of the same name (the total):
+// "tokens", "tokens:LABEL", "split_tokens:SPLIT", "turn_tokens".
+inline constexpr std::string_view kTokens = "tokens";
+inline constexpr std::string_view kSplitTokens = "split_tokens";
+inline constexpr std::string_view kTurnTokens = "turn_tokens";
 std::string class_sketch(std::string_view base, std::string_view label);  // "chars:LABEL"
 inline constexpr std::string_view kParsed = "parsed";          // records that parsed (n - malformed)
 inline constexpr std::string_view kEmptyLines = "empty_lines";
@@ -53,6 +58,9 @@ struct Config {
   uint32_t num_perm = 112;
   uint32_t bands = 14;
   uint64_t seed = 0;
+  std::string tokenizer;        // --tokenizer: the model's digest (text::Tokenizer::digest), "" when none
+  uint64_t tokenizer_vocab = 0;
+  std::string split_field;      // --split-field: token figures per split
 
   // The fields whose absence is counted (missing_fields): the text paths, the label, the id, the
   // coverage and annotations fields; each once, in that order.

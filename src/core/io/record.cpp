@@ -444,6 +444,29 @@ Status Parser::numbers(const Path& path, std::vector<double>& out, bool& found) 
   return impl_->each(path, visit);
 }
 
+Status Parser::members(std::vector<Member>& out) {
+  impl_->doc.rewind();
+  od::object obj;
+  if (auto e = impl_->doc.get_object().get(obj)) return json_error(e);
+  for (auto field : obj) {
+    Member m;
+    if (auto e = field.unescaped_key().get(m.key)) return json_error(e);
+    od::value v;
+    if (auto e = field.value().get(v)) return json_error(e);
+    od::json_type type;
+    if (auto e = v.type().get(type)) return json_error(e);
+    if (type == od::json_type::string) {
+      m.is_string = true;
+      m.raw = trim_right(v.raw_json_token());
+      if (auto e = v.get_string().get(m.text)) return json_error(e);
+    } else {
+      DQPREP_RETURN_IF_ERROR(raw_of(v, m.raw));
+    }
+    out.push_back(m);
+  }
+  return {};
+}
+
 Status Parser::top_level_span(std::string_view key, std::optional<std::pair<size_t, size_t>>& out) {
   out.reset();
   impl_->doc.rewind();

@@ -283,6 +283,7 @@ class Driver {
 
   Status write_all(io::OutputFile* out, io::OutputFile* rejects, io::OutputFile* quarantine, report::Summary& summary) {
     uint64_t bytes = 0;
+    if (out) DQPREP_RETURN_IF_ERROR(out->write(options_.preamble));
     while (true) {
       std::unique_ptr<Batch> batch;
       {

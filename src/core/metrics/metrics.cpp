@@ -53,7 +53,10 @@ nlohmann::json Config::to_json() const {
           {"ngram", ngram},
           {"num_perm", num_perm},
           {"bands", bands},
-          {"seed", seed}};
+          {"seed", seed},
+          {"tokenizer", tokenizer},
+          {"tokenizer_vocab", tokenizer_vocab},
+          {"split_field", split_field}};
 }
 
 Result<Config> Config::from_json(const nlohmann::json& j) {
@@ -76,6 +79,10 @@ Result<Config> Config::from_json(const nlohmann::json& j) {
     c.num_perm = j.at("num_perm").get<uint32_t>();
     c.bands = j.at("bands").get<uint32_t>();
     c.seed = j.at("seed").get<uint64_t>();
+    // Absent from the states of versions before --tokenizer: nothing measured.
+    c.tokenizer = j.value("tokenizer", std::string());
+    c.tokenizer_vocab = j.value("tokenizer_vocab", uint64_t{0});
+    c.split_field = j.value("split_field", std::string());
   } catch (const nlohmann::json::exception& e) {
     return Status::bad_input(std::string("config: ") + e.what());
   }
@@ -104,6 +111,17 @@ Json quantiles(const stats::PartialState& s, std::string_view name) {
   j["p50"] = value_of(q.p50);
   j["p90"] = value_of(q.p90);
   j["max"] = value_of(q.max);
+  return j;
+}
+
+// A token figure: how many values (records or turns), their total and mean, and their quantiles.
+Json token_figure(const stats::PartialState& s, std::string_view name) {
+  auto it = s.sketches.find(name);
+  uint64_t n = it == s.sketches.end() ? 0 : it->second.count();
+  uint64_t total = counter(s, name);
+  Json j = {{"count", n}, {"total", total}};
+  j["mean"] = n ? Json(static_cast<double>(total) / static_cast<double>(n)) : Json(nullptr);
+  j.update(quantiles(s, name));
   return j;
 }
 
@@ -282,6 +300,36 @@ Result<report::Summary> summarize(const RunState& run, const ReportOptions& opti
     f["languages"] = nullptr;
     notes["languages"] = "not measured: give --lang";
   }
+  const std::vector<std::string> token_keys = {"tokenizer", "tokens", "tokens_by_class", "tokens_by_split", "tokens_per_turn"};
+  if (c.tokenizer.empty()) {
+    for (const std::string& key : token_keys) {
+      f[key] = nullptr;
+      notes[key] = "not measured: give --tokenizer MODEL";
+    }
+  } else {
+    f["tokenizer"] = {{"digest", c.tokenizer}, {"vocab_size", c.tokenizer_vocab}};
+    f["tokens"] = token_figure(s, kTokens);
+    if (parsed == 0) notes["tokens"] = "no record parsed";
+    Json by_class = Json::object();
+    for (const stats::ClassShare& cs : d.classes) by_class[cs.label] = token_figure(s, class_sketch(kTokens, cs.label));
+    f["tokens_by_class"] = std::move(by_class);
+    if (c.split_field.empty()) {
+      f["tokens_by_split"] = nullptr;
+      notes["tokens_by_split"] = "no --split-field";
+    } else {
+      Json by_split = Json::object();
+      const std::string prefix = class_sketch(kSplitTokens, "");
+      for (const auto& [name, sketch] : s.sketches)
+        if (name.compare(0, prefix.size(), prefix) == 0) by_split[name.substr(prefix.size())] = token_figure(s, name);
+      f["tokens_by_split"] = std::move(by_split);
+    }
+    if (c.turns) {
+      f["tokens_per_turn"] = token_figure(s, kTurnTokens);
+    } else {
+      f["tokens_per_turn"] = nullptr;
+      notes["tokens_per_turn"] = "not a conversation: no text field with [*] (formats chat, sharegpt)";
+    }
+  }
   f["notes"] = std::move(notes);
   return sum;
 }
@@ -416,6 +464,19 @@ std::string language_breakdown(const Json& r, size_t limit = 10) {
   return s;
 }
 
+// "123456 in all, mean 12.3 a record; train 100000, test 23456" (the totals per split, when given).
+std::string token_totals(const Json& r) {
+  const Json& t = r["tokens"];
+  std::string s = t["total"].dump() + " in all";
+  if (!t["mean"].is_null()) s += ", mean " + fmt("%.1f", t["mean"].get<double>()) + " a record";
+  if (r["tokens_by_split"].is_object() && !r["tokens_by_split"].empty()) {
+    std::string splits;
+    for (const auto& [name, q] : r["tokens_by_split"].items()) splits += (splits.empty() ? "" : ", ") + name + " " + q["total"].dump();
+    s += "; " + splits;
+  }
+  return s;
+}
+
 }  // namespace
 
 std::vector<std::string> warnings(const Json& r) {
@@ -477,6 +538,11 @@ std::string table(const Json& r) {
   row("chars", r["lengths"]["chars"]);
   row("words", r["lengths"]["words"]);
   if (r["turns"].is_object()) row("turns", r["turns"]);
+  if (r.contains("tokens") && r["tokens"].is_object()) {
+    row("tokens", r["tokens"]);
+    if (r["tokens_per_turn"].is_object()) row("tok/turn", r["tokens_per_turn"]);
+    t += "  tokens: " + token_totals(r) + "\n";
+  }
 
   if (r.contains("checks") && !r["checks"].empty()) {
     t += "\n  checks\n";
@@ -538,6 +604,11 @@ std::string markdown(const Json& r) {
   row("chars", r["lengths"]["chars"]);
   row("words", r["lengths"]["words"]);
   if (r["turns"].is_object()) row("turns", r["turns"]);
+  if (r.contains("tokens") && r["tokens"].is_object()) {
+    row("tokens", r["tokens"]);
+    if (r["tokens_per_turn"].is_object()) row("tokens per turn", r["tokens_per_turn"]);
+    m += "\nTokens: " + md_cell(token_totals(r)) + ".\n";
+  }
 
   std::vector<std::string> warns = warnings(r);
   if (!warns.empty()) {
