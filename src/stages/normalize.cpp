@@ -7,6 +7,7 @@
 
 #include "dqprep/io/io.hpp"
 #include "dqprep/io/json_text.hpp"
+#include "dqprep/text/mojibake.hpp"
 #include "dqprep/text/normalize_text.hpp"
 #include "stages/parsers.hpp"
 #include "stages/stages.hpp"
@@ -23,6 +24,7 @@ struct NormalizeOptions {
   bool lowercase = false;
   bool strip_html = false;
   bool unify_punct = false;
+  bool fix_mojibake = false;
   std::string label_map;
   std::string label_case = "keep";
 };
@@ -56,7 +58,10 @@ class NormalizeProcessor : public stream::RecordProcessor {
       DQPREP_RETURN_IF_ERROR(parser_.strings(path, values_, found));
       if (!found) return Status::bad_input("missing text field '" + path.text + "'");
       for (const record::StringValue& v : values_) {
-        if (!text::normalize(v.text, setup_.text, normalized_, counts_)) continue;
+        const uint64_t repaired = counts_.mojibake_fixed;
+        bool changed = text::normalize(v.text, setup_.text, normalized_, counts_);
+        if (counts_.mojibake_fixed != repaired) out.count("mojibake_fixed");
+        if (!changed) continue;
         record::Edit edit{v.offset, v.length, {}};
         json_text::append_string(edit.text, normalized_);
         edits_.push_back(std::move(edit));
@@ -82,7 +87,9 @@ class NormalizeProcessor : public stream::RecordProcessor {
     if (!label) return {};
     DQPREP_RETURN_IF_ERROR(parser_.raw_value(setup_.fields.label, raw_label));
     std::string value(*label);
+    const uint64_t repaired = counts_.mojibake_fixed;
     text::normalize(value, setup_.text, normalized_, counts_);
+    if (counts_.mojibake_fixed != repaired) out.count("mojibake_fixed");
     value = setup_.label_lower ? text::lowercase(normalized_) : normalized_;
     if (!setup_.label_map.empty()) {
       auto it = setup_.label_map.find(value);
@@ -127,6 +134,8 @@ Status run_normalize(const NormalizeOptions& o) {
   setup.text.lowercase = o.lowercase;
   setup.text.strip_html = o.strip_html;
   setup.text.unify_punct = o.unify_punct;
+  setup.text.fix_mojibake = o.fix_mojibake;
+  if (o.fix_mojibake) DQPREP_RETURN_IF_ERROR(text::prepare_mojibake_repair());
   if (!o.label_map.empty()) {
     DQPREP_ASSIGN_OR_RETURN(LabelMap map, load_label_map(o.label_map));
     setup.label_map = std::move(map);
@@ -177,6 +186,8 @@ StageRunner setup_normalize(CLI::App& app) {
   sub->add_flag("--lowercase", o->lowercase, "Lowercase the texts (full Unicode)");
   sub->add_flag("--strip-html", o->strip_html, "Remove HTML tags and decode character references");
   sub->add_flag("--unify-punct", o->unify_punct, "Curly quotes, dashes and ellipsis to ASCII");
+  sub->add_flag("--fix-mojibake", o->fix_mojibake,
+                "Repair UTF-8 read as Windows-125x, Latin-1, MacRoman or CP437 (\"cafÃ©\" -> \"café\"), as ftfy");
   sub->add_option("--label-map", o->label_map, "JSON object mapping raw labels to canonical ones")
       ->type_name("FILE");
   sub->add_option("--label-case", o->label_case, "keep or lower: the case of labels")

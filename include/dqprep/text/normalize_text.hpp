@@ -6,6 +6,9 @@
 //   1. UTF-8 repair: every maximal invalid subpart becomes U+FFFD (always on).
 //   2. strip_html: tags, comments and script/style/svg/noscript/template contents removed;
 //      character references decoded. Before NFKC, so that decoded text is normalized too.
+//   2b. fix_mojibake: UTF-8 read in a single-byte codec repaired (mojibake.hpp). After the
+//      entities (as ftfy: "&Atilde;&copy;" is mojibake too), before the control characters go
+//      (C1 controls are clues to it) and before NFKC.
 //   3. remove_control: control and invisible characters removed. Before NFKC, so that a
 //      removed character between a letter and its combining mark lets them compose.
 //   4. form: NFC or NFKC.
@@ -15,6 +18,9 @@
 //   7. remove_control, joiners: ZWNJ/ZWJ judged on their final neighbours (see below); if one
 //      went and a form is set, step 4 runs again (its neighbours may now compose).
 //   8. fold_whitespace: last, so that white space produced by NFKC or entities is folded too.
+// With fix_mojibake, while the result still holds mojibake the repair would change, the steps run
+// again on it (without strip_html), at most kMaxNormalizeRounds times in all: lowercase or NFKC
+// can turn what is left of a garble into mojibake that a second pass repairs.
 // With strip_html off the result is idempotent: normalize(normalize(x)) == normalize(x).
 // With strip_html on it is not for escaped markup, by design: "&amp;lt;" -> "&lt;" -> "<".
 //
@@ -32,6 +38,8 @@
 namespace dqprep::text {
 
 enum class UnicodeForm { none, nfc, nfkc };
+
+inline constexpr int kMaxNormalizeRounds = 4;
 
 struct NormalizeOptions {
   // NFC or NFKC by utf8proc (Unicode 15 with utf8proc 2.8). A run of more than 30 combining
@@ -66,6 +74,10 @@ struct NormalizeOptions {
   // 0x80..0x9F as windows-1252, as browsers do). Unknown "&name;" stays as is.
   bool strip_html = false;
 
+  // Mojibake repair (mojibake.hpp), ftfy's algorithm line by line. prepare_mojibake_repair() must
+  // have succeeded, else the step changes nothing.
+  bool fix_mojibake = false;
+
   // ‘ ’ ‚ ‛ ‹ › -> '   “ ” „ ‟ « » -> "   hyphen, non-breaking hyphen, figure/en/em dash,
   // horizontal bar, minus sign, two/three-em dash, small and full-width forms -> '-'
   // (one '-' each)   … -> "..."   Guillemets count as quotes: the point is one quote style.
@@ -83,6 +95,7 @@ struct NormalizeCounts {
   uint64_t controls_removed = 0;   // control and invisible characters removed
   uint64_t html_tags_removed = 0;  // tags, comments, declarations removed
   uint64_t html_entities = 0;      // character references decoded
+  uint64_t mojibake_fixed = 0;     // calls whose mojibake repair changed the text
 
   NormalizeCounts& operator+=(const NormalizeCounts& o) {
     invalid_utf8 += o.invalid_utf8;
@@ -90,6 +103,7 @@ struct NormalizeCounts {
     controls_removed += o.controls_removed;
     html_tags_removed += o.html_tags_removed;
     html_entities += o.html_entities;
+    mojibake_fixed += o.mojibake_fixed;
     return *this;
   }
 };
@@ -106,7 +120,10 @@ class Normalizer {
   bool apply_form(std::string_view in, UnicodeForm form, bool fast_paths,
                   std::string& out);
   bool is_stable(char32_t cp, UnicodeForm form);
-  std::string a_, b_, entity_;
+  // One pass of the steps; `mojibake_changed` tells whether the mojibake step changed the text.
+  bool run_steps(std::string_view in, const NormalizeOptions& opts, std::string& out,
+                 NormalizeCounts& counts, bool& mojibake_changed);
+  std::string a_, b_, entity_, round_, first_input_;
   std::vector<int32_t> cps_;
   std::vector<uint8_t> stable_[2];  // per form: BMP code point -> 0 unknown, 1 stable, 2 not
 };

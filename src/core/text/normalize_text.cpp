@@ -8,6 +8,7 @@
 #include <bit>
 #include <cstring>
 
+#include "dqprep/text/mojibake.hpp"
 #include "dqprep/text/text.hpp"
 #include "html_entities.hpp"
 
@@ -1040,6 +1041,32 @@ bool Normalizer::apply_form(std::string_view in, UnicodeForm form, bool fast_pat
 
 bool Normalizer::run(std::string_view in, const NormalizeOptions& opts, std::string& out,
                      NormalizeCounts& counts) {
+  bool mojibake_changed = false;
+  if (!opts.fix_mojibake) {
+    bool changed = run_steps(in, opts, out, counts, mojibake_changed);
+    if (changed) ++counts.changed;
+    return changed;
+  }
+  first_input_.assign(in);  // `in` may view `out`
+  run_steps(first_input_, opts, out, counts, mojibake_changed);
+  bool repaired = mojibake_changed;
+  NormalizeOptions again = opts;
+  again.strip_html = false;  // "&amp;lt;" decodes once
+  // The other steps are idempotent, so a result that the mojibake step leaves alone is final.
+  for (int round = 1; round < kMaxNormalizeRounds && fix_mojibake(out, round_); ++round) {
+    round_.assign(out);
+    run_steps(round_, again, out, counts, mojibake_changed);
+    repaired = true;
+  }
+  if (repaired) ++counts.mojibake_fixed;
+  bool changed = out != first_input_;
+  if (changed) ++counts.changed;
+  return changed;
+}
+
+bool Normalizer::run_steps(std::string_view in, const NormalizeOptions& opts, std::string& out,
+                           NormalizeCounts& counts, bool& mojibake_changed) {
+  mojibake_changed = false;
   if (opts.fast_paths && ascii_unchanged(in, opts)) {
     out.assign(in);  // assign copes with `in` viewing `out`
     return false;
@@ -1078,6 +1105,8 @@ bool Normalizer::run(std::string_view in, const NormalizeOptions& opts, std::str
   if (opts.strip_html && (cur.find('<') != std::string_view::npos ||
                           cur.find('&') != std::string_view::npos))
     step([&](std::string_view s, std::string& d) { return strip_html(s, d, entity_, counts); });
+  if (opts.fix_mojibake)
+    mojibake_changed = step([&](std::string_view s, std::string& d) { return fix_mojibake(s, d); });
   if (opts.remove_control)
     step([&](std::string_view s, std::string& d) { return remove_controls(s, d, counts); });
   form_step();
@@ -1100,7 +1129,6 @@ bool Normalizer::run(std::string_view in, const NormalizeOptions& opts, std::str
   } else if (cur_buf == -1) {
     out.assign(cur);
   }
-  if (changed) ++counts.changed;
   return changed;
 }
 

@@ -1,4 +1,5 @@
 #include "dqprep/text/normalize_text.hpp"
+#include "dqprep/text/mojibake.hpp"
 
 #include <gtest/gtest.h>
 #include <utf8proc.h>
@@ -553,6 +554,47 @@ TEST(NormalizeTextIdempotence, RandomPieces) {
     ASSERT_EQ(twice, once) << "input: " << escaped(in) << " form " << static_cast<int>(o.form)
                            << " fold " << o.fold_whitespace << " ctrl " << o.remove_control
                            << " lower " << o.lowercase << " punct " << o.unify_punct;
+    ASSERT_TRUE(is_valid_utf8(once)) << escaped(in);
+  }
+}
+
+// Mojibake repair as a step: before the control characters go (a C1 control is a clue) and
+// before NFKC; the result stays idempotent.
+TEST(NormalizeTextMojibake, RepairedBeforeTheOtherSteps) {
+  ASSERT_TRUE(prepare_mojibake_repair().ok());
+  NormalizeOptions o;
+  o.fix_mojibake = true;
+  NormalizeCounts counts;
+  std::string out;
+  EXPECT_TRUE(normalize("caf\u00C3\u00A9 \u00E2\u20AC\u0153ok\u00E2\u20AC\u009D", o, out, counts));
+  EXPECT_EQ(out, "caf\u00E9 \u201Cok\u201D");
+  EXPECT_EQ(counts.mojibake_fixed, 1u);
+  o.fix_mojibake = false;
+  EXPECT_EQ(norm("caf\u00C3\u00A9", o), "caf\u00C3\u00A9");
+  o.fix_mojibake = true;
+  o.strip_html = true;
+  EXPECT_EQ(norm("caf&Atilde;&copy;", o), "caf\u00E9");  // entities first, as ftfy
+}
+
+TEST(NormalizeTextMojibake, IdempotentWithEveryOptionSet) {
+  ASSERT_TRUE(prepare_mojibake_repair().ok());
+  static const std::vector<std::string> pieces = {
+      "a", "e", " ", "\n", "\u00A0", "\u00C3", "\u00C2", "\u00A9", "\u00E2\u20AC", "\u0153", "\u2122",
+      "\u0080", "\u009D", "\u00D0", "\u00B5", "\u00D1", "\u0420", "\u0421", "\u0491", "\u221A", "\u00AC",
+      "\u00C3\u00A9", "\u00E2\u20AC\u2122", "\u00EF\u00BB\u00BF", "\u251C", "\u00F1", "\u00BC", "\u00B2",
+      "\uFFFD", "?", "\u00ED\u00A0\u00BD", "\u0432\u0402", "\u00C3 ", "\uFB01", "\u00E0", "\u00AD"};
+  Rng rng(17);
+  auto sets = option_sets();
+  for (int iter = 0; iter < 4000; ++iter) {
+    std::string in;
+    size_t n = 1 + rng.uniform(12);
+    for (size_t k = 0; k < n; ++k) in += pieces[rng.uniform(pieces.size())];
+    NormalizeOptions o = sets[rng.uniform(sets.size())];
+    o.fix_mojibake = true;
+    std::string once = norm(in, o), twice = norm(once, o);
+    ASSERT_EQ(twice, once) << "input: " << escaped(in) << " form " << static_cast<int>(o.form) << " fold "
+                           << o.fold_whitespace << " ctrl " << o.remove_control << " lower " << o.lowercase
+                           << " punct " << o.unify_punct;
     ASSERT_TRUE(is_valid_utf8(once)) << escaped(in);
   }
 }
