@@ -75,6 +75,7 @@ Status run_sign(const SignOptions& o) {
   summary.figures = report::Json::object();
   summary.figures["mode"] = setup.mode == Mode::near ? "near" : "exact";
   summary.figures["signed"] = footer.records;
+  if (setup.mode == Mode::near) summary.figures["minhash_kernel"] = minhash::kernel_name();
   summary.seconds = report::seconds_since(start);
   return finish(o.common, summary);
 }
