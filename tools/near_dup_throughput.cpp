@@ -1,7 +1,7 @@
 // Throughput of the near-duplicate core on one thread: shingles + MinHash signature + band keys, on
 // generated documents of 1-10 KB. Built with the project (target near_dup_throughput):
 //   build/near_dup_throughput [MB of text, 64] [unicode]
-// (configure with -DDQPREP_MINHASH_CLONES= to measure the SSE2-only signature loop.)
+// (run with DQPREP_PORTABLE=1 to measure the SSE2-only signature loop.)
 
 #include <algorithm>
 #include <cstdio>

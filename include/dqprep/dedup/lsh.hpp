@@ -13,6 +13,7 @@
 #include <span>
 #include <vector>
 
+#include "dqprep/dedup/union_find.hpp"
 #include "dqprep/io/status.hpp"
 
 namespace dqprep::lsh {
@@ -63,6 +64,23 @@ Status for_each_bucket(
 // Decides whether candidate records a < b are duplicates, e.g. exact Jaccard of their shingle sets
 // >= threshold; an error (say, reading a spilled set) stops the clustering.
 using Verifier = std::function<Result<bool>(uint32_t a, uint32_t b)>;
+
+// The clustering of buckets, one at a time, in the fixed order of for_each_bucket (band, key,
+// index). cluster() feeds it from one Index; dedup cluster --edges feeds it the buckets that the
+// partitioned jobs wrote, in the same order, so that both give the same clusters.
+class BucketClusterer {
+ public:
+  BucketClusterer(uint32_t records, Verifier verify);
+  // One bucket: its members in increasing index order, each < records.
+  Status visit(std::span<const uint32_t> members);
+  // For each record, the smallest record index of its cluster.
+  std::vector<uint32_t> smallest_members() { return sets_.smallest_members(); }
+
+ private:
+  UnionFind sets_;
+  Verifier verify_;
+  std::vector<uint32_t> anchors_;
+};
 
 // Clusters the records of index; returns, for each record, the smallest record index of its
 // cluster. Without a verifier every candidate pair joins. With one, within each bucket each member

@@ -8,7 +8,8 @@
 // high entropy, for which 2-independent hashing behaves like a truly random function
 // (Mitzenmacher & Vadhan 2008); the tests check the Jaccard estimate on sets of known similarity.
 // One multiply and one add per (shingle, permutation), in a loop over permutations that GCC
-// vectorizes (SSE2 by default; an AVX2 clone is chosen at run time where the CPU has it).
+// vectorizes (SSE2 by default; an AVX2 version is chosen at run time where the CPU has it, unless
+// DQPREP_PORTABLE=1 is in the environment; both give the same values).
 //
 // Values are uint32: two distinct minima collide with probability ~ |A ∪ B| / 2^32 per position
 // (2e-7 for a 1000-shingle pair), far below the sampling error of the estimate (~ 1/sqrt(num_perm)),
@@ -17,6 +18,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 namespace dqprep::minhash {
@@ -41,6 +43,10 @@ class MinHasher {
   std::vector<uint64_t> a_;
   std::vector<uint64_t> b_;
 };
+
+// The signature loop in use: "avx2" or "portable" (SSE2 or plain code), chosen at the first
+// signature from the CPU and DQPREP_PORTABLE. Signatures are the same with either.
+std::string_view kernel_name();
 
 // The fraction of positions where two signatures of equal length agree: an unbiased estimate of
 // the Jaccard similarity of the two sets. 0 for empty signatures.

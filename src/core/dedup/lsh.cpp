@@ -4,9 +4,9 @@
 #include <cmath>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "dqprep/util/hash.hpp"
-#include "dqprep/dedup/union_find.hpp"
 
 namespace dqprep::lsh {
 
@@ -69,36 +69,40 @@ Status for_each_bucket(
   return {};
 }
 
-Result<std::vector<uint32_t>> cluster(const Index& index, const Verifier& verify) {
-  UnionFind sets(index.size());
-  std::vector<uint32_t> anchors;
-  Status status = for_each_bucket(index, [&](uint32_t, std::span<const uint32_t> members) -> Status {
-    if (!verify) {
-      for (size_t k = 1; k < members.size(); ++k) sets.unite(members[0], members[k]);
-      return {};
-    }
-    // Checking a member against one anchor per cluster, not every member, keeps a bucket of m
-    // copies of one text at m - 1 checks instead of m^2 / 2.
-    anchors.clear();
-    for (uint32_t member : members) {
-      bool anchored = false;
-      for (uint32_t anchor : anchors) {
-        if (sets.same(anchor, member)) {
-          anchored = true;
-          continue;
-        }
-        DQPREP_ASSIGN_OR_RETURN(bool similar, verify(anchor, member));
-        if (similar) {
-          sets.unite(anchor, member);
-          anchored = true;
-        }
-      }
-      if (!anchored) anchors.push_back(member);
-    }
+BucketClusterer::BucketClusterer(uint32_t records, Verifier verify)
+    : sets_(records), verify_(std::move(verify)) {}
+
+Status BucketClusterer::visit(std::span<const uint32_t> members) {
+  if (!verify_) {
+    for (size_t k = 1; k < members.size(); ++k) sets_.unite(members[0], members[k]);
     return {};
-  });
-  if (!status.ok()) return status;
-  return sets.smallest_members();
+  }
+  // Checking a member against one anchor per cluster, not every member, keeps a bucket of m
+  // copies of one text at m - 1 checks instead of m^2 / 2.
+  anchors_.clear();
+  for (uint32_t member : members) {
+    bool anchored = false;
+    for (uint32_t anchor : anchors_) {
+      if (sets_.same(anchor, member)) {
+        anchored = true;
+        continue;
+      }
+      DQPREP_ASSIGN_OR_RETURN(bool similar, verify_(anchor, member));
+      if (similar) {
+        sets_.unite(anchor, member);
+        anchored = true;
+      }
+    }
+    if (!anchored) anchors_.push_back(member);
+  }
+  return {};
+}
+
+Result<std::vector<uint32_t>> cluster(const Index& index, const Verifier& verify) {
+  BucketClusterer clusterer(index.size(), verify);
+  DQPREP_RETURN_IF_ERROR(for_each_bucket(
+      index, [&](uint32_t, std::span<const uint32_t> members) { return clusterer.visit(members); }));
+  return clusterer.smallest_members();
 }
 
 std::vector<uint32_t> kept_members(std::span<const uint32_t> component_min,

@@ -204,10 +204,8 @@ namespace {
 constexpr size_t kChunkBytes = size_t{8} << 20;
 }  // namespace
 
-
-
-Collector::Collector(Mode mode, uint32_t keys_per_record, bool sets)
-    : mode_(mode), sets_(sets), bands_(mode == Mode::near ? keys_per_record : 0), keys_(keys_per_record) {}
+Collector::Collector(Mode mode, uint32_t keys_per_record, bool sets, bool keys)
+    : mode_(mode), sets_(sets), keys_wanted_(keys), bands_(mode == Mode::near ? keys_per_record : 0), keys_(keys_per_record) {}
 
 void Collector::begin_shard() {
   Shard shard;
@@ -224,14 +222,14 @@ Status Collector::add(const signature_file::Entry& entry, uint64_t set_location)
   }
   if (records() == UINT32_MAX) return Status::usage("more than 2^32 - 1 records in one dedup run: use the sharded form");
   const uint32_t record = records();
-  if (mode_ == Mode::near) {
+  if (keys_wanted_ && mode_ == Mode::near) {
     const size_t chunk_keys = kChunkBytes / sizeof(uint64_t) / bands_ * bands_;
     if (key_chunks_.empty() || key_chunks_.back().size() == chunk_keys) {
       key_chunks_.emplace_back();
       key_chunks_.back().reserve(chunk_keys);
     }
     for (size_t k = 0; k < bands_; ++k) key_chunks_.back().push_back(entry.key(k));
-  } else {
+  } else if (keys_wanted_) {
     bool inserted = false;
     first_of_key_.push_back(table_.find_or_insert({entry.key(0), entry.key(1)}, record, inserted));
   }

@@ -4,8 +4,6 @@
 // collection of those entries into clusters, and the writing pass that drops or marks duplicates.
 // One code path for the one-process run and the sharded form, so their outputs are the same bytes.
 
-#include <sys/mman.h>
-
 #include <memory>
 #include <new>
 #include <string>
@@ -19,6 +17,7 @@
 #include "dqprep/dedup/shingle.hpp"
 #include "dqprep/io/signature_file.hpp"
 #include "dqprep/text/text_key.hpp"
+#include "dqprep/util/mapped_allocator.hpp"
 #include "stages/common.hpp"
 
 namespace dqprep::stages::dedup {
@@ -101,23 +100,6 @@ class Analyzer {
 // The shingle set of an entry, as written: 32-bit, sorted, unique.
 void narrow_set(std::span<const uint64_t> shingles, std::vector<uint32_t>& out);
 
-// Each allocation its own mapping, so that freeing it returns its pages at once (from the heap they
-// could stay resident).
-template <class T>
-struct MappedAllocator {
-  using value_type = T;
-  MappedAllocator() = default;
-  template <class U>
-  MappedAllocator(const MappedAllocator<U>&) {}
-  T* allocate(size_t n) {
-    void* p = ::mmap(nullptr, n * sizeof(T), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) throw std::bad_alloc();
-    return static_cast<T*>(p);
-  }
-  void deallocate(T* p, size_t n) { ::munmap(p, n * sizeof(T)); }
-  friend bool operator==(const MappedAllocator&, const MappedAllocator&) { return true; }
-};
-
 // Collects first-pass entries, on one thread and in input order, shard after shard (the
 // one-process run is one shard), into what clustering needs: per record 8 bytes per band key
 // (exact mode: a hash table of the 16-byte keys instead, 32-64 bytes per distinct key), 4 of text
@@ -126,7 +108,9 @@ struct MappedAllocator {
 // union-find).
 class Collector {
  public:
-  Collector(Mode mode, uint32_t keys_per_record, bool sets);
+  // keys: false collects everything but the near mode's band keys (dedup cluster --edges, whose
+  // buckets come from the partition jobs); cluster() then cannot be called.
+  Collector(Mode mode, uint32_t keys_per_record, bool sets, bool keys = true);
 
   struct Shard {
     uint64_t positions = 0;     // entries
@@ -151,6 +135,7 @@ class Collector {
  private:
   Mode mode_;
   bool sets_;
+  bool keys_wanted_;
   std::vector<Shard> shards_;
   std::vector<uint32_t> lengths_;
   std::vector<uint64_t> labels_;

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "dqprep/dedup/band_partition.hpp"
+#include "dqprep/io/edge_file.hpp"
 #include "dqprep/io/io.hpp"
 #include "stages/dedup/dedup_records.hpp"
 
@@ -73,6 +75,7 @@ Status run_sign(const SignOptions& o) {
   summary.figures = report::Json::object();
   summary.figures["mode"] = setup.mode == Mode::near ? "near" : "exact";
   summary.figures["signed"] = footer.records;
+  if (setup.mode == Mode::near) summary.figures["minhash_kernel"] = minhash::kernel_name();
   summary.seconds = report::seconds_since(start);
   return finish(o.common, summary);
 }
@@ -80,21 +83,20 @@ Status run_sign(const SignOptions& o) {
 // ---------------------------------------------------------------------------------------------
 
 struct ClusterOptions {
-  CommonOptions common;  // inputs (signature files), output (the cluster file), stats, -j, -q, -v
+  CommonOptions common;  // inputs (signature files), output (the cluster or edge file), stats, -j, -q, -v
   std::string keep = "first";
   bool verify = false;
   double threshold = 0.8;
+  std::string partition;           // --partition I/N: write the edge file of one partition
+  std::vector<std::string> edges;  // --edges: union the partitions' edge files
+  bool union_flags = false;        // --keep, --verify or --threshold given
 };
 
-Status run_cluster(const ClusterOptions& o) {
-  const auto start = std::chrono::steady_clock::now();
-  if (o.common.inputs.empty()) return Status::usage("dedup cluster needs the signature files of every shard");
-  DQPREP_ASSIGN_OR_RETURN(const dup_groups::Keep keep, dup_groups::parse_keep(o.keep));
-  DQPREP_RETURN_IF_ERROR(check_binary_output(o.common.output, "cluster file"));
-  if (!(o.threshold > 0.0 && o.threshold <= 1.0)) {
-    return Status::usage("--threshold must be in (0, 1], not " + util::number_text(o.threshold, 6));
-  }
-  std::vector<std::unique_ptr<signature_file::Reader>> readers;
+using SignatureReaders = std::vector<std::unique_ptr<signature_file::Reader>>;
+
+// Opens every signature file; they must have been signed with the same options.
+Result<SignatureReaders> open_signatures(const ClusterOptions& o) {
+  SignatureReaders readers;
   for (const std::string& path : o.common.inputs) {
     if (readers.size() == (1u << 16)) return Status::usage("at most 65536 signature files in one dedup cluster");
     DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<signature_file::Reader> r, signature_file::Reader::open(path));
@@ -109,16 +111,173 @@ Status run_cluster(const ClusterOptions& o) {
     if (o.verify && !h.layout.sets) {
       return Status::usage("--verify needs shingle sets: " + path + " was signed without --verify");
     }
-    if (!o.verify && h.near && h.layout.sets) {
+    if (!o.verify && o.partition.empty() && h.near && h.layout.sets) {
       spdlog::warn("dqprep dedup cluster: the shards were signed with --verify; without --verify here their sets are unused");
     }
     readers.push_back(std::move(r));
   }
   if (o.verify && !readers[0]->header().near) return Status::usage("--verify applies to shards signed with --mode near");
+  return readers;
+}
+
+// Checks that the entries a reader gave match its footer.
+Status check_footer(const signature_file::Reader& reader, uint64_t positions, uint64_t records) {
+  const signature_file::Footer& f = reader.footer();
+  if (positions != f.positions || records != f.records) {
+    return Status::bad_input(reader.path() + ": damaged signature file (its entries do not match its footer)");
+  }
+  return {};
+}
+
+uint64_t inputs_digest(const SignatureReaders& readers) {
+  edge_file::InputsDigest digest;
+  for (const auto& r : readers) digest.add(r->header(), r->footer());
+  return digest.value();
+}
+
+// dedup cluster --partition I/N: the buckets of one partition of the band keys -> an edge file.
+Status run_partition(const ClusterOptions& o, const SignatureReaders& readers,
+                     std::chrono::steady_clock::time_point start) {
+  DQPREP_ASSIGN_OR_RETURN(const lsh::Partition partition, lsh::parse_partition(o.partition));
+  if (o.union_flags) {
+    return Status::usage("--keep, --verify and --threshold belong to the union step (dedup cluster --edges), "
+                         "not to --partition");
+  }
+  DQPREP_RETURN_IF_ERROR(check_binary_output(o.common.output, "edge file"));
+  const signature_file::Header& header = readers[0]->header();
+  if (!header.near) {
+    return Status::usage("--partition applies to shards signed with --mode near (exact mode clusters in one "
+                         "job: dedup cluster without --partition)");
+  }
+  lsh::PartitionBuckets buckets(partition, header.layout.keys);
+  signature_file::Entry entry;
+  std::vector<uint64_t> keys(header.layout.keys);
+  uint64_t positions = 0, malformed = 0;
+  for (const auto& reader : readers) {
+    uint64_t set_offset = 0, shard_positions = 0, shard_records = 0;
+    while (true) {
+      DQPREP_ASSIGN_OR_RETURN(bool more, reader->next(entry, set_offset));
+      if (!more) break;
+      ++shard_positions;
+      if (entry.malformed) continue;
+      ++shard_records;
+      for (size_t k = 0; k < keys.size(); ++k) keys[k] = entry.key(k);
+      DQPREP_RETURN_IF_ERROR(buckets.add(keys));
+    }
+    DQPREP_RETURN_IF_ERROR(check_footer(*reader, shard_positions, shard_records));
+    positions += shard_positions;
+    malformed += shard_positions - shard_records;
+  }
+
+  edge_file::Header eh;
+  eh.partition = partition.index;
+  eh.partitions = partition.count;
+  eh.bands = header.layout.keys;
+  eh.records = buckets.records();
+  eh.inputs = inputs_digest(readers);
+  eh.params = header.params;
+  const uint64_t entries = buckets.entries();
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<edge_file::Writer> out, edge_file::Writer::open(o.common.output, eh));
+  uint64_t members = 0;
+  DQPREP_RETURN_IF_ERROR(buckets.for_each_bucket([&](uint32_t band, uint64_t key, std::span<const uint32_t> m) {
+    members += m.size();
+    return out->add(band, key, m);
+  }));
+  DQPREP_RETURN_IF_ERROR(out->commit());
+
+  // The partition's records: all records read (out) and the malformed ones (quarantined).
+  report::Summary summary;
+  summary.stage = "dedup cluster";
+  summary.in = positions;
+  summary.out = positions - malformed;
+  summary.quarantined = malformed;
+  report::Json& f = summary.figures;
+  f["mode"] = "near";
+  f["partition"] = o.partition;
+  f["shards"] = readers.size();
+  f["entries"] = entries;
+  f["buckets"] = out->buckets();
+  f["bucket_members"] = members;
+  summary.seconds = report::seconds_since(start);
+  return finish(o.common, summary);
+}
+
+// dedup cluster --edges: the buckets of every partition, band by band and partition after
+// partition (the order of lsh::for_each_bucket), through the clustering of the one-job run.
+Result<std::vector<uint32_t>> union_edges(const ClusterOptions& o, const SignatureReaders& readers, uint32_t records,
+                                          const lsh::Verifier& verify) {
+  const signature_file::Header& header = readers[0]->header();
+  if (!header.near) return Status::usage("--edges applies to shards signed with --mode near");
+  const uint64_t digest = inputs_digest(readers);
+  std::vector<std::unique_ptr<edge_file::Reader>> parts;
+  for (const std::string& path : o.edges) {
+    DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<edge_file::Reader> r, edge_file::Reader::open(path));
+    const edge_file::Header& h = r->header();
+    if (h.params != header.params || h.bands != header.layout.keys || h.records != records || h.inputs != digest) {
+      return Status::usage(path + " was made from other signature files than the ones given (or from them in "
+                           "another order)");
+    }
+    if (!parts.empty() && h.partitions != parts[0]->header().partitions) {
+      return Status::usage(path + " is a partition of " + std::to_string(h.partitions) + ", " + parts[0]->path() +
+                           " of " + std::to_string(parts[0]->header().partitions));
+    }
+    parts.push_back(std::move(r));
+  }
+  const uint32_t partitions = parts[0]->header().partitions;
+  std::vector<std::unique_ptr<edge_file::Reader>> by_partition(partitions);
+  for (auto& r : parts) {
+    const uint32_t p = r->header().partition;
+    if (by_partition[p]) {
+      return Status::usage(r->path() + " and " + by_partition[p]->path() + " are both partition " +
+                           std::to_string(p) + "/" + std::to_string(partitions));
+    }
+    by_partition[p] = std::move(r);
+  }
+  for (uint32_t p = 0; p < partitions; ++p) {
+    if (!by_partition[p]) {
+      return Status::usage("--edges: the edge file of partition " + std::to_string(p) + "/" +
+                           std::to_string(partitions) + " is missing");
+    }
+  }
+
+  lsh::BucketClusterer clusterer(records, verify);
+  std::vector<edge_file::Bucket> pending(partitions);
+  std::vector<uint8_t> has(partitions);
+  for (uint32_t p = 0; p < partitions; ++p) {
+    DQPREP_ASSIGN_OR_RETURN(bool more, by_partition[p]->next(pending[p]));
+    has[p] = more;
+  }
+  for (uint32_t band = 0; band < header.layout.keys; ++band) {
+    for (uint32_t p = 0; p < partitions; ++p) {
+      while (has[p] && pending[p].band == band) {
+        DQPREP_RETURN_IF_ERROR(clusterer.visit(pending[p].members));
+        DQPREP_ASSIGN_OR_RETURN(bool more, by_partition[p]->next(pending[p]));
+        has[p] = more;
+      }
+    }
+  }
+  return clusterer.smallest_members();
+}
+
+Status run_cluster(const ClusterOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
+  if (o.common.inputs.empty()) return Status::usage("dedup cluster needs the signature files of every shard");
+  if (!o.partition.empty() && !o.edges.empty()) {
+    return Status::usage("--partition writes an edge file, --edges reads them: one or the other");
+  }
+  DQPREP_ASSIGN_OR_RETURN(SignatureReaders readers, open_signatures(o));
+  if (!o.partition.empty()) return run_partition(o, readers, start);
+  DQPREP_ASSIGN_OR_RETURN(const dup_groups::Keep keep, dup_groups::parse_keep(o.keep));
+  DQPREP_RETURN_IF_ERROR(check_binary_output(o.common.output, "cluster file"));
+  if (!(o.threshold > 0.0 && o.threshold <= 1.0)) {
+    return Status::usage("--threshold must be in (0, 1], not " + util::number_text(o.threshold, 6));
+  }
   const signature_file::Header& header = readers[0]->header();
   const Mode mode = header.near ? Mode::near : Mode::exact;
+  if (!o.edges.empty() && mode != Mode::near) return Status::usage("--edges applies to shards signed with --mode near");
 
-  Collector collector(mode, header.layout.keys, o.verify);
+  // With --edges the band keys are not needed: the buckets come from the edge files.
+  Collector collector(mode, header.layout.keys, o.verify, o.edges.empty());
   signature_file::Entry entry;
   for (size_t s = 0; s < readers.size(); ++s) {
     collector.begin_shard();
@@ -128,11 +287,8 @@ Status run_cluster(const ClusterOptions& o) {
       if (!more) break;
       DQPREP_RETURN_IF_ERROR(collector.add(entry, (uint64_t{s} << 48) | set_offset));
     }
-    const signature_file::Footer& f = readers[s]->footer();
     const Collector::Shard& got = collector.shards()[s];
-    if (got.positions != f.positions || got.positions - got.malformed.size() != f.records) {
-      return Status::bad_input(readers[s]->path() + ": damaged signature file (its entries do not match its footer)");
-    }
+    DQPREP_RETURN_IF_ERROR(check_footer(*readers[s], got.positions, got.positions - got.malformed.size()));
   }
 
   std::unique_ptr<SetVerifier> verifier;
@@ -143,7 +299,12 @@ Status run_cluster(const ClusterOptions& o) {
     verifier = std::make_unique<SetVerifier>(std::move(fds), collector.set_locations(), o.threshold);
     verify_fn = [&](uint32_t a, uint32_t b) { return verifier->similar(a, b); };
   }
-  DQPREP_ASSIGN_OR_RETURN(std::vector<uint32_t> components, collector.cluster(verify_fn));
+  std::vector<uint32_t> components;
+  if (o.edges.empty()) {
+    DQPREP_ASSIGN_OR_RETURN(components, collector.cluster(verify_fn));
+  } else {
+    DQPREP_ASSIGN_OR_RETURN(components, union_edges(o, readers, collector.records(), verify_fn));
+  }
   dup_groups::Groups groups = collector.groups(components, keep);
   components.clear();
   components.shrink_to_fit();
@@ -207,6 +368,7 @@ Status run_cluster(const ClusterOptions& o) {
   report::Json& f = summary.figures;
   f["mode"] = mode == Mode::near ? "near" : "exact";
   f["shards"] = readers.size();
+  if (!o.edges.empty()) f["partitions"] = o.edges.size();
   f["clusters"] = groups.kept.size();
   f["duplicates"] = groups.duplicates;
   const uint64_t records = positions - malformed;
@@ -341,21 +503,39 @@ StageRunner setup_cluster(CLI::App& dedup) {
       "Clusters the records of all shards, in the order the signature files are given (the order of the\n"
       "shards in the one-process run this reproduces), and writes which records are duplicates of which.\n"
       "Its summary has the run's figures (clusters, duplicates, duplicate_ratio, label_conflicts).\n"
-      "Example:\n"
-      "  dqprep dedup cluster sig/shard-*.sig -o clusters.bin");
+      "Near mode can cluster in partitions, each job holding ~16 x bands / N bytes per record: each\n"
+      "`--partition I/N` job writes the LSH buckets of its range of band keys to an edge file, then one\n"
+      "job with every edge file (--edges) writes the same cluster file as one job would.\n"
+      "Examples:\n"
+      "  dqprep dedup cluster sig/shard-*.sig -o clusters.bin\n"
+      "  dqprep dedup cluster --partition 3/8 sig/shard-*.sig -o edges/part-3.edges\n"
+      "  dqprep dedup cluster $(printf -- '--edges edges/part-%d.edges ' {0..7}) sig/shard-*.sig -o clusters.bin");
   sub->add_option("inputs", o->common.inputs, "Signature files, in shard order")->type_name("SIG ...")->required();
-  sub->add_option("-o,--output", o->common.output, "The cluster file (required)")->type_name("FILE");
-  sub->add_option("--keep", o->keep, "Which member of a duplicate group stays: first or longest")
-      ->check(CLI::IsMember({"first", "longest"}))
-      ->capture_default_str();
-  sub->add_flag("--verify", o->verify, "Join candidates only when their true Jaccard >= --threshold (sign --verify)");
-  sub->add_option("--threshold", o->threshold, "--verify: Jaccard similarity at which candidates are duplicates")
-      ->capture_default_str();
+  sub->add_option("-o,--output", o->common.output, "The cluster file, or with --partition the edge file (required)")
+      ->type_name("FILE");
+  CLI::Option* keep = sub->add_option("--keep", o->keep, "Which member of a duplicate group stays: first or longest")
+                          ->check(CLI::IsMember({"first", "longest"}))
+                          ->capture_default_str();
+  CLI::Option* verify =
+      sub->add_flag("--verify", o->verify, "Join candidates only when their true Jaccard >= --threshold (sign --verify)");
+  CLI::Option* threshold =
+      sub->add_option("--threshold", o->threshold, "--verify: Jaccard similarity at which candidates are duplicates")
+          ->capture_default_str();
+  sub->add_option("--partition", o->partition,
+                  "Near mode: write the LSH buckets of partition I of N (0-based) to the edge file -o")
+      ->type_name("I/N");
+  sub->add_option("--edges", o->edges,
+                  "Near mode: cluster from the edge files of every partition instead of the band keys (repeatable)")
+      ->type_name("FILE")
+      ->allow_extra_args(false);
   add_stats_option(*sub, o->common.stats, "The summary as JSON");
   // Clustering runs on one thread; -j is taken as every stage takes it, and changes nothing.
   add_threads_option(*sub, o->common.threads, "Worker threads (accepted as by every stage; clustering runs on one)");
   add_log_flags(*sub, o->common);
-  return [o] { return run_cluster(*o); };
+  return [o, keep, verify, threshold] {
+    o->union_flags = keep->count() > 0 || verify->count() > 0 || threshold->count() > 0;
+    return run_cluster(*o);
+  };
 }
 
 StageRunner setup_apply(CLI::App& dedup) {
