@@ -172,8 +172,9 @@ void add_lengths(const Context& c, html::Page& page) {
         classes ? sorted_by_count(*classes, kMaxLengthClasses) : std::vector<std::pair<std::string, const Json*>>{};
     html::Table t({"class", "measure", "min", "p10", "p50", "p90", "max"}, {false, false, true, true, true, true, true});
     std::string charts;
-    for (const auto& [measure, q] : lengths->items()) {
+    for (const auto& [key, q] : lengths->items()) {
       if (!q.is_object()) continue;
+      const std::string measure = key;  // a lambda below uses it (clang 14 captures no binding)
       std::string grid;
       auto draw = [&](const std::string& who, const Json& quantiles) {
         std::vector<svg::Bin> bins = quantile_bins(quantiles);
