@@ -10,6 +10,14 @@ namespace {
 
 using report::Json;
 
+// A const Json's operator[] on a missing key is undefined behaviour; a missing figure reads as null.
+const Json& field(const Json& s, const char* key) {
+  static const Json null;
+  if (!s.is_object()) return null;
+  auto it = s.find(key);
+  return it != s.end() ? *it : null;
+}
+
 uint64_t count(const Json& s, const char* key) {
   auto it = s.find(key);
   return it != s.end() && it->is_number_unsigned() ? it->get<uint64_t>() : 0;
@@ -34,8 +42,8 @@ std::string pad(std::string s, size_t width) {
 
 // "name  value" and, for a null figure, why it is null.
 std::string figure(const Json& s, const char* key, const std::string& reading = "") {
-  std::string why = s[key].is_null() && s["notes"].contains(key) ? s["notes"][key].get<std::string>() : reading;
-  std::string line = "    " + pad(key, 20) + ratio(s[key]);
+  std::string why = field(s, key).is_null() && field(s, "notes").contains(key) ? field(field(s, "notes"), key).get<std::string>() : reading;
+  std::string line = "    " + pad(key, 20) + ratio(field(s, key));
   if (!why.empty()) line = pad(line, 32) + "  " + why;
   return line + "\n";
 }
@@ -63,19 +71,19 @@ std::string text(const Json& s) {
                  invalid = count(s, "invalid_labels");
   t += "  labels: " + std::to_string(count(s, "labeled")) + " labeled, " + std::to_string(missing) + " missing, " +
        std::to_string(empty) + " empty, " + std::to_string(invalid) + " outside --labels; invalid_rate " +
-       ratio(s["invalid_rate"]) + "\n";
-  if (s.contains("invalid_label_values") && !s["invalid_label_values"].empty()) {
-    t += "  labels outside --labels: " + list(s["invalid_label_values"]) + "\n";
+       ratio(field(s, "invalid_rate")) + "\n";
+  if (s.contains("invalid_label_values") && !field(s, "invalid_label_values").empty()) {
+    t += "  labels outside --labels: " + list(field(s, "invalid_label_values")) + "\n";
   }
 
   uint64_t conflict_groups = 0, conflict_records = 0;
   if (s.contains("conflict_groups")) {
     conflict_groups = count(s, "conflict_groups");
     conflict_records = count(s, "conflict_records");
-    t += "  conflicts (" + s["conflict_key"].get<std::string>() + " texts): " +
+    t += "  conflicts (" + field(s, "conflict_key").get<std::string>() + " texts): " +
          plural(conflict_groups, "group", "groups") + " with different labels, " +
-         plural(conflict_records, "record", "records") + "; conflict_rate " + ratio(s["conflict_rate"]) + "; resolve " +
-         s["resolve"].get<std::string>() + ", " + std::to_string(count(s, "relabeled")) + " relabeled\n";
+         plural(conflict_records, "record", "records") + "; conflict_rate " + ratio(field(s, "conflict_rate")) + "; resolve " +
+         field(s, "resolve").get<std::string>() + ", " + std::to_string(count(s, "relabeled")) + " relabeled\n";
   }
 
   if (s.contains("krippendorff_alpha")) {
@@ -85,24 +93,24 @@ std::string text(const Json& s) {
     t += figure(s, "percent_agreement");
     t += figure(s, "cohen_kappa");
     t += figure(s, "fleiss_kappa");
-    t += figure(s, "krippendorff_alpha", alpha_reading(s["krippendorff_alpha"]));
+    t += figure(s, "krippendorff_alpha", alpha_reading(field(s, "krippendorff_alpha")));
     // The annotator who agrees least with the consensus, when there is a choice.
     std::string lowest;
     double lowest_value = 2;
-    for (const auto& [name, a] : s["per_annotator"].items()) {
-      const Json& v = a["agreement_with_consensus"];
+    for (const auto& [name, a] : field(s, "per_annotator").items()) {
+      const Json& v = field(a, "agreement_with_consensus");
       if (v.is_number() && v.get<double>() < lowest_value) {
         lowest_value = v.get<double>();
         lowest = name;
       }
     }
     if (count(s, "annotator_count") > 1 && !lowest.empty()) {
-      t += "    lowest agreement with the " + s["per_annotator_consensus"].get<std::string>() +
+      t += "    lowest agreement with the " + field(s, "per_annotator_consensus").get<std::string>() +
            " consensus: annotator " + lowest + ", " + ratio(lowest_value) + "\n";
     }
   }
   if (s.contains("consensus")) {
-    t += "  consensus (" + s["consensus"].get<std::string>() + "): " +
+    t += "  consensus (" + field(s, "consensus").get<std::string>() + "): " +
          plural(count(s, "consensus_changed"), "label", "labels") + " set or changed (" +
          std::to_string(count(s, "consensus_filled")) + " missing or invalid before), " +
          plural(count(s, "consensus_ties"), "tie", "ties") + ", " + std::to_string(count(s, "consensus_unrated")) +
@@ -112,11 +120,11 @@ std::string text(const Json& s) {
   uint64_t label_issues = 0;
   if (s.contains("label_issues")) {
     label_issues = count(s, "label_issues");
-    std::string method = s["issue_method"].get<std::string>();
-    if (s["joint_rule"].is_string()) method += ", " + s["joint_rule"].get<std::string>() + " joint rule";
+    std::string method = field(s, "issue_method").get<std::string>();
+    if (field(s, "joint_rule").is_string()) method += ", " + field(s, "joint_rule").get<std::string>() + " joint rule";
     t += "  likely label errors (" + method + "): " + std::to_string(label_issues) + " of " +
-         std::to_string(count(s, "issues_scored")) + " scored records flagged; issue_rate " + ratio(s["issue_rate"]) +
-         "; model_accuracy " + ratio(s["model_accuracy"]) + ", majority_rate " + ratio(s["majority_rate"]) + "\n";
+         std::to_string(count(s, "issues_scored")) + " scored records flagged; issue_rate " + ratio(field(s, "issue_rate")) +
+         "; model_accuracy " + ratio(field(s, "model_accuracy")) + ", majority_rate " + ratio(field(s, "majority_rate")) + "\n";
   }
 
   std::vector<std::string> found;
@@ -127,8 +135,8 @@ std::string text(const Json& s) {
     found.push_back(plural(conflict_records, "record", "records") + " in " +
                     plural(conflict_groups, "conflicting group", "conflicting groups"));
   }
-  if (s["krippendorff_alpha"].is_number() && s["krippendorff_alpha"].get<double>() < 0.667) {
-    found.push_back("low agreement (krippendorff_alpha " + ratio(s["krippendorff_alpha"]) + " < 0.667)");
+  if (field(s, "krippendorff_alpha").is_number() && field(s, "krippendorff_alpha").get<double>() < 0.667) {
+    found.push_back("low agreement (krippendorff_alpha " + ratio(field(s, "krippendorff_alpha")) + " < 0.667)");
   }
   if (label_issues > 0) found.push_back(plural(label_issues, "likely label error", "likely label errors"));
   std::string all;

@@ -233,8 +233,12 @@ void first_pass(Token& t) {
   } else if (tok.size() >= 2 && std::all_of(tok.begin(), tok.end(), [](char c) { return c == '.'; })) {
     t.ellipsis = true;
   } else if (t.period_final() && !tok.ends_with("..")) {
+    std::string number_type;
     std::string_view base = std::string_view(t.type).substr(0, t.type.size() - 1);
-    if (t.type == "##number##") base = type_of(tok.substr(0, tok.size() - 1));
+    if (t.type == "##number##") {
+      number_type = type_of(tok.substr(0, tok.size() - 1));
+      base = number_type;
+    }
     size_t dash = base.rfind('-');
     std::string_view last_part = dash == std::string_view::npos ? base : base.substr(dash + 1);
     if (in_sorted(kAbbreviations, base) || in_sorted(kAbbreviations, last_part)) {
