@@ -28,10 +28,10 @@ inline constexpr std::string_view kCharsSketch = "chars";
 inline constexpr std::string_view kWordsSketch = "words";
 inline constexpr std::string_view kTurnsSketch = "turns";
 // With --tokenizer, each a sketch (per record, per turn) and a counter of the same name (the total):
-// "tokens", "tokens:LABEL", "split_tokens:SPLIT", "turn_tokens".
+// "tokens", "tokens:LABEL", "split_tokens:SPLIT", "part:turn_tokens" (a value a turn).
 inline constexpr std::string_view kTokens = "tokens";
 inline constexpr std::string_view kSplitTokens = "split_tokens";
-inline constexpr std::string_view kTurnTokens = "turn_tokens";
+inline constexpr std::string_view kTurnTokens = "part:turn_tokens";
 std::string class_sketch(std::string_view base, std::string_view label);  // "chars:LABEL"
 inline constexpr std::string_view kParsed = "parsed";          // records that parsed (n - malformed)
 inline constexpr std::string_view kEmptyLines = "empty_lines";

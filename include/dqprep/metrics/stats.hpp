@@ -193,6 +193,8 @@ using NoiseMask = uint32_t;
 constexpr NoiseMask noise_bit(NoiseSource s) { return NoiseMask{1} << static_cast<unsigned>(s); }
 std::string_view noise_source_name(NoiseSource s);  // "malformed", "rejected", …
 
+inline constexpr std::string_view kPartSketchPrefix = "part:";
+
 // What `metrics` counts over one shard. Every field merges exactly: counts add, sketches add, and
 // the key set is a union, so merge(shard 1, shard 2, …) in input order is the state of one run over
 // all shards. Memory is independent of the record count except `keys` (one key a distinct text).
@@ -205,7 +207,9 @@ struct PartialState {
   Counts values;           // records per value of --coverage-field
   Counts languages;        // records per detected language
   Counts counters;         // any other sums (annotated items, items all annotators agree on, …)
-  std::map<std::string, QuantileSketch, std::less<>> sketches;  // "chars", "words", per class, …
+  // "chars", "words", per class, …: a value a record, so at most n each; a sketch whose name starts
+  // with kPartSketchPrefix holds a value per part of a record (a turn) and any number of them.
+  std::map<std::string, QuantileSketch, std::less<>> sketches;
 
   std::array<uint64_t, kNoiseSources> noise_by_source{};
   uint64_t noisy_besides_duplicates = 0;  // records with at least one NoiseSource

@@ -614,7 +614,7 @@ Status PartialState::validate() const {
   for (uint64_t c : noise_by_source)
     if (c > n) return Status::bad_input("partial state: more noisy records than records");
   for (const auto& [name, sketch] : sketches)
-    if (sketch.count() > n) return Status::bad_input("partial state: sketch '" + name + "' holds more values than records");
+    if (sketch.count() > n && name.compare(0, kPartSketchPrefix.size(), kPartSketchPrefix) != 0) return Status::bad_input("partial state: sketch '" + name + "' holds more values than records");
   return {};
 }
 

@@ -54,6 +54,27 @@ run fifo > got-fifo.jsonl
 for kind in gz zst stdin devstdin procsub fifo; do
   cmp table.jsonl "got-$kind.jsonl" || fail "input kind $kind gives other records"
 done
+# A JSON array and plain text the same way.
+jq -s . table.jsonl > table.json
+gzip -c table.json > table.json.gz
+"$DQPREP" convert -q table.json -o from-json.jsonl
+cmp table.jsonl from-json.jsonl || fail "JSON array -> JSONL differs"
+jq -r '.text | gsub("\n"; " ")' table.jsonl > text.txt
+"$DQPREP" convert -q text.txt -o from-text.jsonl
+for from in json lines; do
+  src=table.json; [[ $from == lines ]] && src=text.txt
+  "$DQPREP" convert -q --from "$from" - < "$src" > "k-stdin.jsonl"
+  "$DQPREP" convert -q --from "$from" /dev/stdin < "$src" > "k-devstdin.jsonl"
+  "$DQPREP" convert -q --from "$from" <(gzip -c "$src") > "k-procsub.jsonl"
+  rm -f fifo && mkfifo fifo
+  (zstd -q -c "$src" > fifo &)
+  "$DQPREP" convert -q --from "$from" fifo > "k-fifo.jsonl"
+  want=from-json.jsonl; [[ $from == lines ]] && want=from-text.jsonl
+  for kind in stdin devstdin procsub fifo; do cmp "$want" "k-$kind.jsonl" || fail "--from $from: input kind $kind differs"; done
+done
+"$DQPREP" convert -q table.json.gz -o from-json-gz.jsonl
+cmp table.jsonl from-json-gz.jsonl || fail "gzip JSON array differs"
+
 # JSONL -> CSV from a pipe (read twice: spilled) equals the file's.
 cat table.jsonl | "$DQPREP" convert -q --from jsonl --to csv "${flags[@]}" - > piped.csv
 cmp table.csv piped.csv || fail "JSONL -> CSV from stdin differs"

@@ -63,6 +63,13 @@ tail -n +251 records.jsonl > shard2.jsonl
 "$DQPREP" metrics -q --tokenizer tiny.model --split-field split --partial -o s2.state.zst shard2.jsonl
 "$DQPREP" metrics merge -q s1.state s2.state.zst --json merged.json
 cmp <(jq -S 'del(.seconds)' m1.json) <(jq -S 'del(.seconds)' merged.json) || fail "merged report differs from one run"
+# The same for conversations, whose turn sketch holds more values than there are records.
+head -80 chat.jsonl > chat1.jsonl
+tail -n +81 chat.jsonl > chat2.jsonl
+"$DQPREP" metrics -q --format chat --tokenizer tiny.model --partial -o c1.state chat1.jsonl
+"$DQPREP" metrics -q --format chat --tokenizer tiny.model --partial -o c2.state chat2.jsonl
+"$DQPREP" metrics merge -q c1.state c2.state --json cmerged.json
+cmp <(jq -S 'del(.seconds)' c1.json) <(jq -S 'del(.seconds)' cmerged.json) || fail "merged chat report differs from one run"
 spm_train --input=texts.txt --model_prefix=other --vocab_size=300 --minloglevel=2 > /dev/null 2>&1 || fail "spm_train failed"
 "$DQPREP" metrics -q --tokenizer other.model --split-field split --partial -o other.state shard2.jsonl
 if "$DQPREP" metrics merge -q s1.state other.state 2> merge_err.txt; then fail "states of two models merged"; fi

@@ -67,8 +67,16 @@ TEST(CsvReader, ARecordPastTheLimitIsABadRow) {
   std::vector<Row> rows = read({"\"long", "long", "long", "x,y"}, ',', 8);
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_NE(rows[0].error.find("longer than 8 bytes"), std::string::npos);
+  EXPECT_EQ(rows[0].raw, "\"long\nlong");
   EXPECT_EQ(rows[1].fields, (Fields{"long"}));  // reading restarts at the next line
+  EXPECT_EQ(rows[1].line, 3u);
   EXPECT_EQ(rows[2].fields, (Fields{"x", "y"}));
+}
+
+TEST(CsvWriter, TabDelimitedQuotesTabs) {
+  std::string out;
+  append_row(out, {"t\tab", "a,b"}, '\t');
+  EXPECT_EQ(out, "\"t\tab\"\ta,b");
 }
 
 TEST(CsvReader, TabDelimited) {
@@ -81,9 +89,8 @@ TEST(CsvReader, TabDelimited) {
 TEST(CsvWriter, QuotesOnlyWhereNeededAndReadsBack) {
   std::string out;
   append_row(out, {"plain", "a,b", "say \"x\"", "two\nlines", " edge", "", "t\tab"}, ',');
-  // A tab inside a comma-separated field needs no quotes (RFC 4180); only one at an end does.
-  EXPECT_EQ(out, "plain,\"a,b\",\"say \"\"x\"\"\",\"two\nlines\",\" edge\",,t\tab");
-  std::vector<std::string> lines = {"plain,\"a,b\",\"say \"\"x\"\"\",\"two", "lines\",\" edge\",,\"t\tab\""};
+  EXPECT_EQ(out, "plain,\"a,b\",\"say \"\"x\"\"\",\"two\nlines\",\" edge\",,t\tab");  // a tab is data in CSV
+  std::vector<std::string> lines = {"plain,\"a,b\",\"say \"\"x\"\"\",\"two", "lines\",\" edge\",,t\tab"};
   std::vector<Row> rows = read(lines);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].fields, (Fields{"plain", "a,b", "say \"x\"", "two\nlines", " edge", "", "t\tab"}));
