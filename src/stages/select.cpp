@@ -723,13 +723,23 @@ Status run_select(const SelectOptions& o) {
   std::optional<double> lowest;
   for (const Ranked& r : setup.selection)
     if (!r.first) lowest = lowest ? std::min(*lowest, r.score) : r.score;
-  f["lowest_selected_score"] = lowest ? report::Json(*lowest) : report::Json(nullptr);
+  if (lowest) f["lowest_selected_score"] = *lowest;
+  else set_null(f, "lowest_selected_score", "no record selected by its score");
   if (o.density) f["density_sample"] = setup.sample_count;
   if (o.diverse) {
     f["near_duplicates_skipped"] = skipped;
     f["diverse_windows"] = windows;
   }
   f["passes"] = passes.passes_run();
+  // The fixed --stats schema: what --density or --diverse measure is null without them.
+  fix_schema(summary,
+             {{"strategy"}, {"k"}, {"candidates"}, {"missing_probs"}, {"selected"}, {"lowest_selected_score"},
+              o.density ? SchemaField{"density_sample"} : not_applicable("density_sample", "no --density"),
+              o.diverse ? SchemaField{"near_duplicates_skipped"} : not_applicable("near_duplicates_skipped", "no --diverse"),
+              o.diverse ? SchemaField{"diverse_windows"} : not_applicable("diverse_windows", "no --diverse"),
+              {"passes"}},
+             setup.missing_first ? std::vector<std::string>{"not_selected"}
+                                 : std::vector<std::string>{"not_selected", "no_probs"});
   return finish(o.common, summary);
 }
 

@@ -64,12 +64,12 @@ std::string text(const Json& s) {
   t += "  labels: " + std::to_string(count(s, "labeled")) + " labeled, " + std::to_string(missing) + " missing, " +
        std::to_string(empty) + " empty, " + std::to_string(invalid) + " outside --labels; invalid_rate " +
        ratio(s["invalid_rate"]) + "\n";
-  if (s.contains("invalid_label_values") && !s["invalid_label_values"].empty()) {
+  if (s.contains("invalid_label_values") && s["invalid_label_values"].is_array() && !s["invalid_label_values"].empty()) {
     t += "  labels outside --labels: " + list(s["invalid_label_values"]) + "\n";
   }
 
   uint64_t conflict_groups = 0, conflict_records = 0;
-  if (s.contains("conflict_groups")) {
+  if (s.contains("conflict_groups") && s["conflict_groups"].is_number()) {
     conflict_groups = count(s, "conflict_groups");
     conflict_records = count(s, "conflict_records");
     t += "  conflicts (" + s["conflict_key"].get<std::string>() + " texts): " +
@@ -78,7 +78,7 @@ std::string text(const Json& s) {
          s["resolve"].get<std::string>() + ", " + std::to_string(count(s, "relabeled")) + " relabeled\n";
   }
 
-  if (s.contains("krippendorff_alpha")) {
+  if (s.contains("items_compared") && s["items_compared"].is_number()) {
     t += "  agreement: " + plural(count(s, "items_compared"), "item", "items") + " rated twice or more, " +
          plural(count(s, "annotator_count"), "annotator", "annotators") + ", " +
          plural(count(s, "ratings"), "rating", "ratings") + "\n";
@@ -101,7 +101,7 @@ std::string text(const Json& s) {
            " consensus: annotator " + lowest + ", " + ratio(lowest_value) + "\n";
     }
   }
-  if (s.contains("consensus")) {
+  if (s.contains("consensus") && s["consensus"].is_string()) {
     t += "  consensus (" + s["consensus"].get<std::string>() + "): " +
          plural(count(s, "consensus_changed"), "label", "labels") + " set or changed (" +
          std::to_string(count(s, "consensus_filled")) + " missing or invalid before), " +
@@ -110,7 +110,7 @@ std::string text(const Json& s) {
   }
 
   uint64_t label_issues = 0;
-  if (s.contains("label_issues")) {
+  if (s.contains("label_issues") && s["label_issues"].is_number()) {
     label_issues = count(s, "label_issues");
     std::string method = s["issue_method"].get<std::string>();
     if (s["joint_rule"].is_string()) method += ", " + s["joint_rule"].get<std::string>() + " joint rule";
@@ -127,7 +127,8 @@ std::string text(const Json& s) {
     found.push_back(plural(conflict_records, "record", "records") + " in " +
                     plural(conflict_groups, "conflicting group", "conflicting groups"));
   }
-  if (s["krippendorff_alpha"].is_number() && s["krippendorff_alpha"].get<double>() < 0.667) {
+  if (s.contains("krippendorff_alpha") && s["krippendorff_alpha"].is_number() &&
+      s["krippendorff_alpha"].get<double>() < 0.667) {
     found.push_back("low agreement (krippendorff_alpha " + ratio(s["krippendorff_alpha"]) + " < 0.667)");
   }
   if (label_issues > 0) found.push_back(plural(label_issues, "likely label error", "likely label errors"));

@@ -96,6 +96,7 @@ Status run_train(const TrainStageOptions& o) {
   f["loss"] = train.loss;
   f["fasttext_seed"] = train.seed;
   f["shuffled"] = train.shuffle;
+  fix_schema(summary, {}, {"no_label"});
   return finish(o.common, summary);
 }
 
