@@ -637,7 +637,8 @@ StageRunner setup_dedup(CLI::App& app) {
       "twice (standard input is spilled to a temporary file). See docs/dedup.md.\n"
       "Sharded form (the same result as one process over all shards): dqprep dedup sign|cluster|apply --help\n"
       "Examples:\n"
-      "  dqprep dedup --mode near --mark --removed dups.jsonl train.jsonl -o train.dedup.jsonl\n"
+      "  dqprep dedup --mode near --removed dups.jsonl train.jsonl -o train.dedup.jsonl\n"
+      "  dqprep dedup --mode near --mark train.jsonl -o train.marked.jsonl\n"
       "  dqprep dedup --against test.jsonl --ngram-overlap=13 train.jsonl -o train.clean.jsonl");
   add_common_options(*sub, o->common);
   dedup::add_key_options(*sub, o->key);
