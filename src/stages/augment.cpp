@@ -973,9 +973,25 @@ Status run_augment(AugmentOptions& o) {
     j["unlabeled"] = figure("unlabeled");
   }
   summary.figures = j;
+  // The fixed --stats schema: the figures of another mode, or of --balance, null.
+  const bool text = setup.mode == Mode::eda || setup.mode == Mode::exec;
+  const bool exec = setup.mode == Mode::exec, mixup = setup.mode == Mode::mixup;
+  std::vector<SchemaField> schema{{"invariant"}, {"originals_out"}, {"augmented"}, {"copies"}, {"unchanged_variants"},
+                                  {"duplicate_variants"}, {"ops"}};
+  schema.push_back(text ? SchemaField{"no_text"} : not_applicable("no_text", "--numeric-field: no text is augmented"));
+  for (const char* key : {"exec_requests", "exec_declined"}) {
+    schema.push_back(exec ? SchemaField{key} : not_applicable(key, "no --exec"));
+  }
+  for (const char* key : {"mixup_no_partner", "mixup_pool_held"}) {
+    schema.push_back(mixup ? SchemaField{key} : not_applicable(key, "no --mixup"));
+  }
+  for (const char* key : {"balance_target", "classes_before", "classes_after", "unlabeled"}) {
+    schema.push_back(setup.balance ? SchemaField{key} : not_applicable(key, "no --balance"));
+  }
+  fix_schema(summary, schema, setup.keep_original ? std::vector<std::string>{} : std::vector<std::string>{"no_original"});
   summary.seconds = report::seconds_since(start);
   DQPREP_RETURN_IF_ERROR(finish(o.common, summary));
-  if (!o.common.quiet) print_lines(setup, j);
+  if (!o.common.quiet) print_lines(setup, summary.figures);
   return {};
 }
 

@@ -163,6 +163,32 @@ Status run_streaming(const CommonOptions& o, const stream::Options& driver, cons
   return finish(o, summary);
 }
 
+void set_null(report::Json& figures, const std::string& key, const std::string& why) {
+  figures[key] = nullptr;
+  if (!figures.contains("notes") || !figures["notes"].is_object()) figures["notes"] = report::Json::object();
+  figures["notes"][key] = why;
+}
+
+void fix_schema(report::Summary& summary, const std::vector<SchemaField>& schema, const std::vector<std::string>& rules) {
+  report::Json& f = summary.figures;
+  report::Json notes = f.contains("notes") && f["notes"].is_object() ? f["notes"] : report::Json::object();
+  report::Json ordered = report::Json::object();
+  for (const SchemaField& figure : schema) {
+    if (f.contains(figure.key)) {
+      ordered[figure.key] = f[figure.key];
+    } else {
+      ordered[figure.key] = figure.fallback;
+      if (figure.fallback.is_null() && !figure.why.empty() && !notes.contains(figure.key)) notes[figure.key] = figure.why;
+    }
+  }
+  for (const auto& [key, value] : f.items()) {
+    if (key != "notes" && !ordered.contains(key)) ordered[key] = value;
+  }
+  ordered["notes"] = std::move(notes);
+  f = std::move(ordered);
+  for (const std::string& rule : rules) summary.rules.try_emplace(rule, 0);
+}
+
 Status finish(const CommonOptions& o, const report::Summary& summary) {
   if (!o.quiet && ::isatty(2)) std::fprintf(stderr, "\r\033[K");
   if (!o.quiet) spdlog::info("{}", report::to_line(summary));

@@ -93,6 +93,24 @@ Status run_streaming(const CommonOptions& options, const stream::Options& driver
                      const stream::ProcessorFactory& processor, const std::string& stage,
                      const std::function<Status(report::Summary&)>& add_figures = {});
 
+// One figure of a stage's fixed --stats schema, and what a run that did not set it gets: 0 for a
+// count nothing incremented, null for a figure that does not apply (`why` goes to "notes").
+struct SchemaField {
+  std::string key;
+  report::Json fallback = 0;
+  std::string why;
+};
+inline SchemaField not_applicable(std::string key, std::string why) { return {std::move(key), nullptr, std::move(why)}; }
+
+// Sets figures[key] to null and notes why ("notes": {key: why}).
+void set_null(report::Json& figures, const std::string& key, const std::string& why);
+
+// Puts the summary's figures in the stage's fixed schema (docs/usage.md, "Summaries"): `schema` in
+// its order, each present, then any figure the schema does not name; "notes" (figure -> why it is
+// null) after them, an object in every stage; every rule of `rules` in "rules", 0 when it dropped
+// nothing.
+void fix_schema(report::Summary& summary, const std::vector<SchemaField>& schema, const std::vector<std::string>& rules = {});
+
 // Prints the summary line (unless -q) and writes --stats.
 Status finish(const CommonOptions& options, const report::Summary& summary);
 

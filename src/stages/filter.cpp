@@ -790,6 +790,30 @@ Result<Setup> build_setup(const FilterOptions& o) {
   return s;
 }
 
+// The fixed --stats schema: the C4 line counts (null without C4's line rules), would_reject (null
+// without --explain), and in "rules" every rule this run applies, 0 when it dropped nothing.
+void filter_schema(const Setup& s, report::Summary& summary) {
+  std::vector<SchemaField> schema;
+  schema.push_back(s.explain ? SchemaField{"would_reject"} : not_applicable("would_reject", "no --explain"));
+  for (const char* key : {"c4_records_edited", "c4_lines_removed", "c4_lines_too_long_word", "c4_lines_no_terminal_punct",
+                          "c4_lines_too_few_words", "c4_lines_javascript", "c4_lines_policy"}) {
+    schema.push_back(s.c4_rewrite ? SchemaField{key} : not_applicable(key, "no C4 line rule (--c4, --rule c4_line_...)"));
+  }
+  std::vector<std::string> rules;
+  if (!s.require.empty()) rules.emplace_back("require");
+  if (!s.labels.empty()) rules.emplace_back("labels");
+  if (!s.keep_patterns.empty()) rules.emplace_back("keep_regex");
+  if (!s.drop_patterns.empty()) rules.emplace_back("drop_regex");
+  if (s.words) rules.emplace_back("drop_words");
+  if (!s.langs.empty()) rules.emplace_back("lang");
+  for (const quality::RuleInfo& r : quality::rule_catalog()) {
+    bool drops = r.kind == quality::RuleKind::threshold || r.kind == quality::RuleKind::doc_switch;
+    if (drops && s.rules.is_on(r.name)) rules.emplace_back(r.name);
+  }
+  if (s.c4_rewrite) rules.emplace_back("c4_empty");
+  fix_schema(summary, schema, rules);
+}
+
 Status run_filter(const FilterOptions& o) {
   if (o.list_rules) {
     print_rules();
@@ -798,7 +822,11 @@ Status run_filter(const FilterOptions& o) {
   DQPREP_ASSIGN_OR_RETURN(Setup setup, build_setup(o));
   DQPREP_ASSIGN_OR_RETURN(stream::Options so, stream_options(o.common));
   so.rejects = o.rejects;
-  return run_streaming(o.common, so, [&] { return std::make_unique<FilterProcessor>(setup); }, "filter");
+  return run_streaming(o.common, so, [&] { return std::make_unique<FilterProcessor>(setup); }, "filter",
+                       [&](report::Summary& s) {
+                         filter_schema(setup, s);
+                         return Status();
+                       });
 }
 
 }  // namespace

@@ -1333,6 +1333,51 @@ Status check_usage(const LabelCheckOptions& o) {
   return {};
 }
 
+// The fixed --stats schema: every figure in every run, those of a check that did not run null
+// with the reason in "notes"; "rules" lists the rules the flags can apply.
+void fix_label_check_schema(const LabelCheckOptions& o, const Setup& setup, report::Summary& summary) {
+  std::vector<SchemaField> schema;
+  auto group = [&](bool on, const std::string& why, std::initializer_list<const char*> keys) {
+    for (const char* key : keys) schema.push_back(on ? SchemaField{key} : not_applicable(key, why));
+  };
+  const bool rated = setup.annotations.has_value() || setup.long_form;
+  const bool consensus = setup.consensus != ConsensusMethod::none;
+  group(true, "", {"labeled", "missing_labels", "empty_labels", "invalid_labels", "invalid_rate", "classes"});
+  group(!o.labels.empty(), "no --labels", {"invalid_label_values"});
+  group(rated, "no ratings: give --annotations-field (or --long)",
+        {"items", "items_rated", "items_compared", "ratings", "annotator_count", "empty_ratings", "invalid_ratings",
+         "duplicate_ratings", "rating_classes", "level", "weights", "percent_agreement", "annotation_consistency",
+         "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "per_annotator_consensus", "per_annotator"});
+  group(consensus, "no --consensus", {"consensus", "consensus_ties"});
+  group(setup.consensus == ConsensusMethod::dawid_skene, "--consensus is not dawid-skene", {"dawid_skene"});
+  group(consensus && !setup.long_form, consensus ? "--long: the output holds one record per item" : "no --consensus",
+        {"consensus_changed", "consensus_filled", "consensus_unrated"});
+  const char* no_conflicts = setup.long_form ? "no conflict checks on --long ratings" : "--no-conflicts";
+  group(setup.conflicts, no_conflicts, {"conflict_key"});
+  group(setup.near, setup.conflicts ? "no --near" : no_conflicts, {"near"});
+  group(setup.conflicts, no_conflicts,
+        {"duplicate_groups", "conflict_groups", "conflict_records", "conflict_rate", "resolve", "relabeled",
+         "conflict_samples"});
+  const bool probs = setup.probs.has_value();
+  const char* no_probs = "no --probs-field";
+  group(probs, no_probs, {"issue_method", "joint_rule", "issues_scored", "issues_unscored", "label_issues"});
+  group(probs && o.relabel, probs ? "no --relabel" : no_probs, {"relabeled_issues"});
+  group(probs, no_probs,
+        {"issue_rate", "issues_uncapped", "max_flag_rate", "model_accuracy", "majority_rate", "weak_model",
+         "weak_model_kept"});
+  const bool thresholds = probs && setup.method == label_issues::Method::confident_learning;
+  group(thresholds, probs ? "only confident learning has thresholds" : no_probs, {"issue_thresholds"});
+  group(probs, no_probs, {"issue_samples"});
+  group(true, "", {"classes_out"});
+  std::vector<std::string> rules;
+  if (o.drop_invalid) rules.insert(rules.end(), {"missing_label", "empty_label", "invalid_label"});
+  if (setup.resolve == label_conflicts::Resolve::majority) rules.emplace_back("label_conflict_tie");
+  if (setup.resolve == label_conflicts::Resolve::drop) rules.emplace_back("label_conflict");
+  if (o.drop) rules.emplace_back("label_issue");
+  if (setup.long_form && consensus) rules.emplace_back("merged_into_item");
+  fix_schema(summary, schema, rules);
+}
+
 Status run_label_check(const LabelCheckOptions& o) {
   if (o.review) {
     if ((!o.common.output.empty() && o.common.output != "-") || !o.rejects.empty()) {
@@ -1433,6 +1478,7 @@ Status run_label_check(const LabelCheckOptions& o) {
   }
   f["notes"] = notes;
   summary.figures = f;
+  fix_label_check_schema(o, setup, summary);
   summary.seconds = report::seconds_since(start);
   DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Outcome> outcomes, evaluate_gates(gates, summary));
   DQPREP_RETURN_IF_ERROR(finish(o.common, summary));

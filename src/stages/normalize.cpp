@@ -145,7 +145,19 @@ Status run_normalize(const NormalizeOptions& o) {
   setup.touch_labels = setup.label_lower || !setup.label_map.empty();
 
   DQPREP_ASSIGN_OR_RETURN(stream::Options so, stream_options(o.common));
-  return run_streaming(o.common, so, [&] { return std::make_unique<NormalizeProcessor>(setup); }, "normalize");
+  return run_streaming(o.common, so, [&] { return std::make_unique<NormalizeProcessor>(setup); }, "normalize",
+                       [&](report::Summary& s) {
+                         const char* no_labels = "labels untouched: give --label-map or --label-case lower";
+                         fix_schema(s, {{"invalid_utf8"},
+                                        {"changed_fields"},
+                                        {"changed_records"},
+                                        setup.touch_labels ? SchemaField{"changed_labels"} : not_applicable("changed_labels", no_labels),
+                                        setup.label_map.empty() ? not_applicable("labels_mapped", "no --label-map")
+                                                                : SchemaField{"labels_mapped"},
+                                        setup.label_map.empty() ? not_applicable("labels_unmapped", "no --label-map")
+                                                                : SchemaField{"labels_unmapped"}});
+                         return Status();
+                       });
 }
 
 }  // namespace

@@ -922,7 +922,8 @@ Status run_select(const SelectOptions& o, const CLI::App& app) {
   summary.out += lines.size();
   summary.seconds = report::seconds_since(start);
   report::Json& f = summary.figures;
-  f["strategy"] = setup.has_probs || setup.strategy == Strategy::coreset ? report::Json(o.strategy) : report::Json(nullptr);
+  if (setup.has_probs || setup.strategy == Strategy::coreset) f["strategy"] = o.strategy;
+  else set_null(f, "strategy", "no --probs-field: no uncertainty to rank by");
   f["k"] = o.k;
   f["candidates"] = candidates;
   f["missing_probs"] = missing;
@@ -932,7 +933,8 @@ Status run_select(const SelectOptions& o, const CLI::App& app) {
     double shown = setup.inverse ? r.weight : r.score;
     if (!r.first) lowest = lowest ? std::min(*lowest, shown) : shown;
   }
-  f["lowest_selected_score"] = lowest ? report::Json(*lowest) : report::Json(nullptr);
+  if (lowest) f["lowest_selected_score"] = *lowest;
+  else set_null(f, "lowest_selected_score", "no record selected by its score");
   if (setup.density) f["density_sample"] = setup.sample_count;
   if (setup.cover) {
     f["labelled"] = setup.labelled_count;
@@ -948,6 +950,20 @@ Status run_select(const SelectOptions& o, const CLI::App& app) {
     f["diverse_windows"] = windows;
   }
   f["passes"] = passes.passes_run();
+  // The fixed --stats schema: what --density or --diverse measure is null without them.
+  fix_schema(summary,
+             {{"strategy"}, {"k"}, {"candidates"}, {"missing_probs"}, {"selected"}, {"lowest_selected_score"},
+              setup.density ? SchemaField{"density_sample"} : not_applicable("density_sample", "no --density"),
+              o.diverse ? SchemaField{"near_duplicates_skipped"} : not_applicable("near_duplicates_skipped", "no --diverse"),
+              o.diverse ? SchemaField{"diverse_windows"} : not_applicable("diverse_windows", "no --diverse"),
+              setup.cover ? SchemaField{"labelled"} : not_applicable("labelled", "no --labelled or coreset"),
+              !o.labelled.empty() ? SchemaField{"labelled_skipped"} : not_applicable("labelled_skipped", "no --labelled"),
+              setup.cover ? SchemaField{"payloads_spilled"} : not_applicable("payloads_spilled", "no --labelled or coreset"),
+              setup.inverse ? SchemaField{"sampling"} : not_applicable("sampling", "no --sampling"),
+              setup.inverse ? SchemaField{"zero_weight"} : not_applicable("zero_weight", "no --sampling"),
+              {"passes"}},
+             setup.missing_first ? std::vector<std::string>{"not_selected"}
+                                 : std::vector<std::string>{"not_selected", "no_probs"});
   return finish(o.common, summary);
 }
 

@@ -1027,6 +1027,24 @@ void add_mode_figures(const SplitOptions& o, const Setup& s, report::Summary& su
   summary.figures["order"] = s.shuffle ? "shuffled" : "input";
 }
 
+// The fixed --stats schema: a figure another mode or flag measures is null, with why in "notes".
+void split_schema(const Setup& s, bool one_pass, report::Summary& summary) {
+  std::vector<SchemaField> schema{{"by"}};
+  schema.push_back(s.kfold ? SchemaField{"kfold"} : not_applicable("kfold", "no --kfold"));
+  schema.insert(schema.end(), {{"hash_mode"}, {"order"}});
+  const char* hashed = "--hash-mode: one pass, records routed by their hash alone";
+  schema.push_back(one_pass ? not_applicable("missing_label", hashed) : SchemaField{"missing_label"});
+  schema.push_back(one_pass ? not_applicable("missing_group", hashed)
+                   : s.group ? SchemaField{"missing_group"}
+                             : not_applicable("missing_group", "no --group-field"));
+  schema.insert(schema.end(), {{"splits"}, {"classes"}, {"unreached"}});
+  schema.push_back(s.leakage ? SchemaField{"leakage"}
+                             : not_applicable("leakage", "not checked: give --check-leakage (or --leakage FILE)"));
+  std::vector<std::string> rules;
+  if (s.mode == Mode::time) rules.emplace_back("missing_time");
+  fix_schema(summary, schema, rules);
+}
+
 Status run_hash_mode(const SplitOptions& o, const Setup& s) {
   DQPREP_ASSIGN_OR_RETURN(stream::Options so, stream_options(o.common));
   so.write_records = false;
@@ -1053,6 +1071,7 @@ Status run_hash_mode(const SplitOptions& o, const Setup& s) {
   summary.out += routed;
   add_mode_figures(o, s, summary);
   report_table(s, classes, table, o.common.quiet, summary);
+  split_schema(s, true, summary);
   DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Outcome> outcomes, evaluate_gates(s.gates, summary));
   DQPREP_RETURN_IF_ERROR(finish(o.common, summary));
   return checks::gate(outcomes);
@@ -1150,6 +1169,7 @@ Status run_split(const SplitOptions& o) {
   report_table(s, c.classes, table, o.common.quiet, summary);
 
   if (s.leakage) DQPREP_RETURN_IF_ERROR(report_leakage(o, s, plan, exact, candidates, involved, router, summary));
+  split_schema(s, false, summary);
   DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Outcome> outcomes, evaluate_gates(s.gates, summary));
   DQPREP_RETURN_IF_ERROR(finish(o.common, summary));
   return checks::gate(outcomes);

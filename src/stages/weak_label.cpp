@@ -552,20 +552,24 @@ Status run_weak_label(const WeakLabelOptions& o) {
   f["labeled"] = labeled;
   f["unlabeled"] = unlabeled;
   f["tied"] = tied;
-  f["coverage"] = records ? report::Json(static_cast<double>(count("voted")) / static_cast<double>(records)) : report::Json(nullptr);
+  if (records) f["coverage"] = static_cast<double>(count("voted")) / static_cast<double>(records);
+  else set_null(f, "coverage", "no records");
   if (setup.gold) {
     uint64_t judged = count("gold_labeled"), right = count("gold_correct");
     f["gold_records"] = count("gold_records");
     f["gold_labeled"] = judged;
     f["gold_correct"] = right;
-    f["accuracy"] = judged ? report::Json(static_cast<double>(right) / static_cast<double>(judged)) : report::Json(nullptr);
-    if (!judged) f["accuracy_note"] = "no record has both a gold label and a model label";
+    if (judged) f["accuracy"] = static_cast<double>(right) / static_cast<double>(judged);
+    else set_null(f, "accuracy", "no record has both a gold label and a model label");
   }
   if (ds) {
     f["patterns"] = tally.weights.size();
     f["iterations"] = model.iterations;
     f["converged"] = model.converged;
-    if (!model.note.empty()) f["model_note"] = model.note;
+    if (!model.note.empty()) {
+      if (!f.contains("notes")) f["notes"] = report::Json::object();
+      f["notes"]["model"] = model.note;
+    }
     report::Json priors = report::Json::object();
     for (size_t c = 0; c < model.class_priors.size(); ++c) priors[setup.rules.labels[c].text] = model.class_priors[c];
     f["class_priors"] = priors;
@@ -578,6 +582,19 @@ Status run_weak_label(const WeakLabelOptions& o) {
     f["rules_analysis"] = rows;
     if (!o.common.quiet) print_analysis(rows, setup.gold.has_value(), ds);
   }
+  // The fixed --stats schema: the figures of --gold-field, of dawid-skene and of --analysis null
+  // without them.
+  std::vector<SchemaField> schema{{"model"}, {"rule_count"}, {"labeled"}, {"unlabeled"}, {"tied"}, {"coverage"}};
+  for (const char* key : {"gold_records", "gold_labeled", "gold_correct", "accuracy"}) {
+    schema.push_back(setup.gold ? SchemaField{key} : not_applicable(key, "no --gold-field"));
+  }
+  for (const char* key : {"patterns", "iterations", "converged", "class_priors"}) {
+    schema.push_back(ds ? SchemaField{key} : not_applicable(key, "--model is not dawid-skene"));
+  }
+  schema.push_back({"classes"});
+  schema.push_back(o.analysis ? SchemaField{"rules_analysis"} : not_applicable("rules_analysis", "no --analysis"));
+  fix_schema(summary, schema,
+             setup.keep_unlabeled ? std::vector<std::string>{} : std::vector<std::string>{"tied", "unlabeled"});
   return finish(o.common, summary);
 }
 

@@ -16,6 +16,7 @@ Json to_json(const Summary& summary) {
   j["seconds"] = summary.seconds;
   j["empty_lines"] = summary.empty_lines;
   for (const auto& [key, value] : summary.figures.items()) j[key] = value;
+  if (!j.contains("notes")) j["notes"] = Json::object();  // figure -> why it is null, in every stage
   Json rules = Json::object();
   for (const auto& [rule, count] : summary.rules) rules[rule] = count;
   j["rules"] = rules;
@@ -28,7 +29,9 @@ std::string to_line(const Summary& summary) {
   std::string line = summary.stage + ": " + std::to_string(summary.in) + " in, " + std::to_string(summary.out) +
                      " out, " + std::to_string(summary.rejected) + " rejected, " +
                      std::to_string(summary.quarantined) + " quarantined in " + seconds + " s";
-  for (const auto& [rule, count] : summary.rules) line += "; " + rule + ": " + std::to_string(count);
+  for (const auto& [rule, count] : summary.rules) {
+    if (count > 0) line += "; " + rule + ": " + std::to_string(count);
+  }
   return line;
 }
 

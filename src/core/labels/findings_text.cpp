@@ -72,12 +72,12 @@ std::string text(const Json& s) {
   t += "  labels: " + std::to_string(count(s, "labeled")) + " labeled, " + std::to_string(missing) + " missing, " +
        std::to_string(empty) + " empty, " + std::to_string(invalid) + " outside --labels; invalid_rate " +
        ratio(field(s, "invalid_rate")) + "\n";
-  if (s.contains("invalid_label_values") && !field(s, "invalid_label_values").empty()) {
+  if (s.contains("invalid_label_values") && field(s, "invalid_label_values").is_array() && !field(s, "invalid_label_values").empty()) {
     t += "  labels outside --labels: " + list(field(s, "invalid_label_values")) + "\n";
   }
 
   uint64_t conflict_groups = 0, conflict_records = 0;
-  if (s.contains("conflict_groups")) {
+  if (s.contains("conflict_groups") && field(s, "conflict_groups").is_number()) {
     conflict_groups = count(s, "conflict_groups");
     conflict_records = count(s, "conflict_records");
     t += "  conflicts (" + field(s, "conflict_key").get<std::string>() + " texts): " +
@@ -86,7 +86,7 @@ std::string text(const Json& s) {
          field(s, "resolve").get<std::string>() + ", " + std::to_string(count(s, "relabeled")) + " relabeled\n";
   }
 
-  if (s.contains("krippendorff_alpha")) {
+  if (s.contains("items_compared") && field(s, "items_compared").is_number()) {
     t += "  agreement: " + plural(count(s, "items_compared"), "item", "items") + " rated twice or more, " +
          plural(count(s, "annotator_count"), "annotator", "annotators") + ", " +
          plural(count(s, "ratings"), "rating", "ratings") + "\n";
@@ -109,7 +109,7 @@ std::string text(const Json& s) {
            " consensus: annotator " + lowest + ", " + ratio(lowest_value) + "\n";
     }
   }
-  if (s.contains("consensus")) {
+  if (s.contains("consensus") && field(s, "consensus").is_string()) {
     t += "  consensus (" + field(s, "consensus").get<std::string>() + "): " +
          plural(count(s, "consensus_changed"), "label", "labels") + " set or changed (" +
          std::to_string(count(s, "consensus_filled")) + " missing or invalid before), " +
@@ -118,7 +118,7 @@ std::string text(const Json& s) {
   }
 
   uint64_t label_issues = 0;
-  if (s.contains("label_issues")) {
+  if (s.contains("label_issues") && field(s, "label_issues").is_number()) {
     label_issues = count(s, "label_issues");
     std::string method = field(s, "issue_method").get<std::string>();
     if (field(s, "joint_rule").is_string()) method += ", " + field(s, "joint_rule").get<std::string>() + " joint rule";
@@ -135,7 +135,8 @@ std::string text(const Json& s) {
     found.push_back(plural(conflict_records, "record", "records") + " in " +
                     plural(conflict_groups, "conflicting group", "conflicting groups"));
   }
-  if (field(s, "krippendorff_alpha").is_number() && field(s, "krippendorff_alpha").get<double>() < 0.667) {
+  if (s.contains("krippendorff_alpha") && field(s, "krippendorff_alpha").is_number() &&
+      field(s, "krippendorff_alpha").get<double>() < 0.667) {
     found.push_back("low agreement (krippendorff_alpha " + ratio(field(s, "krippendorff_alpha")) + " < 0.667)");
   }
   if (label_issues > 0) found.push_back(plural(label_issues, "likely label error", "likely label errors"));

@@ -45,10 +45,32 @@ using state_bytes::put_bytes;
 
 void set_ratio(report::Json& figures, uint64_t duplicates, uint64_t records) {
   if (records == 0) {
-    figures["duplicate_ratio"] = nullptr;  // no records: undefined
+    set_null(figures, "duplicate_ratio", "no records");
   } else {
     figures["duplicate_ratio"] = static_cast<double>(duplicates) / static_cast<double>(records);
   }
+}
+
+// The fixed --stats schema of dedup, whichever way it ran: within the input (one pass or two) or
+// against references (--against). What the other way measures is null.
+Status finish_dedup(const DedupOptions& o, report::Summary& summary, bool against, bool verified) {
+  const char* within = "--against: the records are compared with the references, not with each other";
+  const char* no_refs = "no --against";
+  std::vector<SchemaField> schema{{"mode"}};
+  for (const char* key : {"clusters", "duplicates"}) schema.push_back(against ? not_applicable(key, within) : SchemaField{key});
+  schema.push_back({"removed"});
+  schema.push_back(against ? not_applicable("duplicate_ratio", within) : SchemaField{"duplicate_ratio"});
+  schema.push_back(against ? not_applicable("label_conflicts", within) : SchemaField{"label_conflicts"});
+  for (const char* key : {"pairs_verified", "pairs_rejected"}) {
+    schema.push_back(verified ? SchemaField{key} : not_applicable(key, "no --verify (near mode checks candidate pairs)"));
+  }
+  for (const char* key : {"references", "references_malformed", "contaminated"}) {
+    schema.push_back(against ? SchemaField{key} : not_applicable(key, no_refs));
+  }
+  schema.push_back(o.ngram_overlap ? SchemaField{"references_too_short"}
+                                   : not_applicable("references_too_short", "no --ngram-overlap"));
+  fix_schema(summary, schema, {against ? (o.ngram_overlap ? "ngram_overlap" : "contaminated") : "duplicate"});
+  return finish(o.common, summary);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -182,7 +204,7 @@ Status run_exact_streaming(const DedupOptions& o, const KeySetup& setup, std::ch
   set_ratio(f, decider.duplicates_, summary.in - summary.quarantined);
   f["label_conflicts"] = decider.label_conflicts_;
   summary.seconds = report::seconds_since(start);
-  return finish(o.common, summary);
+  return finish_dedup(o, summary, false, false);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -320,7 +342,7 @@ Status run_two_pass(const DedupOptions& o, const KeySetup& setup, dup_groups::Ke
     f["pairs_rejected"] = verifier->rejected();
   }
   summary.seconds = report::seconds_since(start);
-  return finish(o.common, summary);
+  return finish_dedup(o, summary, false, verifier != nullptr);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -547,7 +569,7 @@ Status run_against(const DedupOptions& o, const KeySetup& setup, std::chrono::st
   f["contaminated"] = contaminated;
   f["removed"] = summary.rejected;
   summary.seconds = report::seconds_since(start);
-  return finish(o.common, summary);
+  return finish_dedup(o, summary, true, false);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -615,7 +637,8 @@ StageRunner setup_dedup(CLI::App& app) {
       "twice (standard input is spilled to a temporary file). See docs/dedup.md.\n"
       "Sharded form (the same result as one process over all shards): dqprep dedup sign|cluster|apply --help\n"
       "Examples:\n"
-      "  dqprep dedup --mode near --mark --removed dups.jsonl train.jsonl -o train.dedup.jsonl\n"
+      "  dqprep dedup --mode near --removed dups.jsonl train.jsonl -o train.dedup.jsonl\n"
+      "  dqprep dedup --mode near --mark train.jsonl -o train.marked.jsonl\n"
       "  dqprep dedup --against test.jsonl --ngram-overlap=13 train.jsonl -o train.clean.jsonl");
   add_common_options(*sub, o->common);
   dedup::add_key_options(*sub, o->key);

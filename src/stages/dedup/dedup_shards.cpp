@@ -373,7 +373,7 @@ Status run_cluster(const ClusterOptions& o) {
   f["duplicates"] = groups.duplicates;
   const uint64_t records = positions - malformed;
   if (records == 0) {
-    f["duplicate_ratio"] = nullptr;
+    set_null(f, "duplicate_ratio", "no records");
   } else {
     f["duplicate_ratio"] = static_cast<double>(groups.duplicates) / static_cast<double>(records);
   }
@@ -382,6 +382,12 @@ Status run_cluster(const ClusterOptions& o) {
     f["pairs_verified"] = verifier->checked();
     f["pairs_rejected"] = verifier->rejected();
   }
+  const char* unverified = "no --verify (near mode checks candidate pairs)";
+  fix_schema(summary,
+             {{"mode"}, {"shards"}, {"clusters"}, {"duplicates"}, {"duplicate_ratio"}, {"label_conflicts"},
+              verifier ? SchemaField{"pairs_verified"} : not_applicable("pairs_verified", unverified),
+              verifier ? SchemaField{"pairs_rejected"} : not_applicable("pairs_rejected", unverified)},
+             {"duplicate"});
   summary.seconds = report::seconds_since(start);
   return finish(o.common, summary);
 }
@@ -475,6 +481,7 @@ Status run_apply(const ApplyOptions& o) {
   f["shard"] = plan - file.shards.data();
   f["duplicates"] = duplicates;
   f["removed"] = summary.rejected;
+  fix_schema(summary, {}, {"duplicate"});
   summary.seconds = report::seconds_since(start);
   return finish(o.common, summary);
 }

@@ -304,7 +304,10 @@ Status run_crossval(const CrossvalOptions& o) {
     std::fprintf(stderr, "model crossval: %s holds [%s] in this order: label-check --probs-field %s --classes %s\n",
                  probs_key.c_str(), class_list.c_str(), probs_key.c_str(), class_list.c_str());
   }
-  return report_evaluation(o.common, o.report, gates, evaluation, summary);
+  std::vector<SchemaField> schema{{"kfold"}, {"repeats"}, {"probs_field"}, {"labelled"}, {"unlabelled"}, {"fold_sizes"}};
+  schema.push_back(o.group_field.empty() ? not_applicable("group_field", "no --group-field") : SchemaField{"group_field"});
+  schema.push_back({"classes_flag"});
+  return report_evaluation(o.common, o.report, gates, evaluation, summary, std::move(schema), {});
 }
 
 }  // namespace

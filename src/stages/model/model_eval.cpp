@@ -126,7 +126,7 @@ Status run_eval(const EvalOptions& o) {
     evaluation.add(truth, class_of_label[s.predicted], s.slice);
   }
   summary.figures["model"] = o.model_path;
-  return report_evaluation(o.common, o.report, gates, evaluation, summary);
+  return report_evaluation(o.common, o.report, gates, evaluation, summary, {{"model"}}, {"no_label"});
 }
 
 }  // namespace

@@ -17,9 +17,18 @@ void add_report_flags(CLI::App& app, ReportFlags& f) {
 
 Status report_evaluation(const CommonOptions& common, const ReportFlags& flags,
                          const std::vector<checks::Check>& gates, const model::Evaluation& evaluation,
-                         report::Summary& summary) {
+                         report::Summary& summary, std::vector<SchemaField> schema,
+                         const std::vector<std::string>& rules) {
   std::string slice_name = flags.slice_field == "length" ? "length (chars)" : flags.slice_field;
   evaluation.add_figures(summary.figures, slice_name);
+  for (const char* key : {"records_scored", "correct", "accuracy", "macro_f1", "classes", "per_class", "confusion",
+                          "confused_pairs"}) {
+    schema.push_back({key});
+  }
+  for (const char* key : {"slice_field", "slices"}) {
+    schema.push_back(slice_name.empty() ? not_applicable(key, "no --slice-field") : SchemaField{key});
+  }
+  fix_schema(summary, schema, rules);
   DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Outcome> outcomes, evaluate_gates(gates, summary));
   if (!common.quiet) std::fprintf(stderr, "%s", evaluation.table(slice_name).c_str());
   if (!flags.json.empty()) DQPREP_RETURN_IF_ERROR(report::write_json(flags.json, report::to_json(summary)));

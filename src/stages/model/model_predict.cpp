@@ -102,6 +102,7 @@ Status run_predict(const PredictOptions& o) {
       [&](report::Summary& s) -> Status {
         s.figures["model"] = o.model_path;
         s.figures["classes"] = setup.classes;
+        fix_schema(s, {{"model"}, {"classes"}, {"labelled"}, {"below_min_confidence"}});
         return {};
       });
 }

@@ -99,6 +99,7 @@ Status run_train(const TrainStageOptions& o) {
   f["loss"] = train.loss;
   f["fasttext_seed"] = train.seed;
   f["shuffled"] = train.shuffle;
+  fix_schema(summary, {}, {"no_label"});
   return finish(o.common, summary);
 }
 
@@ -112,7 +113,7 @@ Subcommand setup_train(CLI::App& model) {
       "with --seed, written to a temporary file in $TMPDIR and removed after training; fastText runs on one\n"
       "thread with -seed (--seed modulo 2^31), so the same input and flags give the same model.\n"
       "Example:\n"
-      "  dqprep model train --epoch 25 --word-ngrams 2 train.jsonl -o m.bin");
+      "  dqprep model train --epoch 25 train.jsonl -o m.bin");
   add_common_options(*sub, o->common, false);
   sub->add_option("-o,--output", o->model_path, "The model file (fastText .bin; `fasttext predict` reads it too)")
       ->required()
