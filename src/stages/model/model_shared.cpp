@@ -109,13 +109,13 @@ std::vector<std::string> given_train_flags(const CLI::App& app) {
   return given;
 }
 
-Status RecordReader::read(record::Parser& parser, std::optional<std::string>& label, std::string& text) {
+Status read_label(record::Parser& parser, const record::Path& path, std::optional<std::string>& label) {
   label.reset();
   std::optional<std::string_view> raw_label;
-  DQPREP_RETURN_IF_ERROR(parser.scalar_text(fields_.label, raw_label));
+  DQPREP_RETURN_IF_ERROR(parser.scalar_text(path, raw_label));
   if (raw_label && !raw_label->empty()) {
     std::optional<std::string_view> token;
-    DQPREP_RETURN_IF_ERROR(parser.raw_value(fields_.label, token));
+    DQPREP_RETURN_IF_ERROR(parser.raw_value(path, token));
     if (token && !token->empty() && token->front() != '"' && token->front() != 't' && token->front() != 'f') {
       std::string canonical;
       labels::canonical_number(*token, canonical);
@@ -124,6 +124,11 @@ Status RecordReader::read(record::Parser& parser, std::optional<std::string>& la
       label = std::string(*raw_label);
     }
   }
+  return {};
+}
+
+Status RecordReader::read(record::Parser& parser, std::optional<std::string>& label, std::string& text) {
+  DQPREP_RETURN_IF_ERROR(read_label(parser, fields_.label, label));
   DQPREP_RETURN_IF_ERROR(joined_text(parser, fields_.text, scratch_, joined_));
   text.clear();
   model::append_text(text, joined_);

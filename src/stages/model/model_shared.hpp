@@ -41,6 +41,10 @@ Status apply_args_from(const std::string& path, const CLI::App& app, model::Trai
 // The fastText names (epoch, lr, wordNgrams, ...) of the training flags given on the command line.
 std::vector<std::string> given_train_flags(const CLI::App& app);
 
+// A record's label as the classifier knows it: nullopt when missing, null or empty; a number in
+// its shortest form (as label-check reads it); a string or boolean as written.
+Status read_label(record::Parser& parser, const record::Path& path, std::optional<std::string>& label);
+
 // Reads one record: its label text (nullopt when missing, null or empty; a number in its shortest
 // form, as label-check reads it) and its text fields joined, prepared as fastText reads a line
 // (model::append_text). A missing text field is a bad_input Status.
