@@ -21,6 +21,8 @@
 #include "dqprep/util/random.hpp"
 #include "dqprep/io/state_bytes.hpp"
 #include "dqprep/augment/wordnet.hpp"
+#include "stages/augment_adversarial.hpp"
+#include "stages/model/model_shared.hpp"
 #include "stages/parsers.hpp"
 #include "stages/stages.hpp"
 
@@ -73,6 +75,9 @@ struct AugmentOptions {
   std::string exec;
   double exec_timeout = 30;
   uint64_t exec_max_bytes = uint64_t{64} << 20;
+  bool adversarial = false;
+  augment_adversarial::Options adversarial_options;
+  augment_adversarial::Flags adversarial_flags;
   // Whether these were given on the command line.
   CLI::Option* ops_flag = nullptr;
   CLI::Option* num_aug_flag = nullptr;
@@ -83,7 +88,7 @@ struct AugmentOptions {
   CLI::Option* synonyms_flag = nullptr;
 };
 
-enum class Mode { eda, gaussian, mixup, exec };
+enum class Mode { eda, gaussian, mixup, exec, adversarial };
 
 // One text field to augment. A path with [*] is visited element by element, so that each element
 // can be filtered by its role and named exactly ("messages[2].content") in --exec requests.
@@ -130,6 +135,7 @@ struct Setup {
   bool balance = false;
   bool two_pass = false;
   const Collected* collected = nullptr;
+  const augment_adversarial::Shared* adversarial = nullptr;
 };
 
 using state_bytes::put;
@@ -240,6 +246,7 @@ class AugmentProcessor : public stream::RecordProcessor {
   explicit AugmentProcessor(const Setup& setup)
       : setup_(setup), augmenter_(*setup.synonyms, setup.params) {
     for (eda::Op op : setup.ops) op_keys_[static_cast<size_t>(op)] = "op:" + std::string(eda::op_name(op));
+    if (setup.adversarial) adversarial_ = std::make_unique<augment_adversarial::Maker>(*setup.adversarial);
   }
 
   Status process(const stream::Line& line, stream::Emitter& out) override {
@@ -250,6 +257,7 @@ class AugmentProcessor : public stream::RecordProcessor {
     } else {
       DQPREP_RETURN_IF_ERROR(collect_targets());
     }
+    if (setup_.mode == Mode::adversarial) DQPREP_RETURN_IF_ERROR(model_stage::read_label(parser_, setup_.fields.label, label_));
     uint32_t class_id = kNoClass;
     if (setup_.two_pass && line.index < setup_.collected->class_of.size()) {
       class_id = setup_.collected->class_of[line.index];
@@ -286,6 +294,7 @@ class AugmentProcessor : public stream::RecordProcessor {
         case Mode::eda: made = make_eda(line, want, rng, out); break;
         case Mode::gaussian: made = make_gaussian(line, want, rng, out); break;
         case Mode::mixup: made = make_mixup(line, want, class_id, rng, out); break;
+        case Mode::adversarial: made = make_adversarial(line, out); break;
         case Mode::exec: {
           DQPREP_ASSIGN_OR_RETURN(uint64_t n, make_exec(line, want, rng, out));
           made = n;
@@ -610,6 +619,30 @@ class AugmentProcessor : public stream::RecordProcessor {
     return made;
   }
 
+  // One attacked copy (--adversarial), made by augment_adversarial::Maker.
+  uint64_t make_adversarial(const stream::Line& line, stream::Emitter& out) {
+    if (targets_used_ == 0) {
+      out.count("no_text");
+      return 0;
+    }
+    std::string why;
+    if (!adversarial_->make(label_, targets_[0].text, adversarial_text_, extra_, why)) {
+      out.count(why);
+      return 0;
+    }
+    const adversarial::Attack& a = adversarial_->last();
+    pieces_.clear();
+    pieces_.push_back({targets_[0].offset, targets_[0].length, adversarial_text_, true});
+    emit(line, "adversarial", extra_, out);
+    out.count("op:adversarial");
+    out.count("adversarial_substitutions", a.substitutions);
+    out.count("adversarial_words", a.words);
+    out.count("adversarial_p_before_micro", static_cast<uint64_t>(std::llround(a.p_before * 1e6)));
+    out.count("adversarial_p_after_micro", static_cast<uint64_t>(std::llround(a.p_after * 1e6)));
+    if (adversarial_->flipped()) out.count("adversarial_flipped");
+    return 1;
+  }
+
   Status exec_error(const stream::Line& line, const std::string& what) {
     if (helper_) helper_->kill();
     helper_.reset();
@@ -727,6 +760,10 @@ class AugmentProcessor : public stream::RecordProcessor {
   std::string requests_;
   std::vector<std::string> answers_, answer_texts_;
   std::vector<uint8_t> answer_null_;
+  // --adversarial
+  std::unique_ptr<augment_adversarial::Maker> adversarial_;
+  std::optional<std::string> label_;
+  std::string adversarial_text_;
 };
 
 // The fields augmented when --fields is not given: the format's prompts, not its answers.
@@ -805,10 +842,20 @@ void print_lines(const Setup& setup, const report::Json& j) {
 Status run_augment(AugmentOptions& o) {
   auto start = std::chrono::steady_clock::now();
   DQPREP_RETURN_IF_ERROR(validate_options(o));
+  {
+    std::vector<std::string> others;  // flags of the other modes, which --adversarial replaces
+    if (!o.exec.empty()) others.push_back("--exec");
+    if (!o.numeric_field.empty()) others.push_back("--numeric-field");
+    if (o.balance) others.push_back("--balance");
+    for (CLI::Option* flag : {o.ops_flag, o.num_aug_flag, o.alpha_flag, o.char_rate_flag})
+      if (flag->count()) others.push_back(flag->get_name());
+    DQPREP_RETURN_IF_ERROR(augment_adversarial::validate(o.adversarial, o.adversarial_options, o.adversarial_flags, others));
+  }
   DQPREP_ASSIGN_OR_RETURN(Fields fields, resolve_fields(o.common));
   Setup setup;
   setup.fields = fields;
-  setup.mode = !o.exec.empty()        ? Mode::exec
+  setup.mode = o.adversarial            ? Mode::adversarial
+               : !o.exec.empty()        ? Mode::exec
                : o.numeric_field.empty() ? Mode::eda
                : o.gaussian > 0          ? Mode::gaussian
                                          : Mode::mixup;
@@ -831,6 +878,8 @@ Status run_augment(AugmentOptions& o) {
   if (setup.mode == Mode::eda) {
     DQPREP_ASSIGN_OR_RETURN(std::vector<eda::Op> ops, eda::parse_ops(o.ops));
     setup.ops = ops;
+  } else if (setup.mode == Mode::adversarial && !o.char_rate_flag->count() && !o.alpha_flag->count()) {
+    // --synonyms replaces WordNet for the attack too
   } else if (o.synonyms_flag->count() || o.char_rate_flag->count() || o.alpha_flag->count()) {
     return Status::usage("--alpha, --char-rate and --synonyms apply to the text operations (--ops) only");
   }
@@ -873,6 +922,7 @@ Status run_augment(AugmentOptions& o) {
   wordnet::Synonyms synonyms;
   bool needs_synonyms = false;
   for (eda::Op op : setup.ops) needs_synonyms |= op == eda::Op::synonym || op == eda::Op::insert;
+  needs_synonyms |= setup.mode == Mode::adversarial;
   if (!o.synonyms.empty()) {
     DQPREP_ASSIGN_OR_RETURN(std::string text, io::read_file(o.synonyms));
     Result<wordnet::Synonyms> s = wordnet::Synonyms::from_json(text);
@@ -887,6 +937,12 @@ Status run_augment(AugmentOptions& o) {
     synonyms = std::move(*s);
   }
   setup.synonyms = &synonyms;
+  std::unique_ptr<augment_adversarial::Shared> adversarial;
+  if (setup.mode == Mode::adversarial) {
+    DQPREP_RETURN_IF_ERROR(augment_adversarial::check_fields(setup.specs.size(), any_wildcard));
+    DQPREP_ASSIGN_OR_RETURN(adversarial, augment_adversarial::Shared::load(o.adversarial_options, synonyms));
+    setup.adversarial = adversarial.get();
+  }
 
   DQPREP_ASSIGN_OR_RETURN(stream::Options so, stream_options(o.common));
   if (so.progress) {
@@ -946,12 +1002,16 @@ Status run_augment(AugmentOptions& o) {
   if (setup.mode == Mode::eda) {
     for (eda::Op op : setup.ops) ops[std::string(eda::op_name(op))] = figure("op:" + std::string(eda::op_name(op)));
   } else {
-    const char* name = setup.mode == Mode::gaussian ? "gaussian" : setup.mode == Mode::mixup ? "mixup" : "exec";
+    const char* name = setup.mode == Mode::gaussian      ? "gaussian"
+                       : setup.mode == Mode::mixup       ? "mixup"
+                       : setup.mode == Mode::adversarial ? "adversarial"
+                                                         : "exec";
     ops[name] = figure(std::string("op:") + name);
   }
   if (setup.balance) ops["copy"] = figure("op:copy");
   j["ops"] = ops;
-  if (setup.mode == Mode::eda || setup.mode == Mode::exec) j["no_text"] = figure("no_text");
+  if (setup.mode == Mode::eda || setup.mode == Mode::exec || setup.mode == Mode::adversarial) j["no_text"] = figure("no_text");
+  if (setup.mode == Mode::adversarial) j["adversarial"] = augment_adversarial::figures(raw);
   if (setup.mode == Mode::exec) {
     j["exec_requests"] = figure("exec_requests");
     j["exec_declined"] = figure("exec_declined");
@@ -974,7 +1034,7 @@ Status run_augment(AugmentOptions& o) {
   }
   summary.figures = j;
   // The fixed --stats schema: the figures of another mode, or of --balance, null.
-  const bool text = setup.mode == Mode::eda || setup.mode == Mode::exec;
+  const bool text = setup.mode == Mode::eda || setup.mode == Mode::exec || setup.mode == Mode::adversarial;
   const bool exec = setup.mode == Mode::exec, mixup = setup.mode == Mode::mixup;
   std::vector<SchemaField> schema{{"invariant"}, {"originals_out"}, {"augmented"}, {"copies"}, {"unchanged_variants"},
                                   {"duplicate_variants"}, {"ops"}};
@@ -982,6 +1042,8 @@ Status run_augment(AugmentOptions& o) {
   for (const char* key : {"exec_requests", "exec_declined"}) {
     schema.push_back(exec ? SchemaField{key} : not_applicable(key, "no --exec"));
   }
+  schema.push_back(setup.mode == Mode::adversarial ? SchemaField{"adversarial"}
+                                                   : not_applicable("adversarial", "no --adversarial"));
   for (const char* key : {"mixup_no_partner", "mixup_pool_held"}) {
     schema.push_back(mixup ? SchemaField{key} : not_applicable(key, "no --mixup"));
   }
@@ -992,6 +1054,7 @@ Status run_augment(AugmentOptions& o) {
   summary.seconds = report::seconds_since(start);
   DQPREP_RETURN_IF_ERROR(finish(o.common, summary));
   if (!o.common.quiet) print_lines(setup, summary.figures);
+  if (!o.common.quiet && setup.mode == Mode::adversarial) augment_adversarial::print_line(summary.figures["adversarial"]);
   return {};
 }
 
@@ -1085,6 +1148,7 @@ StageRunner setup_augment(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--exec-timeout", o->exec_timeout, "Seconds the helper may stall before the run fails")
       ->capture_default_str();
+  augment_adversarial::add_flags(*sub, o->adversarial, o->adversarial_options, o->adversarial_flags);
   return [o] { return run_augment(*o); };
 }
 

@@ -51,6 +51,18 @@ Result<std::vector<Op>> parse_ops(std::string_view names);
 // EDA's stop word list (the NLTK English list as given in eda.py); word in lower case.
 bool is_stop_word(std::string_view lowercase_word);
 
+// One white-space token of a text and its core: the token without its leading and trailing
+// punctuation and symbols (Unicode P* and S*). A token whose core is empty is not a word.
+struct TokenSpan {
+  uint32_t start, core_start, core_end, end;
+  bool is_word() const { return core_start < core_end; }
+};
+// The tokens of `text` in order, into out (a text of 4 GiB or more has none: offsets are 32-bit).
+void token_spans(std::string_view text, std::vector<TokenSpan>& out);
+// Appends `word` with the case of `like` (the core it replaces): "Great" -> "Fine",
+// "DOG" -> "HOUND", otherwise as the dictionary spells it.
+void append_in_case_of(std::string& out, std::string_view word, std::string_view like);
+
 struct Params {
   double alpha = 0.1;       // share of words changed by synonym/insert/swap; deletion probability
   double char_rate = 0.05;  // per-character probability of char_noise
@@ -88,9 +100,7 @@ class Augmenter {
   void generate_each(std::string_view text, std::span<const Op> ops, Rng& rng, std::vector<Variant>& out);
 
  private:
-  struct Token {
-    uint32_t start, core_start, core_end, end;
-  };
+  using Token = TokenSpan;
   struct Pick {  // a chosen word and the synonym it contributes
     uint32_t slot;  // token index (synonym) or insertion slot (insert)
     uint32_t seq;

@@ -189,9 +189,8 @@ Status validate(const Params& params) {
 Augmenter::Augmenter(const wordnet::Synonyms& synonyms, Params params)
     : synonyms_(synonyms), params_(params) {}
 
-void Augmenter::tokenize(std::string_view text) {
-  tokens_.clear();
-  words_.clear();
+void token_spans(std::string_view text, std::vector<TokenSpan>& out) {
+  out.clear();
   if (text.size() > std::numeric_limits<uint32_t>::max()) return;  // offsets are 32-bit: no words
   text::for_each_word(text, [&](std::string_view w) {
     auto start = static_cast<uint32_t>(w.data() - text.data());
@@ -222,9 +221,19 @@ void Augmenter::tokenize(std::string_view text) {
       if (b + len != ce || !is_affix_cp(cp)) break;
       ce = b;
     }
-    if (cs < ce) words_.push_back(static_cast<uint32_t>(tokens_.size()));
-    tokens_.push_back({start, cs, ce, end});
+    out.push_back({start, cs, ce, end});
   });
+}
+
+void append_in_case_of(std::string& out, std::string_view word, std::string_view like) {
+  append_cased(out, word, case_of(like));
+}
+
+void Augmenter::tokenize(std::string_view text) {
+  token_spans(text, tokens_);
+  words_.clear();
+  for (size_t i = 0; i < tokens_.size(); ++i)
+    if (tokens_[i].is_word()) words_.push_back(static_cast<uint32_t>(i));
   looked_up_.assign(tokens_.size(), 0);
   memo_.resize(tokens_.size());
 }

@@ -27,6 +27,7 @@ struct CrossvalOptions {
   size_t repeats = 1;
   std::string group_field;
   std::string probs_field = "_probs";
+  std::string args_from;
   ReportFlags report;
 };
 
@@ -188,13 +189,14 @@ class WriteProcessor : public stream::RecordProcessor {
   std::string value_, edited_;
 };
 
-Status run_crossval(const CrossvalOptions& o) {
+Status run_crossval(const CrossvalOptions& o, const CLI::App& app) {
   auto start = std::chrono::steady_clock::now();
   DQPREP_ASSIGN_OR_RETURN(Fields fields, resolve_fields(o.common));
   DQPREP_ASSIGN_OR_RETURN(std::vector<checks::Check> gates, checks::load(o.report.gates));
   DQPREP_ASSIGN_OR_RETURN(split_plan::Parts parts, split_plan::Parts::folds(o.kfold));
   if (o.repeats < 1) return Status::usage("--repeats must be at least 1");
   model::TrainOptions train = o.train;
+  DQPREP_RETURN_IF_ERROR(apply_args_from(o.args_from, app, train));
   DQPREP_RETURN_IF_ERROR(model::validate(train));
   DQPREP_ASSIGN_OR_RETURN(std::string probs_key, top_level_key("--probs-field", o.probs_field));
   Setup setup;
@@ -324,6 +326,7 @@ Subcommand setup_crossval(CLI::App& model) {
       "  dqprep model crossval data.jsonl | dqprep label-check --probs-field _probs --classes A,B,C --drop");
   add_common_options(*sub, o->common);
   add_train_flags(*sub, o->train);
+  add_args_from_flag(*sub, o->args_from);
   sub->add_option("--kfold", o->kfold, "Folds (K models)")->check(whole_number())->capture_default_str();
   sub->add_option("--repeats", o->repeats, "Cross-fittings with different fold seeds; probabilities averaged")->check(whole_number())
       ->capture_default_str();
@@ -331,7 +334,7 @@ Subcommand setup_crossval(CLI::App& model) {
       ->type_name("PATH");
   sub->add_option("--probs-field", o->probs_field, "Top-level field the probabilities go to")->capture_default_str();
   add_report_flags(*sub, o->report);
-  return {sub, [o] { return run_crossval(*o); }};
+  return {sub, [o, sub] { return run_crossval(*o, *sub); }};
 }
 
 }  // namespace dqprep::stages::model_stage

@@ -30,13 +30,92 @@ void add_train_flags(CLI::App& app, model::TrainOptions& o) {
 
 int fasttext_seed(uint64_t seed) { return static_cast<int>(seed % 2147483648ULL); }
 
-Status RecordReader::read(record::Parser& parser, std::optional<std::string>& label, std::string& text) {
+namespace {
+
+// A training flag, its summary figure and its fastText name.
+struct TrainFlag {
+  const char* flag;
+  const char* figure;
+  const char* fasttext;
+};
+constexpr TrainFlag kTrainFlags[] = {
+    {"--epoch", "epoch", "epoch"}, {"--lr", "lr", "lr"},       {"--word-ngrams", "word_ngrams", "wordNgrams"},
+    {"--minn", "minn", "minn"},    {"--maxn", "maxn", "maxn"}, {"--bucket", "bucket", "bucket"},
+    {"--dim", "dim", "dim"},       {"--min-count", "min_count", "minCount"}, {"--loss", "loss", "loss"},
+};
+
+}  // namespace
+
+void put_train_figures(report::Json& f, const model::TrainOptions& o) {
+  f["epoch"] = o.epoch;
+  f["lr"] = o.lr;
+  f["word_ngrams"] = o.word_ngrams;
+  f["bucket"] = o.bucket;
+  f["minn"] = o.minn;
+  f["maxn"] = o.maxn;
+  f["dim"] = o.dim;
+  f["min_count"] = o.min_count;
+  f["loss"] = o.loss;
+}
+
+void add_args_from_flag(CLI::App& app, std::string& path) {
+  app.add_option("--args-from", path,
+                 "Training options from a --stats file of model train (e.g. the ones autotune chose); flags given win")
+      ->type_name("FILE");
+}
+
+Status apply_args_from(const std::string& path, const CLI::App& app, model::TrainOptions& o) {
+  if (path.empty()) return {};
+  auto bad = [&](const std::string& why) { return Status::usage("--args-from " + path + ": " + why); };
+  Result<std::string> text = io::read_file(path);
+  if (!text.ok()) return bad(text.status().message());
+  report::Json j = report::Json::parse(*text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return bad("not a JSON object (give the file that --stats wrote)");
+  int found = 0;
+  for (const TrainFlag& t : kTrainFlags) {
+    if (!j.contains(t.figure)) continue;
+    ++found;
+    if (app.get_option(t.flag)->count()) continue;  // given on the command line: it wins
+    const report::Json& v = j[t.figure];
+    std::string figure = t.figure;
+    if (figure == "loss") {
+      if (!v.is_string()) return bad("\"loss\" is not a string");
+      o.loss = v.get<std::string>();
+    } else if (figure == "lr") {
+      if (!v.is_number()) return bad("\"lr\" is not a number");
+      o.lr = v.get<double>();
+    } else {
+      if (!v.is_number_integer() || v.get<int64_t>() < INT32_MIN || v.get<int64_t>() > INT32_MAX)
+        return bad("\"" + figure + "\" is not an integer");
+      int value = static_cast<int>(v.get<int64_t>());
+      if (figure == "epoch") o.epoch = value;
+      if (figure == "word_ngrams") o.word_ngrams = value;
+      if (figure == "minn") o.minn = value;
+      if (figure == "maxn") o.maxn = value;
+      if (figure == "bucket") o.bucket = value;
+      if (figure == "dim") o.dim = value;
+      if (figure == "min_count") o.min_count = value;
+    }
+  }
+  if (found == 0) return bad("no training option in it (epoch, lr, word_ngrams, ...)");
+  Status valid = model::validate(o);
+  return valid.ok() ? valid : bad(valid.message());
+}
+
+std::vector<std::string> given_train_flags(const CLI::App& app) {
+  std::vector<std::string> given;
+  for (const TrainFlag& t : kTrainFlags)
+    if (app.get_option(t.flag)->count()) given.emplace_back(t.fasttext);
+  return given;
+}
+
+Status read_label(record::Parser& parser, const record::Path& path, std::optional<std::string>& label) {
   label.reset();
   std::optional<std::string_view> raw_label;
-  DQPREP_RETURN_IF_ERROR(parser.scalar_text(fields_.label, raw_label));
+  DQPREP_RETURN_IF_ERROR(parser.scalar_text(path, raw_label));
   if (raw_label && !raw_label->empty()) {
     std::optional<std::string_view> token;
-    DQPREP_RETURN_IF_ERROR(parser.raw_value(fields_.label, token));
+    DQPREP_RETURN_IF_ERROR(parser.raw_value(path, token));
     if (token && !token->empty() && token->front() != '"' && token->front() != 't' && token->front() != 'f') {
       std::string canonical;
       labels::canonical_number(*token, canonical);
@@ -45,6 +124,11 @@ Status RecordReader::read(record::Parser& parser, std::optional<std::string>& la
       label = std::string(*raw_label);
     }
   }
+  return {};
+}
+
+Status RecordReader::read(record::Parser& parser, std::optional<std::string>& label, std::string& text) {
+  DQPREP_RETURN_IF_ERROR(read_label(parser, fields_.label, label));
   DQPREP_RETURN_IF_ERROR(joined_text(parser, fields_.text, scratch_, joined_));
   text.clear();
   model::append_text(text, joined_);

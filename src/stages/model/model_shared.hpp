@@ -28,6 +28,23 @@ void add_train_flags(CLI::App& app, model::TrainOptions& options);
 // fastText's -seed from --seed: an int, so the seed modulo 2^31.
 int fasttext_seed(uint64_t seed);
 
+// The training options as summary figures (epoch, lr, word_ngrams, minn, maxn, bucket, dim,
+// min_count, loss): what `--args-from` reads back.
+void put_train_figures(report::Json& figures, const model::TrainOptions& options);
+
+// --args-from FILE: the training options of a summary written by --stats (`model train`, with or
+// without autotune; `model crossval`), each figure that is there; a flag given on the command line
+// wins over the file. A file that is not such a summary is a usage error.
+void add_args_from_flag(CLI::App& app, std::string& path);
+Status apply_args_from(const std::string& path, const CLI::App& app, model::TrainOptions& options);
+
+// The fastText names (epoch, lr, wordNgrams, ...) of the training flags given on the command line.
+std::vector<std::string> given_train_flags(const CLI::App& app);
+
+// A record's label as the classifier knows it: nullopt when missing, null or empty; a number in
+// its shortest form (as label-check reads it); a string or boolean as written.
+Status read_label(record::Parser& parser, const record::Path& path, std::optional<std::string>& label);
+
 // Reads one record: its label text (nullopt when missing, null or empty; a number in its shortest
 // form, as label-check reads it) and its text fields joined, prepared as fastText reads a line
 // (model::append_text). A missing text field is a bad_input Status.
