@@ -13,6 +13,7 @@
 #include "dqprep/quality/quality_rules.hpp"
 #include "dqprep/text/word_matcher.hpp"
 #include "stages/filter_classifier.hpp"
+#include "stages/filter_pii.hpp"
 #include "stages/parsers.hpp"
 #include "stages/stages.hpp"
 
@@ -46,6 +47,7 @@ struct FilterOptions {
   double min_score = 0.5;
   CLI::Option* keep_label_opt = nullptr;
   CLI::Option* min_score_opt = nullptr;
+  std::string drop_pii;
   std::string rejects;
   bool explain = false;
   bool list_rules = false;
@@ -68,6 +70,7 @@ struct Setup {
   bool length = false, gopher = false, c4 = false, fineweb = false;
   bool c4_rewrite = false;  // C4 removes lines and the cleaned text is written
   std::optional<ClassifierRule> classifier;
+  std::optional<PiiRule> pii;
   bool needs_text = false;
 };
 
@@ -410,6 +413,23 @@ class FilterProcessor : public stream::RecordProcessor {
                           score >= setup_.classifier->min_score()});
       if (!take_results(results_.size() - 1) && !explain) return false;
     }
+    if (setup_.pii) {
+      size_t found = setup_.pii->find(text, pii_hits_, pii_kinds_);
+      if (explain) {
+        quality_key("pii");
+        json_text::append_number(quality_json_, static_cast<uint64_t>(found));
+      }
+      if (found) {
+        if (begin_failure("pii")) {
+          reject_json_ += ",\"value\":";
+          json_text::append_number(reject_json_, static_cast<uint64_t>(found));
+          reject_json_ += ",\"threshold\":0,\"kinds\":";
+          reject_json_ += pii_kinds_;
+          reject_json_.push_back('}');
+        }
+        if (!explain) return false;
+      }
+    }
     return !failed_;
   }
 
@@ -491,6 +511,8 @@ class FilterProcessor : public stream::RecordProcessor {
   std::vector<std::string_view> raw_;
   std::vector<record::StringValue> values_;
   std::vector<word_matcher::Hit> hits_;
+  std::vector<redact::Hit> pii_hits_;
+  std::string pii_kinds_;
   std::vector<record::Edit> edits_;
   std::string joined_, kept_, field_kept_, edited_, model_text_;
   std::vector<double> probs_;
@@ -639,8 +661,14 @@ Result<Setup> build_setup(const FilterOptions& o) {
     return Status::usage("--keep-label and --min-score need --classifier MODEL");
   }
 
+  if (!o.drop_pii.empty()) {
+    // A bare --drop-pii reaches here as "true".
+    DQPREP_ASSIGN_OR_RETURN(PiiRule rule, PiiRule::create(o.drop_pii == "true" ? "all" : o.drop_pii));
+    s.pii.emplace(std::move(rule));
+  }
+
   s.needs_text = s.length || s.gopher || s.c4 || s.fineweb || !s.keep_patterns.empty() ||
-                 !s.drop_patterns.empty() || s.words || !s.langs.empty() || s.classifier;
+                 !s.drop_patterns.empty() || s.words || !s.langs.empty() || s.classifier || s.pii;
   if (!s.needs_text && s.require.empty() && s.labels.empty()) {
     return Status::usage(
         "no rule given: use --min-chars/--max-chars/--min-words/--max-words, --require, --labels, --keep-regex, "
@@ -681,7 +709,7 @@ StageRunner setup_filter(CLI::App& app) {
   sub->footer(
       "Rule order (the first failure is the record's _reject): require, labels, min_chars, max_chars,\n"
       "min_words, max_words, keep_regex, drop_regex, drop_words, lang, gopher_* (quality, then\n"
-      "repetition), c4_* (then c4_empty), fineweb_*, classifier. --c4 removes lines as C4 does and writes the cleaned text\n"
+      "repetition), c4_* (then c4_empty), fineweb_*, classifier, pii. --c4 removes lines as C4 does and writes the cleaned text\n"
       "(--c4-decide-only keeps the text); fineweb_* rules then see the cleaned text.\n"
       "--rule NAME turns one rule on at its published threshold, --rule NAME=VALUE at VALUE (also\n"
       "to change a preset's threshold); --disable-rule NAME turns one off. --list-rules shows them.\n"
@@ -754,6 +782,9 @@ StageRunner setup_filter(CLI::App& app) {
       sub->add_option("--min-score", o->min_score, "With --classifier: drop texts whose --keep-label probability is lower")
           ->type_name("P")
           ->capture_default_str();
+  sub->add_flag("--drop-pii", o->drop_pii,
+                "Drop texts holding personal data (rule pii); =KINDS narrows it: email,phone,ip,url,credit-card,iban,api-key")
+      ->type_name("[=KINDS]");
   sub->add_option("--rejects", o->rejects, "Dropped records, each with _reject {rule, value, threshold}")
       ->type_name("FILE");
   sub->add_flag("--explain", o->explain,

@@ -32,6 +32,10 @@ inline constexpr std::string_view kParsed = "parsed";          // records that p
 inline constexpr std::string_view kEmptyLines = "empty_lines";
 inline constexpr std::string_view kAnnotated = "annotated_items";  // items with two ratings or more
 inline constexpr std::string_view kAgreeing = "agreeing_items";    // of those, all ratings equal
+// --pii: records whose text holds personal data of a kind (redact.hpp), "pii:email", ...; and of
+// any kind, "pii:any".
+std::string pii_counter(std::string_view kind);
+inline constexpr std::string_view kPiiAny = "pii:any";
 
 // What the state of a run depends on besides the records. Partial files carry it; the partials of
 // one merge must agree on all of it (then the merge is the state of one run over all shards).
@@ -53,6 +57,7 @@ struct Config {
   uint32_t num_perm = 112;
   uint32_t bands = 14;
   uint64_t seed = 0;
+  bool pii = false;                      // --pii
 
   // The fields whose absence is counted (missing_fields): the text paths, the label, the id, the
   // coverage and annotations fields; each once, in that order.

@@ -180,7 +180,7 @@ TEST(MetricsSummary, KeysInDocumentedOrder) {
       "num_classes", "labelled", "min_class_count", "max_class_count", "noisy", "duplicates", "near_duplicates",
       "annotated_items", "agreeing_items", "noise", "classes", "class_share", "undeclared_classes",
       "label_coverage_missing", "field_coverage_missing", "field_values_outside_domain", "small_classes",
-      "min_per_class", "missing_fields", "lengths", "lengths_by_class", "turns", "languages", "notes", "rules"};
+      "min_per_class", "missing_fields", "lengths", "lengths_by_class", "turns", "languages", "pii", "notes", "rules"};
   EXPECT_EQ(keys, want);
   EXPECT_EQ(r["version"], kReportVersion);
   // Every null figure has a note.
