@@ -36,6 +36,9 @@ bool is_ipv6(std::string_view text);
 // parentheses, or Chinese mobiles (138 0013 8000). With `context` (a word like "phone" or "tel"
 // just before), any grouped number of 7 to 15 digits, and 10 or 11 digits written plain.
 bool is_phone_number(std::string_view text, bool context);
+// The same in one pass: a phone without context, one only with it, or none.
+enum class PhoneShape { none, with_context, phone };
+PhoneShape phone_shape(std::string_view text);
 
 // Whether a secret-looking value has the variety of a generated key: letters and digits, and at
 // least 3 bits of Shannon entropy a character. "YOUR_API_KEY_HERE" and "aaaaaaaaaaaaaaaa1" fail.

@@ -86,64 +86,87 @@ constexpr IbanCountry kIbanCountries[] = {
     {"TN", 24}, {"TR", 26}, {"UA", 29}, {"VA", 22}, {"VG", 24}, {"XK", 20}, {"YE", 30},
 };
 
-// A group of digits of a phone number, and whether it stood in parentheses.
-struct PhoneGroup {
-  std::string_view digits;
-  bool paren = false;
+// A phone-shaped text taken apart: its digit groups (whether each stood in parentheses) and the
+// separator before each group but the first. At most 15 digits, so at most 15 groups.
+enum class Sep : uint8_t { none, space, dash, dot, slash };
+constexpr size_t kMaxGroups = 15;
+
+struct PhoneParts {
+  bool plus = false;
+  size_t count = 0, digits = 0;
+  std::array<std::string_view, kMaxGroups> group{};
+  std::array<bool, kMaxGroups> paren{};
+  std::array<Sep, kMaxGroups> sep{};  // sep[k]: between group k-1 and k
 };
 
-// Splits a phone-shaped text into its digit groups and the separators between them (parentheses
-// taken out); false when the text is not made of digits, single separators and at most one pair
-// of parentheses around one group.
-bool parse_phone(std::string_view text, bool& plus, std::vector<PhoneGroup>& groups, std::vector<std::string>& seps) {
-  groups.clear();
-  seps.clear();
+// False when the text is not made of digits, single separators (" - " counts as one) and at most
+// one pair of parentheses around one group, or has more than 15 digits.
+bool parse_phone(std::string_view text, PhoneParts& p) {
   size_t i = 0;
-  plus = !text.empty() && text[0] == '+';
-  if (plus) ++i;
-  bool open = false;
-  int parens = 0;
-  std::string sep;
+  p.plus = !text.empty() && text[0] == '+';
+  if (p.plus) ++i;
+  bool open = false, had_parens = false;
+  size_t sep_len = 0;
+  char sep_char = 0;
   while (i < text.size()) {
     char c = text[i];
     if (is_digit(c)) {
       size_t start = i;
       while (i < text.size() && is_digit(text[i])) ++i;
-      if (!groups.empty()) seps.push_back(sep);
-      groups.push_back({text.substr(start, i - start), open});
-      sep.clear();
+      if (p.count == kMaxGroups) return false;
+      Sep sep = Sep::none;
+      if (sep_len > 0) {
+        if (sep_char == ' ') sep = Sep::space;
+        else if (sep_char == '-') sep = Sep::dash;
+        else if (sep_char == '.') sep = Sep::dot;
+        else sep = Sep::slash;
+      }
+      if (p.count == 0 && sep_len > 0) return false;
+      p.sep[p.count] = sep;
+      p.group[p.count] = text.substr(start, i - start);
+      p.paren[p.count] = open;
+      p.digits += i - start;
+      ++p.count;
+      if (p.digits > 15) return false;
+      sep_len = 0;
+      sep_char = 0;
       continue;
     }
     if (c == '(') {
-      if (open || parens == 1 || (plus && groups.empty())) return false;
-      open = true;
-      ++parens;
+      if (open || had_parens || (p.plus && p.count == 0)) return false;
+      open = had_parens = true;
     } else if (c == ')') {
-      if (!open || groups.empty() || !groups.back().paren || !sep.empty()) return false;
+      if (!open || p.count == 0 || !p.paren[p.count - 1] || sep_len > 0) return false;
       open = false;
     } else if (c == ' ' || c == '-' || c == '.' || c == '/') {
-      sep.push_back(c);
+      // One separator: a single character, or " - ".
+      bool spaced_dash = sep_len == 1 && sep_char == ' ' && c == '-' && i + 1 < text.size() && text[i + 1] == ' ';
+      if (spaced_dash) {
+        sep_char = '-';
+        sep_len = 3;
+        i += 2;
+        continue;
+      }
+      if (sep_len > 0) return false;
+      sep_char = c;
+      sep_len = 1;
     } else {
       return false;
     }
     ++i;
   }
-  if (open || groups.empty() || !sep.empty()) return false;
-  for (const std::string& s : seps)
-    if (!(s.empty() || s == " " || s == "-" || s == "." || s == "/" || s == " - ")) return false;
-  return true;
+  return !open && p.count > 0 && sep_len == 0;
 }
 
-// The separators of a national number agree: dots only, slashes only, or spaces and hyphens.
-bool consistent(const std::vector<std::string>& seps, size_t from) {
-  int dots = 0, slashes = 0, others = 0;
-  for (size_t k = from; k < seps.size(); ++k) {
-    const std::string& s = seps[k];
-    if (s == ".") ++dots;
-    else if (s == "/") ++slashes;
-    else if (!s.empty()) ++others;
+// The separators of groups `from`.. agree: dots only, slashes only, or spaces and hyphens.
+bool consistent(const PhoneParts& p, size_t from) {
+  bool dots = false, slashes = false, others = false;
+  for (size_t k = std::max<size_t>(from, 1); k < p.count; ++k) {
+    dots = dots || p.sep[k] == Sep::dot;
+    slashes = slashes || p.sep[k] == Sep::slash;
+    others = others || p.sep[k] == Sep::space || p.sep[k] == Sep::dash;
   }
-  return (dots > 0) + (slashes > 0) + (others > 0) <= 1;
+  return int(dots) + int(slashes) + int(others) <= 1;
 }
 
 }  // namespace
@@ -230,57 +253,55 @@ bool is_ipv6(std::string_view text) {
   return inet_pton(AF_INET6, std::string(text).c_str(), buf) == 1;
 }
 
-bool is_phone_number(std::string_view text, bool context) {
-  bool plus = false;
-  std::vector<PhoneGroup> groups;
-  std::vector<std::string> seps;
-  if (!parse_phone(text, plus, groups, seps)) return false;
-  size_t digits = 0;
-  for (const PhoneGroup& g : groups) digits += g.digits.size();
-  if (digits > 15) return false;
+PhoneShape phone_shape(std::string_view text) {
+  PhoneParts p;
+  if (!parse_phone(text, p)) return PhoneShape::none;
+  const size_t digits = p.digits, n = p.count;
 
-  if (plus) {
-    if (groups.size() == 1) return digits >= 8 && digits <= 15;  // E.164 written plain
-    if (groups[0].digits.size() > 3 || groups[0].digits[0] == '0') return false;
+  if (p.plus) {
+    if (n == 1) return digits >= 8 ? PhoneShape::phone : PhoneShape::none;  // E.164 written plain
+    if (p.group[0].size() > 3 || p.group[0][0] == '0') return PhoneShape::none;
     size_t rest = 0, count = 0;
-    for (size_t k = 1; k < groups.size(); ++k) {
-      if (groups[k].paren && groups[k].digits == "0") continue;  // "+44 (0)20 ..."
-      if (groups[k].digits.size() > 8) return false;
-      rest += groups[k].digits.size();
+    for (size_t k = 1; k < n; ++k) {
+      if (p.paren[k] && p.group[k] == "0") continue;  // "+44 (0)20 ..."
+      if (p.group[k].size() > 8) return PhoneShape::none;
+      rest += p.group[k].size();
       ++count;
     }
-    return count >= 1 && rest >= 6 && groups[0].digits.size() + rest <= 15 && consistent(seps, 1);
+    return count >= 1 && rest >= 6 && consistent(p, 2) ? PhoneShape::phone : PhoneShape::none;
   }
 
-  if (!consistent(seps, 0)) return false;
-  std::vector<size_t> sizes;
-  for (const PhoneGroup& g : groups) sizes.push_back(g.digits.size());
-  auto paren_only_at = [&](size_t k) {
-    for (size_t j = 0; j < groups.size(); ++j)
-      if (groups[j].paren && j != k) return false;
+  if (!consistent(p, 0)) return PhoneShape::none;
+  auto paren_only_at = [&](size_t at) {
+    for (size_t j = 0; j < n; ++j)
+      if (p.paren[j] && j != at) return false;
     return true;
   };
   // North America: [1] NXX NXX XXXX.
-  size_t first = sizes.size() == 4 && groups[0].digits == "1" ? 1 : 0;
-  if (sizes.size() - first == 3 && sizes[first] == 3 && sizes[first + 1] == 3 && sizes[first + 2] == 4 &&
-      groups[first].digits[0] >= '2' && groups[first + 1].digits[0] >= '2' && paren_only_at(first))
-    return true;
-  if (groups.size() >= 2 && paren_only_at(0) && (digits == 10 || digits == 11)) {
-    bool rest_ok = std::all_of(sizes.begin() + 1, sizes.end(), [](size_t s) { return s >= 2 && s <= 8; });
+  const size_t f = n == 4 && p.group[0] == "1" ? 1 : 0;
+  if (n - f == 3 && p.group[f].size() == 3 && p.group[f + 1].size() == 3 && p.group[f + 2].size() == 4 &&
+      p.group[f][0] >= '2' && p.group[f + 1][0] >= '2' && paren_only_at(f))
+    return PhoneShape::phone;
+  if (n >= 2 && paren_only_at(0) && (digits == 10 || digits == 11)) {
+    bool rest_ok = true;
+    for (size_t k = 1; k < n; ++k) rest_ok = rest_ok && p.group[k].size() >= 2 && p.group[k].size() <= 8;
+    const size_t first = p.group[0].size();
     // A trunk 0 and an area code: 020 7946 0958, (02) 9876 5432, 01 23 45 67 89.
-    if (groups[0].digits[0] == '0' && sizes[0] >= 2 && sizes[0] <= 5 && rest_ok) return true;
+    if (p.group[0][0] == '0' && first >= 2 && first <= 5 && rest_ok) return PhoneShape::phone;
     // An area code in parentheses: (11) 91234-5678.
-    if (groups[0].paren && sizes[0] >= 2 && sizes[0] <= 4 && rest_ok) return true;
+    if (p.paren[0] && first >= 2 && first <= 4 && rest_ok) return PhoneShape::phone;
   }
   // A Chinese mobile: 1[3-9]X XXXX XXXX.
-  if (sizes == std::vector<size_t>{3, 4, 4} && groups[0].digits[0] == '1' && groups[0].digits[1] >= '3' &&
-      paren_only_at(groups.size()))
-    return true;
-  if (context) {
-    if (groups.size() == 1) return digits == 10 || digits == 11;
-    return digits >= 7;
-  }
-  return false;
+  if (n == 3 && p.group[0].size() == 3 && p.group[1].size() == 4 && p.group[2].size() == 4 && p.group[0][0] == '1' &&
+      p.group[0][1] >= '3' && paren_only_at(n))
+    return PhoneShape::phone;
+  if (n == 1) return digits == 10 || digits == 11 ? PhoneShape::with_context : PhoneShape::none;
+  return digits >= 7 ? PhoneShape::with_context : PhoneShape::none;
+}
+
+bool is_phone_number(std::string_view text, bool context) {
+  PhoneShape shape = phone_shape(text);
+  return shape == PhoneShape::phone || (context && shape == PhoneShape::with_context);
 }
 
 bool looks_generated(std::string_view value) {

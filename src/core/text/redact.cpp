@@ -47,16 +47,15 @@ bool in(const std::string& word, std::initializer_list<std::string_view> list) {
 
 // A word that says a phone number follows, among the 24 bytes before s[i].
 bool phone_context(std::string_view s, size_t i) {
-  size_t from = i > 24 ? i - 24 : 0;
-  std::string window(s.substr(from, i - from));
-  for (char& c : window) c = lower(c);
+  const size_t from = i > 24 ? i - 24 : 0;
+  char buf[24];
+  for (size_t k = from; k < i; ++k) buf[k - from] = lower(s[k]);
+  const std::string_view window(buf, i - from);
   for (std::string_view w : {"tel", "phone", "mobile", "mob", "cell", "fax", "call", "whatsapp", "sms", "handy",
                              "telefon", "t\xC3\xA9l\xC3\xA9phone", "tel\xC3\xA9" "fono", "telefone", "\xE2\x98\x8E",
                              "\xF0\x9F\x93\x9E"}) {
-    for (size_t p = window.find(w); p != std::string::npos; p = window.find(w, p + 1)) {
-      bool start_ok = p == 0 || !is_alnum(window[p - 1]) || w[0] & 0x80;
-      if (start_ok) return true;
-    }
+    for (size_t p = window.find(w); p != std::string_view::npos; p = window.find(w, p + 1))
+      if (p == 0 || !is_alnum(window[p - 1]) || (w[0] & 0x80)) return true;
   }
   return false;
 }
@@ -78,7 +77,8 @@ struct Detector::Patterns {
             options()),
         ipv4(R"(\d{1,3}(?:\.\d{1,3}){3})", options()),
         ipv6(R"((?i)(?:[0-9a-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{0,4}))", options()),
-        phone(R"(\+?\(?\d[\d ().\-/]{5,24}\d)", options()),
+        // No counted repetition: it would blow up RE2's DFA on text full of spaces and digits.
+        phone(R"(\+?\(?\d[\d ().\-/]*\d)", options()),
         card(R"(\d(?:[ \-]?\d){12,18})", options()),
         iban(R"([A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,34})", options()),
         key_token(
@@ -132,10 +132,11 @@ Detector::~Detector() = default;
 
 namespace {
 
-// Calls accept(begin, end) on each match of `re` from left to right; accept returns the end of
-// the hit it made (or 0 for none), and the scan goes on after the hit, or one byte after the
-// start of a match that made none (`restart_after_match`: after all of it, for patterns whose
-// matches cannot hold a shorter hit).
+// Calls accept(begin, end) on each match of `re` from left to right (the span of its capturing
+// group when it has one). accept records any hit and returns where the scan goes on: after the
+// hit, or after the part of the match that cannot start one; 0 for the default, one byte after
+// the start of the match (`restart_after_match`: after all of it, for patterns whose matches cannot
+// hold a shorter hit).
 template <class Accept>
 void scan(const RE2& re, std::string_view text, bool restart_after_match, Accept&& accept) {
   size_t pos = 0;
@@ -148,21 +149,26 @@ void scan(const RE2& re, std::string_view text, bool restart_after_match, Accept
       vb = static_cast<size_t>(m[1].data() - text.data());
       ve = vb + m[1].size();
     }
-    size_t hit_end = accept(vb, ve);
-    if (hit_end) {
-      pos = std::max(hit_end, b + 1);
-    } else {
-      pos = restart_after_match ? std::max(e, b + 1) : b + 1;
-    }
+    size_t next = accept(vb, ve);
+    if (next == 0) next = restart_after_match ? e : b + 1;
+    pos = std::max(next, b + 1);
   }
 }
 
-// The ends of the digit groups of s[b, e) from the longest prefix to the shortest.
-std::vector<size_t> group_ends(std::string_view s, size_t b, size_t e) {
-  std::vector<size_t> ends;
+// The end of the first run of digits of s[b, e).
+size_t first_digits_end(std::string_view s, size_t b, size_t e) {
+  size_t i = b;
+  while (i < e && !is_digit(s[i])) ++i;
+  while (i < e && is_digit(s[i])) ++i;
+  return i;
+}
+
+// Calls f(end) for the end of each digit group of s[b, e), from the longest prefix to the
+// shortest, until f returns true.
+template <class F>
+void for_each_group_end(std::string_view s, size_t b, size_t e, F&& f) {
   for (size_t i = e; i > b; --i)
-    if (is_digit(s[i - 1]) && (i == e || !is_digit(s[i]))) ends.push_back(i);
-  return ends;
+    if (is_digit(s[i - 1]) && (i == e || !is_digit(s[i])) && f(i)) return;
 }
 
 void find_emails(const RE2& re, std::string_view s, std::vector<Hit>& hits) {
@@ -244,30 +250,47 @@ void find_ips(const RE2& ipv4, const RE2& ipv6, std::string_view s, std::vector<
   });
 }
 
+// Bytes of the longest phone number looked for: 15 digits and their separators.
+constexpr size_t kLongestPhone = 32;
+
 void find_phones(const RE2& re, std::string_view s, std::vector<Hit>& hits) {
   scan(re, s, false, [&](size_t b, size_t e) -> size_t {
+    // A number starts at the start of its first group: no later start in it can make a hit.
+    const size_t skip = first_digits_end(s, b, e);
+    if (e - b > kLongestPhone) {
+      e = b + kLongestPhone;
+      while (e > b && is_digit(s[e])) --e;  // not through a group
+    }
     char pc = before(s, b);
     if (is_word(pc) || pc == '+' || pc == '#' || pc == '$' || pc == '.' || pc == '/' ||
         ((pc == '-' || pc == ',') && b >= 2 && is_alnum(s[b - 2])))
-      return 0;
+      return skip;
     // The tail of a longer run of grouped digits ("... 0044 0532 0130 01").
-    if (pc == ' ' && b >= 2 && is_digit(s[b - 2])) return 0;
-    const bool context = phone_context(s, b);
-    // Reference numbers, not phones: "order #555-123-4567", "ISBN 0-306-40615-2".
-    if (!context && in(word_before(s, b), {"order", "invoice", "ref", "reference", "tracking", "isbn", "issn", "sku",
-                                           "serial", "id", "case", "ticket", "account", "acct", "iban", "no", "nr",
-                                           "doi", "pmid", "arxiv", "patent", "part", "model", "lot", "batch"}))
-      return 0;
-    for (size_t end : group_ends(s, b, e)) {
+    if (pc == ' ' && b >= 2 && is_digit(s[b - 2])) return skip;
+    int context = -1;  // phone_context, asked only when needed
+    auto has_context = [&] {
+      if (context < 0) context = phone_context(s, b) ? 1 : 0;
+      return context == 1;
+    };
+    size_t found = 0;
+    for_each_group_end(s, b, e, [&](size_t end) {
       char nc = at(s, end);
       if (is_word(nc) || nc == '%' || ((nc == '.' || nc == '-' || nc == '/' || nc == ',') && is_digit(at(s, end + 1))))
-        continue;
-      if (is_phone_number(s.substr(b, end - b), context)) {
-        hits.push_back({b, end, Kind::phone});
-        return end;
-      }
-    }
-    return 0;
+        return false;
+      PhoneShape shape = phone_shape(s.substr(b, end - b));
+      if (shape == PhoneShape::none || (shape == PhoneShape::with_context && !has_context())) return false;
+      found = end;
+      return true;
+    });
+    if (found == 0) return skip;
+    // Reference numbers, not phones: "order #555-123-4567", "ISBN 0-306-40615-2".
+    if (!has_context() && in(word_before(s, b), {"order", "invoice", "ref", "reference", "tracking", "isbn", "issn",
+                                                 "sku", "serial", "id", "case", "ticket", "account", "acct", "iban",
+                                                 "no", "nr", "doi", "pmid", "arxiv", "patent", "part", "model", "lot",
+                                                 "batch"}))
+      return skip;
+    hits.push_back({b, found, Kind::phone});
+    return found;
   });
 }
 
@@ -275,15 +298,17 @@ void find_cards(const RE2& re, std::string_view s, std::vector<Hit>& hits) {
   scan(re, s, false, [&](size_t b, size_t e) -> size_t {
     char pc = before(s, b);
     if (is_word(pc) || ((pc == '.' || pc == '-' || pc == ',') && is_digit(before(s, b - 1)))) return 0;
-    for (size_t end : group_ends(s, b, e)) {
+    size_t found = 0;
+    for_each_group_end(s, b, e, [&](size_t end) {
       char nc = at(s, end);
-      if (is_word(nc) || ((nc == '.' || nc == '-' || nc == ',') && is_digit(at(s, end + 1)))) continue;
-      if (is_card_number(s.substr(b, end - b))) {
-        hits.push_back({b, end, Kind::credit_card});
-        return end;
-      }
-    }
-    return 0;
+      if (is_word(nc) || ((nc == '.' || nc == '-' || nc == ',') && is_digit(at(s, end + 1)))) return false;
+      if (!is_card_number(s.substr(b, end - b))) return false;
+      found = end;
+      return true;
+    });
+    if (found == 0) return first_digits_end(s, b, e);
+    hits.push_back({b, found, Kind::credit_card});
+    return found;
   });
 }
 
