@@ -169,6 +169,16 @@ bool consistent(const PhoneParts& p, size_t from) {
   return int(dots) + int(slashes) + int(others) <= 1;
 }
 
+// Three groups that read as a date, whatever the words around them say: a year of 19xx or 20xx
+// first or last, and two numbers of one or two digits (2023-01-15, 15.01.2023, 01/15/2023).
+bool looks_like_date(const PhoneParts& p) {
+  if (p.count != 3) return false;
+  auto year = [](std::string_view g) { return g.size() == 4 && (g.substr(0, 2) == "19" || g.substr(0, 2) == "20"); };
+  auto small = [](std::string_view g) { return g.size() <= 2; };
+  return (year(p.group[0]) && small(p.group[1]) && small(p.group[2])) ||
+         (small(p.group[0]) && small(p.group[1]) && year(p.group[2]));
+}
+
 }  // namespace
 
 bool luhn_valid(std::string_view text) {
@@ -271,7 +281,7 @@ PhoneShape phone_shape(std::string_view text) {
     return count >= 1 && rest >= 6 && consistent(p, 2) ? PhoneShape::phone : PhoneShape::none;
   }
 
-  if (!consistent(p, 0)) return PhoneShape::none;
+  if (!consistent(p, 0) || looks_like_date(p)) return PhoneShape::none;
   auto paren_only_at = [&](size_t at) {
     for (size_t j = 0; j < n; ++j)
       if (p.paren[j] && j != at) return false;

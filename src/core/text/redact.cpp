@@ -55,7 +55,8 @@ bool phone_context(std::string_view s, size_t i) {
                              "telefon", "t\xC3\xA9l\xC3\xA9phone", "tel\xC3\xA9" "fono", "telefone", "\xE2\x98\x8E",
                              "\xF0\x9F\x93\x9E"}) {
     for (size_t p = window.find(w); p != std::string_view::npos; p = window.find(w, p + 1))
-      if (p == 0 || !is_alnum(window[p - 1]) || (w[0] & 0x80)) return true;
+      // Not inside a placeholder: "<PHONE>" is no sign that the next number is one.
+      if (p == 0 || (!is_alnum(window[p - 1]) && window[p - 1] != '<') || (w[0] & 0x80)) return true;
   }
   return false;
 }
@@ -250,6 +251,10 @@ void find_ips(const RE2& ipv4, const RE2& ipv6, std::string_view s, std::vector<
   });
 }
 
+bool inside(const std::vector<Hit>& hits, size_t pos) {
+  return std::any_of(hits.begin(), hits.end(), [&](const Hit& h) { return h.begin <= pos && pos < h.end; });
+}
+
 // Bytes of the longest phone number looked for: 15 digits and their separators.
 constexpr size_t kLongestPhone = 32;
 
@@ -265,8 +270,9 @@ void find_phones(const RE2& re, std::string_view s, std::vector<Hit>& hits) {
     if (is_word(pc) || pc == '+' || pc == '#' || pc == '$' || pc == '.' || pc == '/' ||
         ((pc == '-' || pc == ',') && b >= 2 && is_alnum(s[b - 2])))
       return skip;
-    // The tail of a longer run of grouped digits ("... 0044 0532 0130 01").
-    if (pc == ' ' && b >= 2 && is_digit(s[b - 2])) return skip;
+    // The tail of a longer run of digit groups ("IBAN DE89 3704 0044 0532 0130 01" with a wrong
+    // check digit, "1Z 999 AA1 01 2345 6784"), unless another kind took the word before.
+    if (pc == ' ' && b >= 2 && is_digit(s[b - 2]) && !inside(hits, b - 2)) return skip;
     int context = -1;  // phone_context, asked only when needed
     auto has_context = [&] {
       if (context < 0) context = phone_context(s, b) ? 1 : 0;
@@ -360,10 +366,11 @@ void Detector::find(std::string_view text, std::vector<Hit>& hits) const {
   if (has(kinds_, Kind::email) && text.find('@') != std::string_view::npos) find_emails(p.email, text, hits);
   if (has(kinds_, Kind::url)) find_urls(p.url, text, hits);
   if (has(kinds_, Kind::ip)) find_ips(p.ipv4, p.ipv6, text, hits);
-  if (has(kinds_, Kind::phone)) find_phones(p.phone, text, hits);
   if (has(kinds_, Kind::credit_card)) find_cards(p.card, text, hits);
   if (has(kinds_, Kind::iban)) find_ibans(p.iban, text, hits);
   if (has(kinds_, Kind::api_key)) find_keys(p.key_token, p.key_assignment, text, hits);
+  // Last: a number right after another kind's hit is not the tail of that number.
+  if (has(kinds_, Kind::phone)) find_phones(p.phone, text, hits);
   std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
     if (a.begin != b.begin) return a.begin < b.begin;
     if (a.end != b.end) return a.end > b.end;
