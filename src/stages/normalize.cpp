@@ -136,7 +136,9 @@ class NormalizeProcessor : public stream::RecordProcessor {
     for (size_t k = 0; k < redact::kKinds; ++k) {
       if (found_[k] == 0) continue;
       const std::string name(redact::kind_name(static_cast<redact::Kind>(k)));
-      out.count("redacted_" + name, found_[k]);
+      std::string figure = "redacted_";
+      figure += name;
+      out.count(figure, found_[k]);
       nlohmann::ordered_json& n = counts[name];
       n = (n.is_number_unsigned() ? n.get<uint64_t>() : 0) + found_[k];
     }

@@ -56,6 +56,8 @@ struct Hit {
 
 using Counts = std::array<uint64_t, kKinds>;
 
+inline constexpr int kMaxRedactPasses = 4;
+
 // The compiled patterns of a set of kinds. Thread-safe: one for all workers.
 class Detector {
  public:
@@ -70,7 +72,10 @@ class Detector {
   void find(std::string_view text, std::vector<Hit>& hits) const;
 
   // `text` with each hit replaced by its placeholder into `out` (cleared first); adds the hits
-  // to `counts` and returns how many there were. `hits` is scratch space.
+  // to `counts` and returns how many there were. `hits` is scratch space; `text` must not view
+  // `out`. When there were hits, the result is searched again (a placeholder can complete the
+  // boundary of an item glued to the one it replaced: "2001:db8::1jane@example.com"), at most
+  // kMaxRedactPasses times in all, so that redacting the result finds nothing more.
   size_t redact(std::string_view text, std::string& out, Counts& counts, std::vector<Hit>& hits) const;
 
  private:

@@ -15,7 +15,11 @@ namespace dqprep::metrics {
 using report::Json;
 using stats::Figure;
 
-std::string pii_counter(std::string_view kind) { return "pii:" + std::string(kind); }
+std::string pii_counter(std::string_view kind) {
+  std::string name = "pii:";
+  name += kind;
+  return name;
+}
 
 std::string class_sketch(std::string_view base, std::string_view label) {
   std::string name(base);

@@ -266,9 +266,10 @@ void find_phones(const RE2& re, std::string_view s, std::vector<Hit>& hits) {
       e = b + kLongestPhone;
       while (e > b && is_digit(s[e])) --e;  // not through a group
     }
-    char pc = before(s, b);
+    // Right after a hit, the hit's placeholder is what the next pass will see before it.
+    const char pc = b > 0 && inside(hits, b - 1) ? '>' : before(s, b);
     if (is_word(pc) || pc == '+' || pc == '#' || pc == '$' || pc == '.' || pc == '/' ||
-        ((pc == '-' || pc == ',') && b >= 2 && is_alnum(s[b - 2])))
+        ((pc == '-' || pc == ',') && b >= 2 && is_alnum(s[b - 2]) && !inside(hits, b - 2)))
       return skip;
     // The tail of a longer run of digit groups ("IBAN DE89 3704 0044 0532 0130 01" with a wrong
     // check digit, "1Z 999 AA1 01 2345 6784"), unless another kind took the word before.
@@ -386,17 +387,27 @@ void Detector::find(std::string_view text, std::vector<Hit>& hits) const {
 }
 
 size_t Detector::redact(std::string_view text, std::string& out, Counts& counts, std::vector<Hit>& hits) const {
-  find(text, hits);
-  out.clear();
-  size_t copied = 0;
-  for (const Hit& h : hits) {
-    out.append(text.substr(copied, h.begin - copied));
-    out.append(placeholder(h.kind));
-    ++counts[static_cast<size_t>(h.kind)];
-    copied = h.end;
+  size_t total = 0;
+  std::string round;
+  std::string_view in = text;
+  for (int pass = 0; pass < kMaxRedactPasses; ++pass) {
+    find(in, hits);
+    if (hits.empty()) break;
+    std::string& dst = pass % 2 == 0 ? out : round;
+    dst.clear();
+    size_t copied = 0;
+    for (const Hit& h : hits) {
+      dst.append(in.substr(copied, h.begin - copied));
+      dst.append(placeholder(h.kind));
+      ++counts[static_cast<size_t>(h.kind)];
+      copied = h.end;
+    }
+    dst.append(in.substr(copied));
+    total += hits.size();
+    in = dst;
   }
-  out.append(text.substr(copied));
-  return hits.size();
+  if (in.data() != out.data()) out.assign(in);
+  return total;
 }
 
 }  // namespace dqprep::redact
