@@ -14,6 +14,7 @@ case "$flavour" in
              -DDQPREP_BUILD_TESTS=OFF >/dev/null
            # The targets of fuzz/CMakeLists.txt; tools/test.sh runs each (fuzz/README.md).
            cmake --build build-fuzz -j"$jobs" --target fuzz_record fuzz_line_reader fuzz_checks fuzz_rules \
-             fuzz_binary_files fuzz_edge_file fuzz_timestamp fuzz_config_json fuzz_lists fuzz_report fuzz_csv ;;
+             fuzz_binary_files fuzz_edge_file fuzz_timestamp fuzz_config_json fuzz_lists fuzz_report fuzz_csv \
+             fuzz_text_repair ;;
   *) echo "usage: tools/build.sh [release|asan|fuzz]" >&2; exit 2 ;;
 esac

@@ -14,7 +14,7 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 bash tools/build.sh fuzz
 # Every fuzz target for DQPREP_FUZZ_SECONDS each (fuzz/README.md), from a copy of its seed corpus.
 fuzz_targets=(fuzz_record fuzz_line_reader fuzz_checks fuzz_rules fuzz_binary_files fuzz_edge_file fuzz_timestamp
-              fuzz_config_json fuzz_lists fuzz_report fuzz_csv)
+              fuzz_config_json fuzz_lists fuzz_report fuzz_csv fuzz_text_repair)
 fuzz_seconds=${DQPREP_FUZZ_SECONDS:-20}
 fuzz_passed=0
 for target in "${fuzz_targets[@]}"; do

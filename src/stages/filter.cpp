@@ -15,6 +15,7 @@
 #include "dqprep/text/word_matcher.hpp"
 #include "stages/filter_classifier.hpp"
 #include "stages/filter_tokens.hpp"
+#include "stages/filter_pii.hpp"
 #include "stages/parsers.hpp"
 #include "stages/stages.hpp"
 
@@ -50,6 +51,7 @@ struct FilterOptions {
   CLI::Option* min_score_opt = nullptr;
   bool lang_keep_unknown = false;
   TokenFlags tokens;
+  std::string drop_pii;
   std::string rejects;
   bool explain = false;
   bool list_rules = false;
@@ -86,6 +88,7 @@ struct Setup {
   bool c4_rewrite = false;  // C4 removes lines and the cleaned text is written
   std::optional<ClassifierRule> classifier;
   std::optional<TokenRule> tokens;
+  std::optional<PiiRule> pii;
   bool needs_text = false;
 };
 
@@ -506,6 +509,23 @@ class FilterProcessor : public stream::RecordProcessor {
       if (!token_error_.ok()) return false;
       if (!take_results(from) && !explain) return false;
     }
+    if (setup_.pii) {
+      size_t found = setup_.pii->find(text, pii_hits_, pii_kinds_);
+      if (explain) {
+        quality_key("pii");
+        json_text::append_number(quality_json_, static_cast<uint64_t>(found));
+      }
+      if (found) {
+        if (begin_failure("pii")) {
+          reject_json_ += ",\"value\":";
+          json_text::append_number(reject_json_, static_cast<uint64_t>(found));
+          reject_json_ += ",\"threshold\":0,\"kinds\":";
+          reject_json_ += pii_kinds_;
+          reject_json_.push_back('}');
+        }
+        if (!explain) return false;
+      }
+    }
     return !failed_;
   }
 
@@ -591,6 +611,8 @@ class FilterProcessor : public stream::RecordProcessor {
   std::vector<std::string_view> raw_;
   std::vector<record::StringValue> values_;
   std::vector<word_matcher::Hit> hits_;
+  std::vector<redact::Hit> pii_hits_;
+  std::string pii_kinds_;
   std::vector<record::Edit> edits_;
   std::string joined_, kept_, field_kept_, edited_, model_text_;
   std::vector<double> probs_;
@@ -778,9 +800,14 @@ Result<Setup> build_setup(const FilterOptions& o) {
   }
 
   DQPREP_ASSIGN_OR_RETURN(s.tokens, TokenRule::from_flags(o.tokens));
+  if (!o.drop_pii.empty()) {
+    // A bare --drop-pii reaches here as "true".
+    DQPREP_ASSIGN_OR_RETURN(PiiRule rule, PiiRule::create(o.drop_pii == "true" ? "all" : o.drop_pii));
+    s.pii.emplace(std::move(rule));
+  }
 
   s.needs_text = s.length || s.gopher || s.c4 || s.fineweb || !s.keep_patterns.empty() ||
-                 !s.drop_patterns.empty() || s.words || !s.langs.empty() || s.classifier || s.tokens;
+                 !s.drop_patterns.empty() || s.words || !s.langs.empty() || s.classifier || s.tokens || s.pii;
   if (!s.needs_text && s.require.empty() && s.labels.empty() && !s.sft) {
     return Status::usage(
         "no rule given: use --min-chars/--max-chars/--min-words/--max-words, --require, --labels, --keep-regex, "
@@ -811,6 +838,11 @@ void filter_schema(const Setup& s, report::Summary& summary) {
     if (drops && s.rules.is_on(r.name)) rules.emplace_back(r.name);
   }
   if (s.c4_rewrite) rules.emplace_back("c4_empty");
+  if (s.fineweb) rules.emplace_back("fineweb_empty");
+  if (s.classifier) rules.emplace_back("classifier");
+  if (s.tokens && s.tokens->has_min()) rules.emplace_back("min_tokens");
+  if (s.tokens && s.tokens->has_max()) rules.emplace_back("max_tokens");
+  if (s.pii) rules.emplace_back("pii");
   fix_schema(summary, schema, rules);
 }
 
@@ -850,8 +882,8 @@ StageRunner setup_filter(CLI::App& app) {
   sub->footer(
       "Rule order (the first failure is the record's _reject): require, labels, sft_*, min_chars, max_chars,\n"
       "min_words, max_words, nav_lines, keep_regex, drop_regex, drop_words, lang, gopher_* (quality, then\n"
-      "repetition), c4_* (then c4_empty), fineweb_empty, fineweb_*, classifier, min_tokens, max_tokens. --c4 removes lines as C4 does\n"
-      "and writes the cleaned text\n"
+      "repetition), c4_* (then c4_empty), fineweb_empty, fineweb_*, classifier, min_tokens, max_tokens, pii.\n"
+      "--c4 removes lines as C4 does and writes the cleaned text\n"
       "(--c4-decide-only keeps the text); fineweb_* rules then see the cleaned text.\n"
       "--rule NAME turns one rule on at its published threshold, --rule NAME=VALUE at VALUE (also\n"
       "to change a preset's threshold); --disable-rule NAME turns one off. --list-rules shows them.\n"
@@ -932,6 +964,9 @@ StageRunner setup_filter(CLI::App& app) {
   sub->add_flag("--lang-keep-unknown", o->lang_keep_unknown,
                 "With --lang: also keep texts CLD2 cannot place or is unsure of (un, unreliable): short texts");
   add_token_flags(*sub, o->tokens);
+  sub->add_flag("--drop-pii", o->drop_pii,
+                "Drop texts holding personal data (rule pii); =KINDS narrows it: email,phone,ip,url,credit-card,iban,api-key")
+      ->type_name("[=KINDS]");
   sub->add_option("--rejects", o->rejects, "Dropped records, each with _reject {rule, value, threshold}")
       ->type_name("FILE");
   sub->add_flag("--explain", o->explain,

@@ -37,6 +37,8 @@ class TokenRule {
   // Appends the results of min_tokens and max_tokens (those given) for `text`. Thread-safe; `ids`
   // is the caller's scratch.
   Status evaluate(std::string_view text, std::vector<quality::RuleResult>& results, std::vector<int>& ids) const;
+  bool has_min() const { return min_.has_value(); }
+  bool has_max() const { return max_.has_value(); }
 
  private:
   std::shared_ptr<const text::Tokenizer> tokenizer_;

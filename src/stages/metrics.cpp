@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <chrono>
 #include <cstring>
@@ -19,6 +20,7 @@
 #include "dqprep/metrics/metrics.hpp"
 #include "dqprep/dedup/minhash.hpp"
 #include "dqprep/dedup/shingle.hpp"
+#include "dqprep/text/redact.hpp"
 #include "dqprep/text/text.hpp"
 #include "dqprep/text/tokenizer.hpp"
 #include "stages/stages.hpp"
@@ -48,6 +50,7 @@ struct MetricsOptions {
   bool lang = false;
   double lang_threshold = 0;
   bool near = false;
+  bool pii = false;
   uint32_t ngram = shingle::kDefaultNgram;
   uint32_t num_perm = minhash::kDefaultNumPerm;
   uint32_t bands = lsh::kDefaultBands;
@@ -87,7 +90,8 @@ struct Fact {
   uint32_t split_len = 0;
   uint8_t lang_len = 0;
   uint8_t flags = 0;
-  uint8_t reserved[2] = {};  // no padding: every byte handed over is initialized
+  uint8_t pii = 0;           // bit k: personal data of redact::Kind k in the text
+  uint8_t reserved[1] = {};  // no padding: every byte handed over is initialized
 };
 static_assert(sizeof(Fact) == 72 && std::has_unique_object_representations_v<Fact>);
 
@@ -104,6 +108,7 @@ struct Setup {
   uint32_t rows = 0;
   std::unique_ptr<text::Tokenizer> tokenizer;  // one for every worker: its count() is thread-safe
   std::optional<record::Path> split;
+  std::unique_ptr<redact::Detector> pii;
 };
 
 bool is_absent(const std::optional<std::string_view>& raw) { return !raw || *raw == "null"; }
@@ -171,6 +176,10 @@ class MetricsProcessor : public stream::RecordProcessor {
     text::Lengths lengths = text::lengths(text);
     f.chars = lengths.code_points;
     f.words = lengths.words;
+    if (setup_.pii) {
+      setup_.pii->find(text, pii_hits_);
+      for (const redact::Hit& h : pii_hits_) f.pii |= static_cast<uint8_t>(1u << static_cast<unsigned>(h.kind));
+    }
     const bool has_text = f.words > 0;
     std::string_view lang;
     if (!has_text) {
@@ -329,6 +338,7 @@ class MetricsProcessor : public stream::RecordProcessor {
   std::vector<uint64_t> shingles_;
   std::vector<uint32_t> signature_;
   std::vector<uint64_t> bands_;
+  std::vector<redact::Hit> pii_hits_;
 };
 
 // The writing thread's side: facts in input order into the partial state.
@@ -370,6 +380,8 @@ class Collector {
         stats::add(state_.values, batch.substr(pos + sizeof len, len));
         pos += sizeof len + len;
       }
+      for (size_t k = 0; k < redact::kKinds; ++k) pii_[k] += (f.pii >> k) & 1u;
+      pii_any_ += f.pii != 0;
       annotated_ += (f.flags & Fact::kAnnotated) != 0;
       agreeing_ += (f.flags & Fact::kAgree) != 0;
       if (f.lang_len) {
@@ -432,6 +444,9 @@ class Collector {
     for (auto [name, n] : {std::pair{metrics::kParsed, parsed_}, std::pair{metrics::kEmptyLines, empty_lines},
                            std::pair{metrics::kAnnotated, annotated_}, std::pair{metrics::kAgreeing, agreeing_}})
       if (n) s.counters[std::string(name)] = n;
+    if (pii_any_) s.counters[std::string(metrics::kPiiAny)] = pii_any_;
+    for (size_t k = 0; k < redact::kKinds; ++k)
+      if (pii_[k]) s.counters[metrics::pii_counter(redact::kind_name(static_cast<redact::Kind>(k)))] = pii_[k];
     run.state = std::move(state_);
     run.near = std::move(near_);
     return run;
@@ -461,7 +476,8 @@ class Collector {
   stats::PartialState state_;
   std::map<std::string, ClassFacts, std::less<>> classes_;
   stats::QuantileSketch chars_, words_, turns_;
-  uint64_t parsed_ = 0, annotated_ = 0, agreeing_ = 0;
+  uint64_t parsed_ = 0, annotated_ = 0, agreeing_ = 0, pii_any_ = 0;
+  std::array<uint64_t, redact::kKinds> pii_{};
   lsh::Index near_;
   std::vector<uint64_t> keys_;
 };
@@ -523,6 +539,8 @@ Result<std::unique_ptr<Setup>> make_setup(const MetricsOptions& o) {
   // states of the same measurements refuse to merge.
   c.lang = o.lang;
   if (c.lang) c.lang_threshold = o.lang_threshold;
+  c.pii = o.pii;
+  if (c.pii) setup->pii = std::make_unique<redact::Detector>(redact::kAllKinds);
   c.near = o.near;
   if (c.near) {
     c.ngram = o.ngram;
@@ -731,6 +749,7 @@ StageRunner setup_metrics(CLI::App& app) {
   sub->add_option("--lang-threshold", o->lang_threshold, "With --lang: a detection scoring lower counts as 'un'")
       ->capture_default_str();
   sub->add_flag("--near", o->near, "Near-duplicate ratio (MinHash LSH over word n-grams)");
+  sub->add_flag("--pii", o->pii, "Share of records whose text holds personal data, by kind (as normalize --redact finds it)");
   sub->add_option("--ngram", o->ngram, "With --near: words per shingle")->check(whole_number())->capture_default_str();
   sub->add_option("--num-perm", o->num_perm, "With --near: MinHash permutations")
       ->check(whole_number())->capture_default_str();

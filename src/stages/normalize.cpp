@@ -9,6 +9,7 @@
 #include "dqprep/io/json_text.hpp"
 #include "dqprep/text/mojibake.hpp"
 #include "dqprep/text/normalize_text.hpp"
+#include "dqprep/text/redact.hpp"
 #include "stages/parsers.hpp"
 #include "stages/stages.hpp"
 
@@ -25,6 +26,7 @@ struct NormalizeOptions {
   bool strip_html = false;
   bool unify_punct = false;
   bool fix_mojibake = false;
+  std::string redact;
   std::string label_map;
   std::string label_case = "keep";
 };
@@ -36,6 +38,8 @@ struct Setup {
   std::unordered_set<std::string> canonical_labels;  // the values of label_map
   bool label_lower = false;
   bool touch_labels = false;
+  std::unique_ptr<redact::Detector> redactor;        // --redact
+  record::Path redacted = *record::parse_path("_redacted");
 };
 
 class NormalizeProcessor : public stream::RecordProcessor {
@@ -52,6 +56,7 @@ class NormalizeProcessor : public stream::RecordProcessor {
     }
     DQPREP_RETURN_IF_ERROR(parser_.parse(raw));
     edits_.clear();
+    found_.fill(0);
     for (const record::Path& path : setup_.fields.text) {
       values_.clear();
       bool found = false;
@@ -61,14 +66,20 @@ class NormalizeProcessor : public stream::RecordProcessor {
         const uint64_t repaired = counts_.mojibake_fixed;
         bool changed = text::normalize(v.text, setup_.text, normalized_, counts_);
         if (counts_.mojibake_fixed != repaired) out.count("mojibake_fixed");
+        std::string_view result = changed ? std::string_view(normalized_) : v.text;
+        if (setup_.redactor && setup_.redactor->redact(result, redacted_, found_, hits_) > 0) {
+          result = redacted_;
+          changed = true;
+        }
         if (!changed) continue;
         record::Edit edit{v.offset, v.length, {}};
-        json_text::append_string(edit.text, normalized_);
+        json_text::append_string(edit.text, result);
         edits_.push_back(std::move(edit));
         out.count("changed_fields");
       }
     }
     if (setup_.touch_labels) DQPREP_RETURN_IF_ERROR(normalize_label(out));
+    if (setup_.redactor) DQPREP_RETURN_IF_ERROR(mark_redacted(out));
     if (edits_.empty() && raw.data() == line.text.data()) {
       out.keep(raw);
       return {};
@@ -109,11 +120,38 @@ class NormalizeProcessor : public stream::RecordProcessor {
     return {};
   }
 
+  // _redacted: what this record had redacted, by kind; added to the object an earlier run wrote
+  // (whose other members are kept).
+  Status mark_redacted(stream::Emitter& out) {
+    uint64_t total = 0;
+    for (uint64_t n : found_) total += n;
+    if (total == 0) return {};
+    out.count("redacted_records");
+    nlohmann::ordered_json counts = nlohmann::ordered_json::object();
+    std::optional<std::string_view> earlier;
+    DQPREP_RETURN_IF_ERROR(parser_.raw_value(setup_.redacted, earlier));
+    if (earlier && earlier->front() == '{') {
+      counts = nlohmann::ordered_json::parse(*earlier, nullptr, false);  // valid: the line parsed
+    }
+    for (size_t k = 0; k < redact::kKinds; ++k) {
+      if (found_[k] == 0) continue;
+      const std::string name(redact::kind_name(static_cast<redact::Kind>(k)));
+      std::string figure = "redacted_";
+      figure += name;
+      out.count(figure, found_[k]);
+      nlohmann::ordered_json& n = counts[name];
+      n = (n.is_number_unsigned() ? n.get<uint64_t>() : 0) + found_[k];
+    }
+    return record::set_top_level(parser_, "_redacted", counts.dump(), edits_);
+  }
+
   const Setup& setup_;
   record::Parser parser_;
   std::vector<record::StringValue> values_;
   std::vector<record::Edit> edits_;
-  std::string repaired_, normalized_, edited_;
+  std::vector<redact::Hit> hits_;
+  redact::Counts found_{};
+  std::string repaired_, normalized_, redacted_, edited_;
   text::NormalizeCounts counts_;
 };
 
@@ -140,6 +178,10 @@ Status run_normalize(const NormalizeOptions& o) {
     DQPREP_ASSIGN_OR_RETURN(LabelMap map, load_label_map(o.label_map));
     setup.label_map = std::move(map);
     for (const auto& [raw, canonical] : setup.label_map) setup.canonical_labels.insert(canonical);
+  }
+  if (!o.redact.empty()) {
+    DQPREP_ASSIGN_OR_RETURN(redact::KindSet kinds, redact::parse_kinds("--redact", o.redact));
+    setup.redactor = std::make_unique<redact::Detector>(kinds);
   }
   setup.label_lower = o.label_case == "lower";
   setup.touch_labels = setup.label_lower || !setup.label_map.empty();
@@ -200,6 +242,10 @@ StageRunner setup_normalize(CLI::App& app) {
   sub->add_flag("--unify-punct", o->unify_punct, "Curly quotes, dashes and ellipsis to ASCII");
   sub->add_flag("--fix-mojibake", o->fix_mojibake,
                 "Repair UTF-8 read as Windows-125x, Latin-1, MacRoman or CP437 (\"cafÃ©\" -> \"café\"), as ftfy");
+  sub->add_option("--redact", o->redact,
+                  "Replace personal data by placeholders (<EMAIL>, ...) and count it in _redacted: a list of "
+                  "email, phone, ip, url, credit-card, iban, api-key, or all")
+      ->type_name("KINDS");
   sub->add_option("--label-map", o->label_map, "JSON object mapping raw labels to canonical ones")
       ->type_name("FILE");
   sub->add_option("--label-case", o->label_case, "keep or lower: the case of labels")

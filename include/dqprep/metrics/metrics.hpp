@@ -37,6 +37,10 @@ inline constexpr std::string_view kParsed = "parsed";          // records that p
 inline constexpr std::string_view kEmptyLines = "empty_lines";
 inline constexpr std::string_view kAnnotated = "annotated_items";  // items with two ratings or more
 inline constexpr std::string_view kAgreeing = "agreeing_items";    // of those, all ratings equal
+// --pii: records whose text holds personal data of a kind (redact.hpp), "pii:email", ...; and of
+// any kind, "pii:any".
+std::string pii_counter(std::string_view kind);
+inline constexpr std::string_view kPiiAny = "pii:any";
 
 // What the state of a run depends on besides the records. Partial files carry it; the partials of
 // one merge must agree on all of it (then the merge is the state of one run over all shards).
@@ -61,6 +65,7 @@ struct Config {
   std::string tokenizer;        // --tokenizer: the model's digest (text::Tokenizer::digest), "" when none
   uint64_t tokenizer_vocab = 0;
   std::string split_field;      // --split-field: token figures per split
+  bool pii = false;                      // --pii
 
   // The fields whose absence is counted (missing_fields): the text paths, the label, the id, the
   // coverage and annotations fields; each once, in that order.

@@ -7,12 +7,19 @@
 #include "dqprep/metrics/checks.hpp"
 #include "dqprep/io/io.hpp"
 #include "dqprep/io/json_text.hpp"
+#include "dqprep/text/redact.hpp"
 #include "dqprep/util/hash.hpp"
 
 namespace dqprep::metrics {
 
 using report::Json;
 using stats::Figure;
+
+std::string pii_counter(std::string_view kind) {
+  std::string name = "pii:";
+  name += kind;
+  return name;
+}
 
 std::string class_sketch(std::string_view base, std::string_view label) {
   std::string name(base);
@@ -37,7 +44,7 @@ std::vector<std::string> Config::tracked_fields() const {
 }
 
 nlohmann::json Config::to_json() const {
-  return {{"format", format},
+  nlohmann::json j = {{"format", format},
           {"text_fields", text_fields},
           {"label_field", label_field},
           {"id_field", id_field},
@@ -57,6 +64,8 @@ nlohmann::json Config::to_json() const {
           {"tokenizer", tokenizer},
           {"tokenizer_vocab", tokenizer_vocab},
           {"split_field", split_field}};
+  if (pii) j["pii"] = true;  // only when on: the states of earlier versions stay the same bytes
+  return j;
 }
 
 Result<Config> Config::from_json(const nlohmann::json& j) {
@@ -83,6 +92,7 @@ Result<Config> Config::from_json(const nlohmann::json& j) {
     c.tokenizer = j.value("tokenizer", std::string());
     c.tokenizer_vocab = j.value("tokenizer_vocab", uint64_t{0});
     c.split_field = j.value("split_field", std::string());
+    c.pii = j.value("pii", false);
   } catch (const nlohmann::json::exception& e) {
     return Status::bad_input(std::string("config: ") + e.what());
   }
@@ -330,6 +340,19 @@ Result<report::Summary> summarize(const RunState& run, const ReportOptions& opti
       notes["tokens_per_turn"] = "not a conversation: no text field with [*] (formats chat, sharegpt)";
     }
   }
+  if (c.pii) {
+    Json pii = Json::object();
+    pii["any"] = value_of(stats::ratio(counter(s, kPiiAny), parsed, ""));
+    for (size_t k = 0; k < redact::kKinds; ++k) {
+      std::string_view kind = redact::kind_name(static_cast<redact::Kind>(k));
+      pii[std::string(kind)] = value_of(stats::ratio(counter(s, pii_counter(kind)), parsed, ""));
+    }
+    if (parsed == 0) notes["pii"] = "no record parsed";
+    f["pii"] = std::move(pii);
+  } else {
+    f["pii"] = nullptr;
+    notes["pii"] = "not measured: give --pii";
+  }
   f["notes"] = std::move(notes);
   return sum;
 }
@@ -477,6 +500,15 @@ std::string token_totals(const Json& r) {
   return s;
 }
 
+std::string pii_breakdown(const Json& r) {
+  std::string s;
+  for (const auto& [kind, share] : r["pii"].items()) {
+    if (!s.empty()) s += ", ";
+    s += kind + " " + num(share);
+  }
+  return s;
+}
+
 }  // namespace
 
 std::vector<std::string> warnings(const Json& r) {
@@ -509,6 +541,7 @@ std::string table(const Json& r) {
   t += "  noise by source: " + noise_breakdown(r) + "\n";
   if (!r["missing_fields"].empty()) t += "  missing fields: " + missing_breakdown(r) + "\n";
   if (r["languages"].is_object()) t += "  languages: " + language_breakdown(r) + "\n";
+  if (r["pii"].is_object()) t += "  personal data (share of records): " + pii_breakdown(r) + "\n";
 
   if (!r["classes"].empty()) {
     size_t w = 5;
@@ -585,6 +618,7 @@ std::string markdown(const Json& r) {
   m += "\nNoise by source: " + md_cell(noise_breakdown(r)) + ".\n";
   if (!r["missing_fields"].empty()) m += "Missing fields: " + md_cell(missing_breakdown(r)) + ".\n";
   if (r["languages"].is_object()) m += "Languages: " + md_cell(language_breakdown(r)) + ".\n";
+  if (r["pii"].is_object()) m += "Personal data (share of records): " + md_cell(pii_breakdown(r)) + ".\n";
 
   if (!r["classes"].empty()) {
     m += "\n### Classes\n\n| class | count | share | chars p50 | words p50 |\n|---|---:|---:|---:|---:|\n";
@@ -636,6 +670,9 @@ uint64_t get_le(const char* p) {
 Status validate_counters(const stats::PartialState& s) {
   if (counter(s, kParsed) > s.n || counter(s, kAnnotated) > s.n || counter(s, kAgreeing) > counter(s, kAnnotated))
     return Status::bad_input("partial state: more parsed or annotated records than records");
+  for (const auto& [name, n] : s.counters)
+    if (name.rfind("pii:", 0) == 0 && n > counter(s, kParsed))
+      return Status::bad_input("partial state: more records with personal data than parsed records");
   return {};
 }
 

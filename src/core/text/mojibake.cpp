@@ -334,6 +334,17 @@ void fix_c1_controls(std::string_view s, const SingleByteCodec& windows1252, std
   }
 }
 
+// Whether a and b differ only in spaces.
+bool same_but_spaces(std::string_view a, std::string_view b) {
+  size_t i = 0, j = 0;
+  while (true) {
+    while (i < a.size() && a[i] == ' ') ++i;
+    while (j < b.size() && b[j] == ' ') ++j;
+    if (i == a.size() || j == b.size()) return i == a.size() && j == b.size();
+    if (a[i++] != b[j++]) return false;
+  }
+}
+
 // One round of the repair (ftfy's _fix_encoding_one_step_and_explain): `out` is the text after
 // it, equal to `text` when the round found nothing to do.
 void repair_round(std::string_view text, const std::vector<SingleByteCodec>& codecs, int depth, std::string& out) {
@@ -345,12 +356,18 @@ void repair_round(std::string_view text, const std::vector<SingleByteCodec>& cod
     bytes.clear();
     if (!codec.encode(text, bytes)) continue;
     // MacRoman has its en dash at 0xD0: "– " would read as a Cyrillic letter.
-    if (codec.id() != CodecId::macroman && has_altered_sequence(bytes)) restore_byte_a0(bytes, scratch);
-    if (codec.sloppy()) replace_lossy_sequences(bytes, scratch);
-    if (decode_utf8_variants(bytes, decoded)) {
-      out.swap(decoded);
-      return;
+    bool restored = false;
+    if (codec.id() != CodecId::macroman && has_altered_sequence(bytes)) {
+      restore_byte_a0(bytes, scratch);
+      restored = true;
     }
+    if (codec.sloppy()) replace_lossy_sequences(bytes, scratch);
+    if (!decode_utf8_variants(bytes, decoded)) continue;
+    // "Р " in Windows-1251 is D0 20, which with the A0 put back is "Р" again: a round that only
+    // takes spaces away repairs nothing (and would take one more each round).
+    if (restored && same_but_spaces(text, decoded)) continue;
+    out.swap(decoded);
+    return;
   }
 
   bool found = false;

@@ -181,7 +181,7 @@ TEST(MetricsSummary, KeysInDocumentedOrder) {
       "annotated_items", "agreeing_items", "noise", "classes", "class_share", "undeclared_classes",
       "label_coverage_missing", "field_coverage_missing", "field_values_outside_domain", "small_classes",
       "min_per_class", "missing_fields", "lengths", "lengths_by_class", "turns", "languages", "tokenizer", "tokens", "tokens_by_class",
-      "tokens_by_split", "tokens_per_turn", "notes", "rules"};
+      "tokens_by_split", "tokens_per_turn", "pii", "notes", "rules"};
   EXPECT_EQ(keys, want);
   EXPECT_EQ(r["version"], kReportVersion);
   // Every null figure has a note.

@@ -72,7 +72,10 @@ TEST_F(Mojibake, LinesAreRepairedOnTheirOwn) {
 }
 
 TEST_F(Mojibake, OutputIsValidAndStable) {
-  for (const char* s : {"cafÃ©", "\xC3\x83\xC2\xA0", "Ã\xC2\xA0", "â€", "í ½", "\xC2\x81\xC2\x8D", "ÃƒÂƒÃ‚Â"}) {
+  // The last one (found by fuzz_text_repair): "Р " is D0 20 in Windows-1251, and D0 A0 is "Р"
+  // again; a round must not just take a space away, one a round.
+  for (const char* s : {"cafÃ©", "\xC3\x83\xC2\xA0", "Ã\xC2\xA0", "â€", "í ½", "\xC2\x81\xC2\x8D", "ÃƒÂƒÃ‚Â",
+                        "\xC3\x90                          \xEF\xBF\xBD\xEF\xBF\xBDt\xC3\xB1\xC2\xB3\xC2\x98"}) {
     std::string once = fixed(s);
     EXPECT_TRUE(is_valid_utf8(once)) << s;
     EXPECT_EQ(fixed(once), once) << s;
