@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages dqprep needs to build, test and benchmark. Idempotent: silent and
 # quick when everything is present. Run as root on Debian 12.
+#   tools/setup.sh         the packages to build and run the unit and CLI tests
+#   tools/setup.sh test    also those of the integration test of the Slurm recipe (a single-node
+#                          Slurm: tools/slurm/test_slurm.sh), which tools/test.sh runs
 set -euo pipefail
 
 packages=(
@@ -11,7 +14,13 @@ packages=(
   libfasttext-dev fasttext   # dqprep model; the CLI for its fidelity test
   clang libclang-rt-14-dev   # sanitizers and libFuzzer
   jq miller hyperfine time python3  # tests and the bench harness
+  parallel                   # tools/slurm/pipeline.sh --runner parallel
 )
+case ${1:-} in
+  "") ;;
+  test) packages+=(slurmctld slurmd slurm-client munge) ;;
+  *) echo "usage: tools/setup.sh [test]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
