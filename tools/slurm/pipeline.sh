@@ -136,7 +136,8 @@ if [[ $runner == parallel ]]; then
   for step in "${steps[@]}"; do
     # One step at a time: each waits for all of the one before (the afterok of the Slurm chain).
     "${deadline[@]}" parallel --halt now,fail=1 -j "$jobs" \
-      "bash $here/step.sh $work $step {} > $work/logs/$step-{}.out 2>&1" ::: $(seq 0 $(( $(tasks $step) - 1 ))) ||
+      "bash $(printf %q "$here/step.sh") $(printf %q "$work") $step {} > $(printf %q "$work/logs")/$step-{}.out 2>&1" \
+      ::: $(seq 0 $(( $(tasks $step) - 1 ))) ||
       finish
   done
   finish
@@ -160,7 +161,7 @@ for step in "${steps[@]}"; do
   read -r -a extra <<<"$sbatch_all ${sbatch_step[$step]:-}"
   ids[$step]=$(sbatch --parsable --job-name="$tag-$step" "${array[@]}" "${dep[@]}" \
     --output="$log" "${extra[@]}" \
-    --wrap="bash $here/step.sh $work $step \${SLURM_ARRAY_TASK_ID:-0}")
+    --wrap="bash $(printf %q "$here/step.sh") $(printf %q "$work") $step \${SLURM_ARRAY_TASK_ID:-0}")
   ids[$step]=${ids[$step]%%;*}
   submitted+=("${ids[$step]}")
   echo "pipeline.sh: $step: job ${ids[$step]} ($count task$([[ $count -gt 1 ]] && echo s))"
