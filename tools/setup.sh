@@ -16,10 +16,11 @@ packages=(
   libsentencepiece-dev sentencepiece  # --tokenizer; spm_train and spm_encode for its tests
   clang libclang-rt-14-dev   # sanitizers and libFuzzer
   jq miller hyperfine time python3  # tests and the bench harness
+  parallel                   # tools/slurm/pipeline.sh --runner parallel
 )
 # Only for the tests: a real browser renders the HTML report (script.report_chromium), xmllint
-# checks that it is well-formed.
-test_packages=(chromium libxml2-utils)
+# checks that it is well-formed; a single-node Slurm runs the cluster recipe (tools/slurm/test_slurm.sh).
+test_packages=(chromium libxml2-utils slurmctld slurmd slurm-client munge)
 case "${1:-}" in
   --test) packages+=("${test_packages[@]}") ;;
   "") ;;

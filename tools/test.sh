@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: unit and CLI tests on the release build,
-# the same under ASan+UBSan, and a short run of each fuzz target.
+# the Slurm recipe on a real Slurm, the unit and CLI tests under ASan+UBSan, and a short run of each
+# fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh --test
 bash tools/build.sh release
 ctest --test-dir build --output-on-failure -j"$(nproc)"
+# The Slurm recipe on a real single-node Slurm (tools/slurm/test_slurm.sh; ~1 minute). The outer
+# limit ends a hung run; the test stops the daemons it started whatever happens.
+timeout -k 20 600 bash tools/slurm/test_slurm.sh build/dqprep
 
 bash tools/build.sh asan
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -494,7 +494,8 @@ StageRunner setup_sign(CLI::App& dedup) {
   sub->footer(
       "Writes, for each record of the shard, its keys (near: the LSH band keys), text length, label\n"
       "hash and name (id or FILE:LINE); with --verify also its shingle set. The key flags must be the\n"
-      "same for every shard (dedup cluster checks). -o is required. See docs/dedup.md.\n"
+      "same for every shard (dedup cluster checks). -o is required. Signatures are the same bytes on\n"
+      "every CPU (DQPREP_PORTABLE=1 forces the portable MinHash loop). See docs/dedup.md.\n"
       "Example (then dedup cluster, then dedup apply):\n"
       "  dqprep dedup sign --mode near shard-007.jsonl.zst -o sig/shard-007.sig");
   add_common_options(*sub, o->common);
