@@ -3,6 +3,11 @@
 current directory, for tests/cli/scripts/doc_commands.sh. English prose from WordNet's noun glosses
 (Debian's wordnet-base), so that the language and Gopher filters keep it; labels that the commands'
 gates accept (balanced classes, agreeing annotators, a model that can be right on test.jsonl).
+What a command reads that an earlier stage writes is made by running that stage (dqprep on PATH):
+the quality model, redacted.jsonl, marked.jsonl and the review sheets drawn from it, the metrics
+reports for metrics diff, out/ by tools/sample_pipeline.sh, the signature and edge files of the
+sharded dedup; the SentencePiece model by Debian's spm_train. No network; the same files every run
+(only the "seconds" of the stages' reports differ).
 
 usage: doc_fixtures.py   (writes the files; the compressed ones with gzip and zstd)
 """
@@ -44,11 +49,15 @@ SAY = {"pos": "We loved it and the result was wonderful.",
 LONG = {"pos": "positive", "neg": "negative", "neu": "neutral"}
 
 
+def write_gz(path, text):
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:  # no time stamp
+        f.write(text.encode("utf-8"))
+
+
 def write(path, records):
     text = "".join(json.dumps(r) + "\n" for r in records)
     if path.endswith(".gz"):
-        with gzip.open(path, "wt", encoding="utf-8") as f:
-            f.write(text)
+        write_gz(path, text)
     elif path.endswith(".zst"):
         subprocess.run(["zstd", "-q", "-f", "-o", path], input=text.encode(), check=True)
     else:
@@ -230,9 +239,8 @@ small = [(i + 1, prose(12) + " " + SAY[c], STARS[c]) for i, c in enumerate(short
 small[0] = (1, "Great, would buy again", "5")
 small[1] = (2, "Two\nlines", "4")
 write_csv("reviews.csv", small)
-with gzip.open("notes.txt.gz", "wt", encoding="utf-8") as f:
-    for i in range(12):  # paragraphs of two to four lines, separated by a blank line
-        f.write("\n".join(gloss() for _ in range(2 + i % 3)) + "\n\n")
+# paragraphs of two to four lines, separated by a blank line
+write_gz("notes.txt.gz", "".join("\n".join(gloss() for _ in range(2 + i % 3)) + "\n\n" for i in range(12)))
 with open("export.json", "w", encoding="utf-8") as f:
     json.dump([{"q": "What is %s?" % a(w), "a": g} for w, g in nouns[:20]], f, indent=1)
 
@@ -244,7 +252,8 @@ for i in range(24):
     if i % 6 == 5:
         body = menu + "<p>Skip to content</p><p>Home | Blog | Shop | Contact</p><p>Accept all cookies</p>"
     else:
-        body = menu + "<h1>%s</h1><p>%s</p><p>%s</p>" % (nouns[100 + i][0].capitalize(), prose(40), prose(40))
+        body = menu + "<h1>%s</h1>" % nouns[100 + i][0].capitalize() + \
+            "".join("<p>%s</p>" % prose(25) for _ in range(5 + i % 3))
     pages.append({"id": "page%d" % i, "url": "https://example.org/p/%d" % i,
                   "text": "<html><body>" + body + "<footer>&copy; 2024 Example Ltd. All rights reserved.</footer></body></html>"})
 write("pages.jsonl", pages)
@@ -350,12 +359,15 @@ for reviewer, disagree in (("anna", 0), ("ben", 0.1)):
         rows.append(row)
     write("sheet-%s.jsonl" % reviewer, rows)
 
-# Metrics reports to compare (metrics diff): main.json and pr.json as docs/metrics.md shows them (a
-# record lost, the balance down: its checks fail), main-metrics.json and metrics.json as in
-# metrics diff --help (three records added: its checks pass).
+# Metrics reports to compare (metrics diff): main.json and pr.json as docs/metrics.md shows them
+# (tests/cli/cases/metrics_diff_gates: 5 + 5 records, then two of one class lost and a repeat of the
+# other added; both of its checks fail), main-metrics.json and metrics.json as in metrics diff
+# --help (three records added: its checks pass).
 two = labelled(10, ["pos", "neg"], words=20, prefix="d")
-dqprep("metrics", "-q", "--json", "main.json", stdin=jsonl(two))
-dqprep("metrics", "-q", "--json", "pr.json", stdin=jsonl(two[:-1]))
+main = sorted(two, key=lambda r: r["label"] != "pos")
+pr = main[:5] + [dict(main[0], id="d10")] + main[5:8]
+dqprep("metrics", "-q", "--json", "main.json", stdin=jsonl(main))
+dqprep("metrics", "-q", "--json", "pr.json", stdin=jsonl(pr))
 dqprep("metrics", "-q", "--json", "main-metrics.json", "train.jsonl")
 dqprep("metrics", "-q", "--json", "metrics.json", stdin=jsonl(train + labelled(3, short, words=12, long_names=True, prefix="n")))
 
