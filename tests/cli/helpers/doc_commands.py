@@ -6,9 +6,10 @@ usage: doc_commands.py REPO FIXTURES   (dqprep must be on PATH; prints each comm
 code; exits 1 when one ends otherwise than documented)
 
 A command is a line of a code block (fenced, or indented by four spaces) that runs dqprep, with its
-continuation lines (a trailing backslash), the "$ " of a prompt removed; synopsis lines
-("dqprep dedup [options] [INPUT ...]") and printed output ("dqprep split: 2 checks failed:") are
-not commands. Make recipes ($< and $@) are run by examples_makefile.sh instead, and the ```sh blocks
+continuation lines (a trailing backslash), the "$ " of a prompt removed; synopsis lines (an
+optional part in brackets or an upper-case placeholder: "dqprep dedup [options] [INPUT ...]",
+"dqprep metrics diff OLD.json NEW.json [--check EXPR]") and printed output ("dqprep split: 2
+checks failed:") are not commands. Make recipes ($< and $@) are run by examples_makefile.sh instead, and the ```sh blocks
 that follow a line "<!-- docs_examples -->" by docs_examples.sh: they make their own inputs (a
 printf, an spm_train) and run as a script in order, so their commands are listed here as left to
 docs_examples.sh, not run a second time out of context (nor counted as skipped). The commands of one

@@ -11,9 +11,12 @@ sharded dedup; the SentencePiece model by Debian's spm_train. No network; the sa
 
 usage: doc_fixtures.py   (writes the files; the compressed ones with gzip and zstd)
 """
+import csv
 import gzip
 import json
+import os
 import random
+import shutil
 import subprocess
 
 rng = random.Random(11)
@@ -185,11 +188,7 @@ json.dump([{"name": "kw_pos", "label": "pos", "keywords": ["loved", "wonderful"]
 with open("gates.txt", "w") as f:
     f.write("fail: noise_ratio <= 0.02\nwarn: class_balance >= 0.8\n")
 
-# --- Files for the examples of the features merged after the first version of this script. ---
-import csv
-import os
-import shutil
-
+# --- The files of the later examples, several made by running dqprep itself. ---
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
 
 
