@@ -96,8 +96,11 @@ Status run_streaming(const CommonOptions& options, const stream::Options& driver
 // One figure of a stage's fixed --stats schema, and what a run that did not set it gets: 0 for a
 // count nothing incremented, null for a figure that does not apply (`why` goes to "notes").
 struct SchemaField {
+  SchemaField(std::string key_, report::Json fallback_ = 0, std::string why_ = {})  // NOLINT: {"key"} reads best
+      : key(std::move(key_)), fallback(std::move(fallback_)), why(std::move(why_)) {}
+  SchemaField(const char* key_) : SchemaField(std::string(key_)) {}  // NOLINT
   std::string key;
-  report::Json fallback = 0;
+  report::Json fallback;
   std::string why;
 };
 inline SchemaField not_applicable(std::string key, std::string why) { return {std::move(key), nullptr, std::move(why)}; }

@@ -16,7 +16,7 @@ size_t PiiRule::find(std::string_view text, std::vector<redact::Hit>& hits, std:
   if (hits.empty()) return 0;
   redact::Counts counts{};
   for (const redact::Hit& h : hits) ++counts[static_cast<size_t>(h.kind)];
-  kinds_json = "{";
+  kinds_json.assign(1, '{');  // not = "{" (GCC 12's -Wrestrict false positive)
   for (size_t k = 0; k < redact::kKinds; ++k) {
     if (counts[k] == 0) continue;
     if (kinds_json.size() > 1) kinds_json.push_back(',');

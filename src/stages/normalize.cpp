@@ -190,14 +190,29 @@ Status run_normalize(const NormalizeOptions& o) {
   return run_streaming(o.common, so, [&] { return std::make_unique<NormalizeProcessor>(setup); }, "normalize",
                        [&](report::Summary& s) {
                          const char* no_labels = "labels untouched: give --label-map or --label-case lower";
-                         fix_schema(s, {{"invalid_utf8"},
-                                        {"changed_fields"},
-                                        {"changed_records"},
-                                        setup.touch_labels ? SchemaField{"changed_labels"} : not_applicable("changed_labels", no_labels),
-                                        setup.label_map.empty() ? not_applicable("labels_mapped", "no --label-map")
-                                                                : SchemaField{"labels_mapped"},
-                                        setup.label_map.empty() ? not_applicable("labels_unmapped", "no --label-map")
-                                                                : SchemaField{"labels_unmapped"}});
+                         std::vector<SchemaField> schema{
+                             {"invalid_utf8"},
+                             {"changed_fields"},
+                             {"changed_records"},
+                             setup.touch_labels ? SchemaField{"changed_labels"} : not_applicable("changed_labels", no_labels),
+                             setup.label_map.empty() ? not_applicable("labels_mapped", "no --label-map")
+                                                     : SchemaField{"labels_mapped"},
+                             setup.label_map.empty() ? not_applicable("labels_unmapped", "no --label-map")
+                                                     : SchemaField{"labels_unmapped"},
+                             o.fix_mojibake ? SchemaField{"mojibake_fixed"}
+                                            : not_applicable("mojibake_fixed", "no --fix-mojibake")};
+                         // --redact: the records changed and the items of each kind; every kind
+                         // present, 0 for a kind asked for and not found, null for one not asked for.
+                         schema.push_back(setup.redactor ? SchemaField{"redacted_records"}
+                                                         : not_applicable("redacted_records", "no --redact"));
+                         for (size_t k = 0; k < redact::kKinds; ++k) {
+                           const auto kind = static_cast<redact::Kind>(k);
+                           std::string key = "redacted_" + std::string(redact::kind_name(kind));
+                           schema.push_back(setup.redactor && redact::has(setup.redactor->kinds(), kind)
+                                                ? SchemaField{key}
+                                                : not_applicable(key, "not in --redact"));
+                         }
+                         fix_schema(s, schema);
                          return Status();
                        });
 }

@@ -279,6 +279,13 @@ Status run_sample(const SampleOptions& o) {
   report::Json strata = report::Json::object();
   for (const auto& [name, s] : plan.strata) strata[name] = {{"size", s.size}, {"sampled", s.sampled}};
   f["strata"] = strata;
+  const bool by_n = o.n_opt->count() > 0;
+  fix_schema(summary,
+             {{"sample_target"}, {"sized_by"},
+              by_n ? not_applicable("margin", "sized by --n") : SchemaField{"margin"},
+              by_n ? not_applicable("confidence", "sized by --n") : SchemaField{"confidence"},
+              {"min_per_stratum"}, {"strata", report::Json::object()}},
+             {"not_sampled"});
   return finish(o.common, summary);
 }
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <bit>
 #include <cstring>
+#include <string>
 
 #include <utf8proc.h>
 
@@ -222,6 +223,60 @@ void shingle_hashes(std::string_view text, size_t ngram, Scratch& scratch,
   }
   sort_hashes(hashes, scratch.buckets, out);
   out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
+void char_shingle_hashes(std::string_view text, size_t n, Scratch& scratch, std::vector<uint64_t>& out) {
+  out.clear();
+  normalize(text, scratch);
+  const std::string_view norm = scratch.text;
+  if (norm.empty()) return;
+  if (n == 0) n = 1;
+  // Byte offsets of the code points: the normal form is valid UTF-8 (invalid bytes became breaks).
+  std::vector<size_t>& starts = scratch.word_starts;
+  starts.clear();
+  for (size_t i = 0; i < norm.size(); ++i) {
+    if ((static_cast<unsigned char>(norm[i]) & 0xC0) != 0x80) starts.push_back(i);
+  }
+  const size_t chars = starts.size();
+  if (chars <= n) {
+    out.push_back(hash::xxh3_64(norm));
+    return;
+  }
+  std::vector<uint64_t>& hashes = scratch.hashes;
+  hashes.clear();
+  for (size_t c = 0; c + n <= chars; ++c) {
+    size_t end = c + n < chars ? starts[c + n] : norm.size();
+    hashes.push_back(hash::xxh3_64(norm.substr(starts[c], end - starts[c])));
+  }
+  sort_hashes(hashes, scratch.buckets, out);
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
+std::string Shingling::text() const {
+  return std::string(unit == Unit::word ? "word:" : "char:") + std::to_string(n);
+}
+
+Result<Shingling> parse_shingling(std::string_view flag, std::string_view text) {
+  Shingling s;
+  size_t colon = text.find(':');
+  std::string_view unit = text.substr(0, colon);
+  std::string_view count = colon == std::string_view::npos ? std::string_view() : text.substr(colon + 1);
+  auto bad = [&] {
+    return Status::usage(std::string(flag) + " '" + std::string(text) +
+                         "': give word:N (N words) or char:N (N characters), N from 1 to 1000");
+  };
+  if (unit == "word") s.unit = Shingling::Unit::word;
+  else if (unit == "char") s.unit = Shingling::Unit::character;
+  else return bad();
+  if (count.empty() || count.size() > 4 || count.find_first_not_of("0123456789") != std::string_view::npos) return bad();
+  s.n = static_cast<size_t>(std::stoul(std::string(count)));
+  if (s.n < 1 || s.n > 1000) return bad();
+  return s;
+}
+
+void hashes(std::string_view text, const Shingling& how, Scratch& scratch, std::vector<uint64_t>& out) {
+  if (how.unit == Shingling::Unit::character) char_shingle_hashes(text, how.n, scratch, out);
+  else shingle_hashes(text, how.n, scratch, out);
 }
 
 double jaccard(std::span<const uint64_t> a, std::span<const uint64_t> b) {

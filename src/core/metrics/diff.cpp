@@ -81,7 +81,9 @@ std::string num(const std::optional<double>& v) { return v ? util::number_text(*
 
 std::string signed_num(const std::optional<double>& v) {
   if (!v) return "null";
-  return (*v > 0 ? "+" : "") + util::number_text(*v, 6);
+  std::string s(*v > 0 ? "+" : "");
+  s += util::number_text(*v, 6);  // not operator+ (GCC 12's -Wrestrict false positive)
+  return s;
 }
 
 std::string ratio_text(const std::optional<double>& v) { return v ? util::number_text(*v, 4) + "x" : "-"; }

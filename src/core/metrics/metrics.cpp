@@ -320,9 +320,9 @@ Result<report::Summary> summarize(const RunState& run, const ReportOptions& opti
     f["tokenizer"] = {{"digest", c.tokenizer}, {"vocab_size", c.tokenizer_vocab}};
     f["tokens"] = token_figure(s, kTokens);
     if (parsed == 0) notes["tokens"] = "no record parsed";
-    Json by_class = Json::object();
-    for (const stats::ClassShare& cs : d.classes) by_class[cs.label] = token_figure(s, class_sketch(kTokens, cs.label));
-    f["tokens_by_class"] = std::move(by_class);
+    Json token_classes = Json::object();
+    for (const stats::ClassShare& cs : d.classes) token_classes[cs.label] = token_figure(s, class_sketch(kTokens, cs.label));
+    f["tokens_by_class"] = std::move(token_classes);
     if (c.split_field.empty()) {
       f["tokens_by_split"] = nullptr;
       notes["tokens_by_split"] = "no --split-field";

@@ -16,7 +16,10 @@ void add_key_options(CLI::App& app, KeyOptions& o) {
       ->allow_extra_args(false);
   app.add_flag("--normalize-key", o.normalize_key,
                "exact: ignore case, punctuation, white space and Unicode compatibility forms (symbols count)");
-  app.add_option("--ngram", o.ngram, "near: words per shingle")->capture_default_str();
+  o.ngram_flag = app.add_option("--ngram", o.ngram, "near: words per shingle (--shingle word:N)")->capture_default_str();
+  app.add_option("--shingle", o.shingle,
+                 "near: what a shingle is, word:N (N words) or char:N (N characters: for short texts)")
+      ->type_name("word:N|char:N");
   app.add_option("--num-perm", o.num_perm, "near: MinHash values per signature")->capture_default_str();
   app.add_option("--bands", o.bands, "near: LSH bands (rows per band = num-perm / bands)")->capture_default_str();
   app.add_flag("--verify", o.verify, "near: join LSH candidates only when their true Jaccard >= --threshold");
@@ -33,13 +36,21 @@ Result<KeySetup> make_key_setup(const KeyOptions& key, const CommonOptions& comm
       return Status::usage("--normalize-key applies to --mode exact (near mode always normalizes the text)");
     }
     if (key.ngram == 0) return Status::usage("--ngram must be at least 1");
+    if (!key.shingle.empty()) {
+      if (key.ngram_flag && key.ngram_flag->count() > 0) {
+        return Status::usage("--ngram N is --shingle word:N: give one of them");
+      }
+      DQPREP_ASSIGN_OR_RETURN(s.shingling, shingle::parse_shingling("--shingle", key.shingle));
+    } else {
+      s.shingling.n = key.ngram;
+    }
     DQPREP_ASSIGN_OR_RETURN(uint32_t rows, lsh::rows_per_band(key.num_perm, key.bands));
     s.rows = rows;
-    s.ngram = key.ngram;
     s.hasher = std::make_shared<minhash::MinHasher>(key.num_perm, common.seed);
     s.layout.keys = key.bands;
   } else {
     if (key.verify) return Status::usage("--verify applies to --mode near (exact keys need no verification)");
+    if (!key.shingle.empty()) return Status::usage("--shingle applies to --mode near");
     for (const std::string& p : key.key_paths) {
       DQPREP_ASSIGN_OR_RETURN(record::Path path, record::parse_path(p));
       s.key_paths.push_back(path);
@@ -54,7 +65,10 @@ Result<KeySetup> make_key_setup(const KeyOptions& key, const CommonOptions& comm
   for (const record::Path& p : s.fields.text) text += (text.empty() ? "" : ",") + p.text;
   s.params = "mode=" + key.mode + " text=" + text + " label=" + s.fields.label.text;
   if (s.mode == Mode::near) {
-    s.params += " ngram=" + std::to_string(key.ngram) + " num_perm=" + std::to_string(key.num_perm) +
+    // Word shingles keep the header of files signed before --shingle existed.
+    const shingle::Shingling& sh = s.shingling;
+    s.params += " ngram=" + (sh.unit == shingle::Shingling::Unit::word ? std::to_string(sh.n) : sh.text()) +
+                " num_perm=" + std::to_string(key.num_perm) +
                 " bands=" + std::to_string(key.bands) + " seed=" + std::to_string(common.seed);
   } else {
     std::string keys;
@@ -142,7 +156,7 @@ Status Analyzer::near_keys(std::span<uint64_t> keys, uint32_t& length) {
   std::string_view joined;
   DQPREP_RETURN_IF_ERROR(text(joined));
   length = clamp32(joined.size());
-  shingle::shingle_hashes(joined, setup_.ngram, scratch_, shingles_);
+  shingle::hashes(joined, setup_.shingling, scratch_, shingles_);
   setup_.hasher->signature(shingles_, signature_);
   lsh::band_keys(signature_, setup_.rows, keys);
   return {};

@@ -30,12 +30,14 @@ struct KeyOptions {
   std::vector<std::string> key_paths;
   bool normalize_key = false;
   uint32_t ngram = static_cast<uint32_t>(shingle::kDefaultNgram);
+  std::string shingle;  // --shingle word:N|char:N; empty: word:--ngram
   uint32_t num_perm = minhash::kDefaultNumPerm;
   uint32_t bands = lsh::kDefaultBands;
   bool verify = false;
+  const CLI::Option* ngram_flag = nullptr;  // set by add_key_options: whether --ngram was given
 };
 
-// --mode, --key, --normalize-key, --ngram, --num-perm, --bands, --verify.
+// --mode, --key, --normalize-key, --ngram, --shingle, --num-perm, --bands, --verify.
 void add_key_options(CLI::App& app, KeyOptions& o);
 
 struct KeySetup {
@@ -43,7 +45,7 @@ struct KeySetup {
   Fields fields;
   std::vector<record::Path> key_paths;
   bool normalize_key = false;
-  uint32_t ngram = 5;
+  shingle::Shingling shingling;
   uint32_t rows = 8;
   std::shared_ptr<const minhash::MinHasher> hasher;  // near only
   signature_file::Layout layout;

@@ -44,11 +44,14 @@ stage() { STAGES[$1]="${STAGES[$1]:-} $2"; run "$2" "${@:3}"; }
 
 stage normalize n1 normalize -o /dev/null
 stage normalize n2 normalize --strip-html --lowercase --label-case lower -o /dev/null
+stage normalize n3 normalize --fix-mojibake --redact email,phone -o /dev/null
 stage dedup d1 dedup -o /dev/null
 stage dedup d2 dedup --mode near --mark -o /dev/null
 stage dedup d3 dedup --keep longest --removed removed.jsonl -o /dev/null
+stage dedup d4 dedup --mode near --shingle char:5 --verify -o /dev/null
 stage filter f1 filter --min-words 5 -o /dev/null
 stage filter f2 filter --gopher --rejects rej.jsonl -o /dev/null
+stage filter f3 filter --drop-pii --classifier model.bin --keep-label pos --min-score 0.1 --explain -o /dev/null
 stage label-check l1 label-check -o /dev/null
 stage label-check l2 label-check --labels pos,neg --annotations-field annotations --consensus dawid-skene -o /dev/null
 stage label-check l3 label-check --probs-field probs --classes pos,neg --near -o /dev/null
@@ -57,16 +60,22 @@ stage augment a1 augment --ops swap,delete -o /dev/null
 stage augment a2 augment --balance --ops swap -o /dev/null
 stage augment a3 augment --numeric-field emb --gaussian 0.1 -o /dev/null
 stage augment a4 augment --numeric-field emb --mixup 0.4 -o /dev/null
+stage augment a5 augment --adversarial --model model.bin --budget 0.2 -o /dev/null
 stage split s1 split -o split1.jsonl
 stage split s2 split --by stratified --out-dir out2 --check-leakage
 stage split s3 split --kfold 3 -o split3.jsonl
 stage split s4 split --by group --group-field group --out-dir out4
 stage select e1 select --probs-field probs --k 5 -o /dev/null
 stage select e2 select --probs-field probs --k 5 --density --diverse -o /dev/null
+stage select e3 select --sampling inverse-density --k 5 -o /dev/null
+stage select e4 select --strategy coreset --labelled clean.jsonl --k 5 -o /dev/null
 stage weak-label w1 weak-label --rules rules.json -o /dev/null
 stage weak-label w2 weak-label --rules rules.json --model dawid-skene --gold-field gold --analysis -o /dev/null
 stage metrics m1 metrics
 stage metrics m2 metrics --labels pos,neg --annotations-field annotations --lang --near
+stage metrics m3 metrics --pii
+stage sample q1 sample --n 5 -o /dev/null
+stage sample q2 sample --review --margin 0.2 -o /dev/null
 stage "model predict" p1 model predict --model model.bin -o /dev/null
 stage "model predict" p2 model predict --model model.bin --probs-field probs2 --classes pos,neg -o /dev/null
 stage "model eval" v1 model eval --model model.bin
@@ -97,7 +106,7 @@ MAPS = {"classes", "classes_out", "classes_before", "classes_after", "per_annota
         "rule_stats", "label_counts", "slices", "shards", "missing_fields", "files", "names",
         "invalid_label_values", "conflict_samples", "issue_samples", "checks", "splits", "split_sizes",
         "folds", "fold_sizes", "per_split", "sources", "lengths_by_split", "samples", "classes_by_split",
-        "by_splits", "ops"}
+        "by_splits", "ops", "strata"}
 # The key paths of a summary, and those whose value is null (a figure that does not apply: what
 # it would hold is not required).
 def paths(j, prefix="", nulls=None):

@@ -144,6 +144,55 @@ TEST(ShingleHashes, NormalizationMakesVariantsEqual) {
             shingles("the quick brown fox leaps over the lazy dog"));
 }
 
+std::vector<uint64_t> char_shingles(std::string_view text, size_t n) {
+  Scratch scratch;
+  std::vector<uint64_t> out;
+  char_shingle_hashes(text, n, scratch, out);
+  return out;
+}
+
+TEST(CharShingles, RunsOfCodePointsOfTheNormalForm) {
+  // Normal form "the cat": the 3-grams, spaces included.
+  EXPECT_EQ(char_shingles("The CAT!", 3), hashes_of({"the", "he ", "e c", " ca", "cat"}));
+  // Code points, not bytes: "café au" -> "caf", "afé", "fé ", "é a", " au".
+  EXPECT_EQ(char_shingles("Café au", 3), hashes_of({"caf", "af\u00e9", "f\u00e9 ", "\u00e9 a", " au"}));
+  EXPECT_EQ(char_shingles("aaaa", 2), hashes_of({"aa"}));  // a set: repeats once
+  EXPECT_EQ(char_shingles("Hi!", 5), hashes_of({"hi"}));   // shorter than n: one shingle
+  EXPECT_EQ(char_shingles("ab", 0), char_shingles("ab", 1));
+  EXPECT_TRUE(char_shingles("?! ...", 3).empty());
+}
+
+TEST(CharShingles, OneChangedWordOfAShortTextKeepsMostShingles) {
+  // The case the word shingles miss: the middle word of a 9-word text changed. Each of the five
+  // word 5-grams holds it: Jaccard 0. Of the 39 character 5-grams (43 characters), the 7 that
+  // start at 16..22 hold a changed character ("jum" -> "lea" at 20..22): 32 shared of 46, 0.696.
+  const char* a = "the quick brown fox jumps over the lazy dog";
+  const char* b = "the quick brown fox leaps over the lazy dog";
+  EXPECT_EQ(jaccard(shingles(a), shingles(b)), 0.0);
+  EXPECT_EQ(char_shingles(a, 5).size(), 39u);
+  EXPECT_NEAR(jaccard(char_shingles(a, 5), char_shingles(b, 5)), 32.0 / 46, 1e-12);
+}
+
+TEST(Shingling, ParsesWordAndChar) {
+  Result<Shingling> w = parse_shingling("--shingle", "word:3");
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(w->unit, Shingling::Unit::word);
+  EXPECT_EQ(w->n, 3u);
+  Result<Shingling> c = parse_shingling("--shingle", "char:5");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->unit, Shingling::Unit::character);
+  EXPECT_EQ(c->text(), "char:5");
+  for (const char* bad : {"char", "char:", "char:0", "char:1001", "chars:5", "word:-1", "word:5x", ":5", ""}) {
+    Result<Shingling> r = parse_shingling("--shingle", bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) EXPECT_EQ(r.status().code(), StatusCode::usage);
+  }
+  Scratch scratch;
+  std::vector<uint64_t> out;
+  hashes("the quick brown fox jumps over", *c, scratch, out);
+  EXPECT_EQ(out, char_shingles("the quick brown fox jumps over", 5));
+}
+
 TEST(ShingleHashes, LongTextsMatchHandBuiltNgrams) {
   // Long enough for the bucket sort, with repeats that crowd buckets (one repeated shingle makes a
   // bucket of hundreds).

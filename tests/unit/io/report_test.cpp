@@ -18,7 +18,7 @@ TEST(Summary, JsonKeysInContractOrderAndBalance) {
   std::vector<std::string> keys;
   for (const auto& [k, v] : j.items()) keys.push_back(k);
   EXPECT_EQ(keys, (std::vector<std::string>{"stage", "in", "out", "rejected", "quarantined", "seconds", "empty_lines",
-                                            "changed_records", "rules"}));
+                                            "changed_records", "notes", "rules"}));
   EXPECT_EQ(j["rules"]["min_words"], 3);
   EXPECT_EQ(to_line(s), "filter: 10 in, 6 out, 3 rejected, 1 quarantined in 0.00 s; min_words: 3");
   s.out = 7;
