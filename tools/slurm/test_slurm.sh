@@ -7,14 +7,14 @@
 # the chain run as one process (compare.sh); then runs it again with one shard made to fail, which
 # must fail the chain (the jobs after it cancelled, none left pending) and leave no output. The
 # daemons it started are stopped by their PIDs whatever happens; each run has a time limit.
-# Skips (exit 0, saying why) only when not root or when the packages cannot be installed.
+# Skips (exit 0, saying why) only when not root; fails when the packages cannot be installed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 dqprep=$(cd "$(dirname "${1:-$root/build/dqprep}")" && pwd)/$(basename "${1:-$root/build/dqprep}")
 recipe=$root/tools/slurm
 skip() { echo "slurm: skipped: $*"; exit 0; }
 [[ $(id -u) -eq 0 ]] || skip "not root (the test starts slurmctld, slurmd and munged)"
-bash "$root/tools/setup.sh" test >/dev/null 2>&1 || skip "the packages slurmctld slurmd slurm-client munge could not be installed"
+bash "$root/tools/setup.sh" --test >/dev/null || { echo "slurm: FAIL: tools/setup.sh --test could not install slurmctld slurmd slurm-client munge" >&2; exit 1; }
 [[ -x $dqprep ]] || { echo "slurm: FAIL: no dqprep at $dqprep" >&2; exit 1; }
 
 base=$(mktemp -d /tmp/dqprep-slurm.XXXXXX)
