@@ -83,6 +83,12 @@ ref_case() { bench_case "$@"; IS_REF[$1]=1; }
 
 bench_case bare               '$BARE $IN'
 bench_case bare-hash          '$BARE $IN --hash'
+# The reading thread alone (tools/reader_ceiling.cpp: read, cut lines, batch; no parsing), on the
+# corpus as it is and compressed ($IN.gz, $IN.zst: made once). A stage whose -j workers together
+# need more MB/s than this is fed by the reader, not by its workers.
+bench_case reader-plain       '$READER $IN'                                                        'MB/s>=1500'
+bench_case reader-gz          '$READER $IN.gz'
+bench_case reader-zst         '$READER $IN.zst'
 ref_case   jq                 'jq -c . $IN'
 ref_case   mlr                'mlr --ijsonl --ojsonl cat $IN'
 bench_case dqprep-passthrough '$DQ normalize -j1 --form none --keep-whitespace --keep-control $IN' 'bare>=0.5'
@@ -124,12 +130,13 @@ if ((DO_BUILD)); then
   if [[ ! -f $BUILD/CMakeCache.txt ]]; then
     cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null || die "cmake configure failed"
   fi
-  cmake --build "$BUILD" -j2 --target bare_parse >/dev/null || die "cannot build bare_parse"
+  cmake --build "$BUILD" -j2 --target bare_parse reader_ceiling >/dev/null || die "cannot build bare_parse and reader_ceiling"
   if ! cmake --build "$BUILD" -j2 --target dqprep >"$BUILD/bench-build.log" 2>&1; then
     log "dqprep does not build (see $BUILD/bench-build.log): its cases are skipped"
   fi
 fi
 BARE=$BUILD/bare_parse
+READER=$BUILD/reader_ceiling
 DQ=$BUILD/dqprep
 [[ -x $BARE ]] || die "no $BARE (build the target bare_parse, or give --build DIR)"
 
@@ -150,7 +157,9 @@ IN=$(cd "$(dirname "$CORPUS")" && pwd)/$(basename "$CORPUS")
 if [[ ! -s $IN.ft ]] && command -v fasttext >/dev/null; then
   jq -r '"__label__" + .label + " " + (.text | gsub("\n"; " "))' "$IN" >"$IN.ft"
 fi
-export IN DQ BARE DATA
+[[ -s $IN.gz ]] || gzip -6 -n -c "$IN" >"$IN.gz"
+if [[ ! -s $IN.zst ]] && command -v zstd >/dev/null; then zstd -q -3 -c "$IN" >"$IN.zst"; fi
+export IN DQ BARE READER DATA
 
 machine_line() {
   printf 'machine: %s, %s cores; load average %s\n' \

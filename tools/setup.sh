@@ -15,7 +15,7 @@ packages=(
   libcsv-dev                 # dqprep convert (CSV, TSV)
   libsentencepiece-dev sentencepiece  # --tokenizer; spm_train and spm_encode for its tests
   clang libclang-rt-14-dev   # sanitizers and libFuzzer
-  jq miller hyperfine time python3  # tests and the bench harness
+  jq miller hyperfine time python3 zstd  # tests and the bench harness (zstd: its compressed corpus)
   parallel                   # tools/slurm/pipeline.sh --runner parallel
 )
 # Only for the tests: a real browser renders the HTML report (script.report_chromium), xmllint
