@@ -64,9 +64,9 @@ class JsonlSink {
     std::unique_ptr<JsonlSink> s(new JsonlSink());
     s->policy_ = policy;
     s->to_stdout_ = o.output.empty() || o.output == "-";
-    DQPREP_ASSIGN_OR_RETURN(s->out_, io::OutputFile::open(o.output));
+    DQPREP_ASSIGN_OR_RETURN(s->out_, io::OutputFile::open(o.output, thread_count(o)));
     if (policy == stream::ErrorPolicy::quarantine) {
-      DQPREP_ASSIGN_OR_RETURN(s->quarantine_, io::OutputFile::open(o.quarantine));
+      DQPREP_ASSIGN_OR_RETURN(s->quarantine_, io::OutputFile::open(o.quarantine, thread_count(o)));
     }
     s->summary_.stage = "convert";
     return s;

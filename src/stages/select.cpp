@@ -743,7 +743,7 @@ Status run_select(const SelectOptions& o, const CLI::App& app) {
   DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<stream::Passes> opened, open_passes(o.common, "select", o.rest));
   stream::Passes& passes = *opened;
   passes.plan(o.diverse ? 0 : o.density ? 3 : 2);  // --diverse: a pass per window of candidates
-  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> output, io::OutputFile::open(o.common.output));
+  DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> output, io::OutputFile::open(o.common.output, thread_count(o.common)));
   if (setup.density_sim.embedding) {
     DQPREP_ASSIGN_OR_RETURN(size_t dim, embedding_dim(passes.inputs(), setup.has_probs ? &setup.probs : nullptr,
                                                       *setup.density_sim.embedding));

@@ -796,7 +796,7 @@ Result<Router> open_outputs(const SplitOptions& o, const Setup& s, uint64_t expe
   Router r;
   r.routed.assign(s.parts.size(), 0);
   if (o.out_dir.empty()) {
-    DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> f, io::OutputFile::open(o.common.output));
+    DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> f, io::OutputFile::open(o.common.output, thread_count(o.common)));
     r.outputs.push_back(std::move(f));
   } else {
     std::error_code ec;
@@ -804,7 +804,8 @@ Result<Router> open_outputs(const SplitOptions& o, const Setup& s, uint64_t expe
     if (ec) return Status::io("cannot create --out-dir " + o.out_dir + ": " + ec.message());
     for (const std::string& name : s.names) {
       DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> f,
-                              io::OutputFile::open((std::filesystem::path(o.out_dir) / (name + s.out_extension)).string()));
+                              io::OutputFile::open((std::filesystem::path(o.out_dir) / (name + s.out_extension)).string(),
+                                                   thread_count(o.common)));
       r.outputs.push_back(std::move(f));
     }
   }

@@ -79,13 +79,16 @@ class LineReader {
 // A destination for records: standard output, or a file written atomically (a temporary file in
 // the same directory, renamed over the target by commit(); removed when destroyed uncommitted, and
 // on SIGINT/SIGTERM/SIGHUP). Missing parent directories are created. A new file gets the mode
-// 0666 & ~umask; a replaced one keeps its mode. A path ending in .gz or .zst is compressed. An
-// existing path that is not a regular file (/dev/null, a FIFO) and a descriptor path (/dev/stdout,
+// 0666 & ~umask; a replaced one keeps its mode. A path ending in .gz or .zst is compressed, on
+// `compression_threads` threads (a stage passes its -j): the bytes are the same for any count (gzip:
+// a member per MiB, see parallel_gzip.hpp; zstd: libzstd's workers, never its single-threaded
+// mode). An existing path that is not a regular file (/dev/null, a FIFO) and a descriptor path (/dev/stdout,
 // /dev/fd/N, /proc/...) are written in place. A regular file that another open output is writing
 // is a usage error: two outputs of one run name the same file.
 class OutputFile {
  public:
-  static Result<std::unique_ptr<OutputFile>> open(const std::string& path);  // "-" or "" = stdout
+  // "-" or "" = stdout.
+  static Result<std::unique_ptr<OutputFile>> open(const std::string& path, unsigned compression_threads = 1);
   // From now on a file committed by this process stays claimed: a process that is one run (the
   // dqprep binary) also refuses an output written after another one of the same file (--stats).
   static void remember_committed_outputs();

@@ -6,12 +6,14 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <set>
 
+#include "dqprep/io/parallel_gzip.hpp"
 #include "dqprep/io/temp_files.hpp"
 
 namespace dqprep::io {
@@ -268,57 +270,55 @@ Result<bool> LineReader::next(std::string_view& line) {
 class OutputFile::Compressor {
  public:
   virtual ~Compressor() = default;
-  // Compresses `in` (or, with finish, ends the stream), appending to `out`.
-  virtual Status compress(std::string_view in, bool finish, std::string& out) = 0;
+  // Compresses `in`, appending to `out` what is ready.
+  virtual Status compress(std::string_view in, std::string& out) = 0;
+  // Ends the stream, appending the rest to `out`.
+  virtual Status finish(std::string& out) = 0;
 };
 
 namespace {
 
 class GzipCompressor : public OutputFile::Compressor {
  public:
-  GzipCompressor() {
-    std::memset(&z_, 0, sizeof z_);
-    deflateInit2(&z_, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  }
-  ~GzipCompressor() override { deflateEnd(&z_); }
-  Status compress(std::string_view in, bool finish, std::string& out) override {
-    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-    z_.avail_in = static_cast<uInt>(in.size());
-    char chunk[1 << 16];
-    int rc;
-    do {
-      z_.next_out = reinterpret_cast<Bytef*>(chunk);
-      z_.avail_out = sizeof chunk;
-      rc = deflate(&z_, finish ? Z_FINISH : Z_NO_FLUSH);
-      if (rc == Z_STREAM_ERROR) return Status::io("gzip compression failed");
-      out.append(chunk, sizeof chunk - z_.avail_out);
-    } while (z_.avail_out == 0 || (finish && rc != Z_STREAM_END));
-    return {};
-  }
+  explicit GzipCompressor(unsigned threads) : gzip_(threads) {}
+  Status compress(std::string_view in, std::string& out) override { return gzip_.write(in, out); }
+  Status finish(std::string& out) override { return gzip_.finish(out); }
 
  private:
-  z_stream z_;
+  ParallelGzip gzip_;
 };
 
 class ZstdCompressor : public OutputFile::Compressor {
  public:
-  ZstdCompressor() : stream_(ZSTD_createCStream()) { ZSTD_initCStream(stream_, 3); }
-  ~ZstdCompressor() override { ZSTD_freeCStream(stream_); }
-  Status compress(std::string_view in, bool finish, std::string& out) override {
+  explicit ZstdCompressor(unsigned threads) : stream_(ZSTD_createCCtx()) {
+    ZSTD_CCtx_setParameter(stream_, ZSTD_c_compressionLevel, 3);
+    // At least one worker even for one thread: libzstd's multi-threaded format is the same bytes
+    // for any number of workers, but not the same as its single-threaded one (0 workers). A
+    // libzstd built without threads refuses the parameter and stays single-threaded: the same
+    // bytes for any thread count there too.
+    ZSTD_CCtx_setParameter(stream_, ZSTD_c_nbWorkers, static_cast<int>(std::max(threads, 1u)));
+  }
+  ~ZstdCompressor() override { ZSTD_freeCCtx(stream_); }
+  Status compress(std::string_view in, std::string& out) override { return run(in, ZSTD_e_continue, out); }
+  // Never called first with bytes to compress (OutputFile compresses them before): a first call
+  // with ZSTD_e_end would take libzstd's one-pass path, whose jobs depend on the worker count.
+  Status finish(std::string& out) override { return run({}, ZSTD_e_end, out); }
+
+ private:
+  Status run(std::string_view in, ZSTD_EndDirective mode, std::string& out) {
     ZSTD_inBuffer input{in.data(), in.size(), 0};
     char chunk[1 << 16];
     while (true) {
       ZSTD_outBuffer output{chunk, sizeof chunk, 0};
-      size_t rc = ZSTD_compressStream2(stream_, &output, &input, finish ? ZSTD_e_end : ZSTD_e_continue);
+      size_t rc = ZSTD_compressStream2(stream_, &output, &input, mode);
       if (ZSTD_isError(rc)) return Status::io(std::string("zstd compression failed: ") + ZSTD_getErrorName(rc));
       out.append(chunk, output.pos);
-      bool done = finish ? rc == 0 : input.pos == input.size;
+      bool done = mode == ZSTD_e_end ? rc == 0 : input.pos == input.size;
       if (done) return {};
     }
   }
 
- private:
-  ZSTD_CStream* stream_;
+  ZSTD_CCtx* stream_;
 };
 
 bool ends_with(std::string_view s, std::string_view suffix) {
@@ -349,7 +349,7 @@ bool remember_committed = false;
 
 }  // namespace
 
-Result<std::unique_ptr<OutputFile>> OutputFile::open(const std::string& path) {
+Result<std::unique_ptr<OutputFile>> OutputFile::open(const std::string& path, unsigned compression_threads) {
   std::unique_ptr<OutputFile> out(new OutputFile());
   out->buffer_.reserve(kWriteBlock + (kWriteBlock >> 2));
   if (path.empty() || path == "-") {
@@ -395,8 +395,8 @@ Result<std::unique_ptr<OutputFile>> OutputFile::open(const std::string& path) {
   ::fchmod(fd, exists ? (st.st_mode & 07777) : (0666 & ~process_umask()));
   out->fd_ = fd;
   out->temp_path_ = temp;
-  if (ends_with(path, ".gz")) out->compressor_ = std::make_unique<GzipCompressor>();
-  if (ends_with(path, ".zst")) out->compressor_ = std::make_unique<ZstdCompressor>();
+  if (ends_with(path, ".gz")) out->compressor_ = std::make_unique<GzipCompressor>(compression_threads);
+  if (ends_with(path, ".zst")) out->compressor_ = std::make_unique<ZstdCompressor>(compression_threads);
   return out;
 }
 
@@ -437,7 +437,7 @@ Status OutputFile::flush_buffer() {
   Status s;
   if (compressor_) {
     std::string packed;
-    s = compressor_->compress(buffer_, false, packed);
+    s = compressor_->compress(buffer_, packed);
     if (s.ok()) s = write_fd(packed.data(), packed.size());
   } else {
     s = write_fd(buffer_.data(), buffer_.size());
@@ -462,7 +462,7 @@ Status OutputFile::commit() {
   DQPREP_RETURN_IF_ERROR(flush_buffer());
   if (compressor_) {
     std::string tail;
-    DQPREP_RETURN_IF_ERROR(compressor_->compress({}, true, tail));
+    DQPREP_RETURN_IF_ERROR(compressor_->finish(tail));
     DQPREP_RETURN_IF_ERROR(write_fd(tail.data(), tail.size()));
   }
   if (temp_path_.empty()) return {};

@@ -106,15 +106,15 @@ class Driver {
 
     std::unique_ptr<io::OutputFile> out, rejects, quarantine;
     if (options_.write_records) {
-      DQPREP_ASSIGN_OR_RETURN(auto o, io::OutputFile::open(options_.output));
+      DQPREP_ASSIGN_OR_RETURN(auto o, io::OutputFile::open(options_.output, options_.threads));
       out = std::move(o);
     }
     if (!options_.rejects.empty()) {
-      DQPREP_ASSIGN_OR_RETURN(auto r, io::OutputFile::open(options_.rejects));
+      DQPREP_ASSIGN_OR_RETURN(auto r, io::OutputFile::open(options_.rejects, options_.threads));
       rejects = std::move(r);
     }
     if (options_.on_error == ErrorPolicy::quarantine && !options_.quarantine.empty()) {
-      DQPREP_ASSIGN_OR_RETURN(auto q, io::OutputFile::open(options_.quarantine));
+      DQPREP_ASSIGN_OR_RETURN(auto q, io::OutputFile::open(options_.quarantine, options_.threads));
       quarantine = std::move(q);
     }
 

@@ -1,4 +1,5 @@
 #include "dqprep/io/io.hpp"
+#include "dqprep/io/parallel_gzip.hpp"
 #include "dqprep/io/temp_files.hpp"
 
 #include <gtest/gtest.h>
@@ -11,6 +12,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <random>
 
 namespace dqprep::io {
 
@@ -158,6 +161,124 @@ TEST(OutputFile, CompressesByExtension) {
     ASSERT_EQ(lines->size(), 100000u);
     EXPECT_EQ(lines->back(), "{\"i\":99999}");
   }
+}
+
+namespace {
+
+// About `bytes` of JSON Lines from a fixed seed, varied enough that zstd does not squash them.
+std::string sample_records(size_t bytes) {
+  static const char* const words[] = {"alpha", "beta", "gamma", "café", "数据", "end.", "the", "of"};
+  std::mt19937 rng(3);
+  std::string text;
+  for (uint64_t i = 0; text.size() < bytes; ++i) {
+    text += "{\"id\":" + std::to_string(i) + ",\"text\":\"";
+    for (unsigned w = rng() % 40; w > 0; --w) text += std::string(words[rng() % 8]) + std::to_string(rng() % 5000) + " ";
+    text += "\"}\n";
+  }
+  return text;
+}
+
+// What an OutputFile on `threads` compression threads makes of `text`, written in records.
+std::string compressed_by_output(const TempDir& dir, const std::string& name, unsigned threads, const std::string& text) {
+  Result<std::unique_ptr<OutputFile>> out = OutputFile::open(dir.file(name), threads);
+  EXPECT_TRUE(out.ok());
+  for (size_t at = 0; at < text.size();) {
+    size_t nl = text.find('\n', at) + 1;
+    EXPECT_TRUE((*out)->write(std::string_view(text).substr(at, nl - at)).ok());
+    at = nl;
+  }
+  EXPECT_TRUE((*out)->commit().ok());
+  std::ifstream in(dir.file(name), std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::string unzstd(const std::string& packed) {
+  ZSTD_DStream* d = ZSTD_createDStream();
+  ZSTD_inBuffer in{packed.data(), packed.size(), 0};
+  std::string out, block(1 << 16, '\0');
+  size_t rc = 1;
+  while (in.pos < in.size && !ZSTD_isError(rc)) {
+    ZSTD_outBuffer o{block.data(), block.size(), 0};
+    rc = ZSTD_decompressStream(d, &o, &in);
+    out.append(block.data(), o.pos);
+  }
+  ZSTD_freeDStream(d);
+  return ZSTD_isError(rc) || rc != 0 ? "<corrupt>" : out;
+}
+
+// Inflates every gzip member of `packed`; counts them.
+std::string gunzip(const std::string& packed, size_t& members) {
+  z_stream z{};
+  inflateInit2(&z, 15 + 16);
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(packed.data()));
+  z.avail_in = static_cast<uInt>(packed.size());
+  std::string out, block(1 << 16, '\0');
+  members = 0;
+  while (z.avail_in > 0) {
+    z.next_out = reinterpret_cast<Bytef*>(block.data());
+    z.avail_out = static_cast<uInt>(block.size());
+    int rc = inflate(&z, Z_NO_FLUSH);
+    out.append(block.data(), block.size() - z.avail_out);
+    if (rc == Z_STREAM_END) {
+      ++members;
+      inflateReset(&z);
+    } else if (rc != Z_OK) {
+      out = "<corrupt>";
+      break;
+    }
+  }
+  inflateEnd(&z);
+  return out;
+}
+
+}  // namespace
+
+TEST(OutputFile, CompressedBytesAreTheSameForAnyThreadCount) {
+  // 12 MB: two zstd jobs (8 MiB each at level 3) and twelve gzip members of 1 MiB.
+  TempDir dir;
+  const std::string text = sample_records(12'000'000);
+  const std::string gz = compressed_by_output(dir, "o.jsonl.gz", 1, text);
+  EXPECT_EQ(compressed_by_output(dir, "o.jsonl.gz", 4, text), gz);
+  size_t members = 0;
+  EXPECT_EQ(gunzip(gz, members), text);
+  EXPECT_EQ(members, (text.size() + kGzipMemberBytes - 1) / kGzipMemberBytes);
+  const std::string zst = compressed_by_output(dir, "o.jsonl.zst", 1, text);
+  EXPECT_EQ(compressed_by_output(dir, "o.jsonl.zst", 4, text), zst);
+  EXPECT_EQ(unzstd(zst), text);
+  EXPECT_EQ(ZSTD_findFrameCompressedSize(zst.data(), zst.size()), zst.size());  // one frame
+  Result<std::string> back = read_bytes(dir.file("o.jsonl.zst"));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, text);
+}
+
+TEST(OutputFile, ZstdIsLibzstdsMultiThreadedFormatNotItsSingleThreadedOne) {
+  // The single-threaded format (0 workers) would differ from the multi-threaded one (any number
+  // of workers), so even one thread runs a worker: -j1 and -j8 write the same bytes.
+  TempDir dir;
+  const std::string text = sample_records(3'000'000);
+  auto reference = [&](int workers) -> std::optional<std::string> {
+    ZSTD_CCtx* c = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, 3);
+    if (ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_nbWorkers, workers))) {
+      ZSTD_freeCCtx(c);
+      return std::nullopt;
+    }
+    std::string out(ZSTD_compressBound(text.size()), '\0');
+    ZSTD_inBuffer in{text.data(), text.size(), 0};
+    ZSTD_outBuffer o{out.data(), out.size(), 0};
+    size_t rc = ZSTD_compressStream2(c, &o, &in, ZSTD_e_continue);
+    while (!ZSTD_isError(rc) && (rc = ZSTD_compressStream2(c, &o, &in, ZSTD_e_end)) != 0) {
+    }
+    ZSTD_freeCCtx(c);
+    out.resize(o.pos);
+    return out;
+  };
+  std::optional<std::string> multi = reference(1);
+  if (!multi) GTEST_SKIP() << "this libzstd has no threads";
+  const std::string zst = compressed_by_output(dir, "o.jsonl.zst", 1, text);
+  EXPECT_EQ(zst, *multi);
+  EXPECT_EQ(*reference(3), *multi);
+  EXPECT_NE(*reference(0), zst);
 }
 
 TEST(OutputFile, DevicesAreWrittenInPlaceNeverReplaced) {
