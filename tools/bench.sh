@@ -94,6 +94,12 @@ ref_case   mlr                'mlr --ijsonl --ojsonl cat $IN'
 bench_case dqprep-passthrough '$DQ normalize -j1 --form none --keep-whitespace --keep-control $IN' 'bare>=0.5'
 bench_case normalize-j1       '$DQ normalize -j1 $IN'                                              'jq>=8'
 bench_case normalize-j2       '$DQ normalize -j2 $IN'                                              'normalize-j1>=1.6'
+# Compressed outputs (a file in $DATA: the suffix chooses the compression): -j also sets the
+# compressing threads, so on 2 cores the gzip case should scale as normalize does.
+bench_case normalize-gz-j1    '$DQ normalize -j1 $IN -o $DATA/bench-out.jsonl.gz'
+bench_case normalize-gz-j2    '$DQ normalize -j2 $IN -o $DATA/bench-out.jsonl.gz'                  'normalize-gz-j1>=1.6'
+bench_case normalize-zst-j1   '$DQ normalize -j1 $IN -o $DATA/bench-out.jsonl.zst'
+bench_case normalize-zst-j2   '$DQ normalize -j2 $IN -o $DATA/bench-out.jsonl.zst'
 # The other stages, with the targets of issues 3-9. A new case or variant is one more line.
 bench_case dedup-exact        '$DQ dedup -j1 $IN'                                                  'bare-hash>=0.6'
 bench_case dedup-near         '$DQ dedup -j1 --mode near $IN'                                      'MB/s>=60'

@@ -19,8 +19,9 @@ packages=(
   parallel                   # tools/slurm/pipeline.sh --runner parallel
 )
 # Only for the tests: a real browser renders the HTML report (script.report_chromium), xmllint
-# checks that it is well-formed; a single-node Slurm runs the cluster recipe (tools/slurm/test_slurm.sh).
-test_packages=(chromium libxml2-utils slurmctld slurmd slurm-client munge)
+# checks that it is well-formed; a single-node Slurm runs the cluster recipe (tools/slurm/test_slurm.sh);
+# the zstd CLI makes compressed inputs and checks compressed outputs.
+test_packages=(chromium libxml2-utils slurmctld slurmd slurm-client munge zstd)
 case "${1:-}" in
   --test) packages+=("${test_packages[@]}") ;;
   "") ;;

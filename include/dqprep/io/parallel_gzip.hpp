@@ -19,8 +19,9 @@
 
 namespace dqprep::io {
 
-// Uncompressed bytes per member: large enough that the 18 bytes of a member's header and trailer
-// and the 32 KiB it starts without history cost about 0.1% of the size.
+// Uncompressed bytes per member. Each member starts without history (deflate's 32 KiB window) and
+// adds 18 bytes of header and trailer: on the bench corpus 1 MiB members make the file 0.3% larger
+// than one stream (4 MiB: 0.08%, at four times the memory in flight).
 inline constexpr size_t kGzipMemberBytes = size_t{1} << 20;
 
 class ParallelGzip {

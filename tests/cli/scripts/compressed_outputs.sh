@@ -4,7 +4,6 @@
 # makes); a .zst output is one frame of libzstd's multi-threaded mode (the bytes of `zstd -3 -T1`).
 # A signal in the middle of a compressed run leaves no temporary file.
 source "$(dirname "$0")/lib.sh"
-command -v zstd >/dev/null || { echo "compressed_outputs: no zstd CLI (Debian: apt-get install zstd)"; exit 77; }
 # About 10 MB of records: more than one zstd job (8 MiB at level 3) and ten gzip members.
 make_corpus corpus.jsonl 45000
 "$DQPREP" normalize -q -j1 corpus.jsonl -o plain.jsonl
