@@ -100,6 +100,11 @@ bench_case normalize-gz-j1    '$DQ normalize -j1 $IN -o $DATA/bench-out.jsonl.gz
 bench_case normalize-gz-j2    '$DQ normalize -j2 $IN -o $DATA/bench-out.jsonl.gz'                  'normalize-gz-j1>=1.6'
 bench_case normalize-zst-j1   '$DQ normalize -j1 $IN -o $DATA/bench-out.jsonl.zst'
 bench_case normalize-zst-j2   '$DQ normalize -j2 $IN -o $DATA/bench-out.jsonl.zst'
+# Compressed inputs ($IN.gz, $IN.zst, as for the reader cases): one thread decompresses.
+bench_case normalize-gzin-j1  '$DQ normalize -j1 $IN.gz'
+bench_case normalize-gzin-j2  '$DQ normalize -j2 $IN.gz'
+bench_case normalize-zstin-j1 '$DQ normalize -j1 $IN.zst'
+bench_case normalize-zstin-j2 '$DQ normalize -j2 $IN.zst'
 # The other stages, with the targets of issues 3-9. A new case or variant is one more line.
 bench_case dedup-exact        '$DQ dedup -j1 $IN'                                                  'bare-hash>=0.6'
 bench_case dedup-near         '$DQ dedup -j1 --mode near $IN'                                      'MB/s>=60'

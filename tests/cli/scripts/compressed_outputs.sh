@@ -1,10 +1,11 @@
 # -o FILE.gz and -o FILE.zst are compressed on the -j threads: the same bytes for -j1 and -j2;
 # gzip, zstd, Python and dqprep read them back to the records written. A .gz output is gzip
 # members of 1 MiB of records each, deflated at level 6 as zlib does it (the bytes Python's zlib
-# makes); a .zst output is one frame of libzstd's multi-threaded mode (the bytes of `zstd -3 -T1`).
+# makes); a .zst output is one frame of libzstd's multi-threaded mode (the bytes of
+# `zstd -3 -T1 -B4MiB`, jobs of 4 MiB).
 # A signal in the middle of a compressed run leaves no temporary file.
 source "$(dirname "$0")/lib.sh"
-# About 10 MB of records: more than one zstd job (8 MiB at level 3) and ten gzip members.
+# About 10 MB of records: three zstd jobs of 4 MiB and ten gzip members.
 make_corpus corpus.jsonl 45000
 "$DQPREP" normalize -q -j1 corpus.jsonl -o plain.jsonl
 size=$(stat -c %s plain.jsonl)
@@ -36,8 +37,8 @@ mib = 1 << 20
 expected = b"".join(member(plain[i:i + mib]) for i in range(0, len(plain), mib))
 assert packed == expected, "not one level-6 member per MiB (%d bytes, expected %d)" % (len(packed), len(expected))
 PY
-zstd -q -3 -T1 --no-check -c < plain.jsonl | cmp - j2.jsonl.zst ||
-  fail "j2.jsonl.zst is not the bytes of zstd's multi-threaded mode (zstd -3 -T1)"
+zstd -q -3 -T1 -B4MiB --no-check -c < plain.jsonl | cmp - j2.jsonl.zst ||
+  fail "j2.jsonl.zst is not the bytes of zstd's multi-threaded mode (zstd -3 -T1 -B4MiB)"
 
 # An empty output is still a valid compressed file.
 for ext in gz zst; do
