@@ -18,7 +18,7 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool with_output) {
   app.add_option("inputs", o.inputs, "Input files (.jsonl, gzip or zstd by magic bytes) or - for stdin")
       ->type_name("INPUT ...");
   if (with_output) {
-    app.add_option("-o,--output", o.output, "Where records go (- = stdout); .gz/.zst compresses; atomic")
+    app.add_option("-o,--output", o.output, "Where records go (- = stdout); .gz/.zst compresses (on the -j threads); atomic")
         ->default_str("-");
   }
   app.add_option("--format", o.format,

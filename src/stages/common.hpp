@@ -65,7 +65,8 @@ const CLI::Validator& utf8_text();
 // the subcommand is parsed; set_log_level sets it for flags bound elsewhere.
 void add_stats_option(CLI::App& app, std::string& stats, const std::string& description = "The stage summary as JSON");
 void add_threads_option(CLI::App& app, unsigned& threads,
-                        const std::string& description = "Worker threads (0 = all cores); output is the same for any N");
+                        const std::string& description =
+                            "Worker threads, and as many compressing a .gz/.zst output (0 = all cores); output is the same for any N");
 void add_log_flags(CLI::App& app, CommonOptions& options);
 void set_log_level(bool quiet, bool verbose);
 
