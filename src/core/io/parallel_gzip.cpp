@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <new>
 
 namespace dqprep::io {
 
@@ -51,7 +52,12 @@ void ParallelGzip::work() {
       piece = waiting_.front();
       waiting_.pop_front();
     }
-    const bool ok = ready && deflate_member(z, piece->input, piece->output);
+    bool ok = false;
+    try {
+      ok = ready && deflate_member(z, piece->input, piece->output);
+    } catch (const std::bad_alloc&) {
+      // The writing thread reports it: zlib fails only for want of memory too.
+    }
     std::string().swap(piece->input);
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -100,7 +106,7 @@ Status ParallelGzip::collect(std::string& out, bool all) {
       if (!all && in_order_.size() < max_in_flight_) break;
       piece_done_.wait(lock, [&] { return oldest.done; });
     }
-    if (oldest.failed) return Status::io("gzip compression failed");
+    if (oldest.failed) return Status::io("gzip compression failed: out of memory");
     out.append(oldest.output);
     in_order_.pop_front();
   }
