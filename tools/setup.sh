@@ -19,9 +19,8 @@ packages=(
   parallel                   # tools/slurm/pipeline.sh --runner parallel
 )
 # Only for the tests: a real browser renders the HTML report (script.report_chromium), xmllint
-# checks that it is well-formed; a single-node Slurm runs the cluster recipe (tools/slurm/test_slurm.sh);
-# the zstd CLI makes compressed inputs and checks compressed outputs.
-test_packages=(chromium libxml2-utils slurmctld slurmd slurm-client munge zstd)
+# checks that it is well-formed; a single-node Slurm runs the cluster recipe (tools/slurm/test_slurm.sh).
+test_packages=(chromium libxml2-utils slurmctld slurmd slurm-client munge)
 case "${1:-}" in
   --test) packages+=("${test_packages[@]}") ;;
   "") ;;
