@@ -1,4 +1,5 @@
 #include "dqprep/io/signature_file.hpp"
+#include "dqprep/dedup/shingle_sets.hpp"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -113,7 +114,7 @@ TEST_F(SignatureFile, ReaderReadsWhatWasWritten) {
   EXPECT_EQ((*r)->footer().fingerprint, f.fingerprint);
   Entry e;
   uint64_t set_offset = 0;
-  std::vector<uint64_t> got;
+  std::vector<uint32_t> got;
   for (uint32_t i = 0; i < 10; ++i) {
     Result<bool> more = (*r)->next(e, set_offset);
     ASSERT_TRUE(more.ok()) << more.status().message();
@@ -123,7 +124,7 @@ TEST_F(SignatureFile, ReaderReadsWhatWasWritten) {
     if (i == 4) continue;
     EXPECT_EQ(e.key(0), i);
     EXPECT_EQ(e.name, "\"id" + std::to_string(i) + "\"");
-    ASSERT_TRUE(read_set((*r)->fd(), set_offset, got).ok());
+    ASSERT_TRUE(shingle_sets::read((*r)->fd(), set_offset, got).ok());
     ASSERT_EQ(got.size(), i * 30000u);
     if (!got.empty()) EXPECT_EQ(got.back(), (i * 30000u - 1) * 3);
   }
