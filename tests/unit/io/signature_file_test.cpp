@@ -1,5 +1,6 @@
 #include "dqprep/io/signature_file.hpp"
 #include "dqprep/dedup/shingle_sets.hpp"
+#include "dqprep/util/hash.hpp"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -193,6 +194,37 @@ TEST_F(SignatureFile, ForeignTruncatedOlderAndNewerFilesAreRefused) {
             std::string::npos);
 
   EXPECT_EQ(Reader::open(file("missing.sig")).status().code(), StatusCode::io);
+}
+
+// Sets are stored as the high halves of the shingle hashes (flag 8); a file with sets but without
+// the flag holds the low halves (dqprep before that form): the reader says so, and dedup cluster
+// refuses to compare its sets.
+TEST_F(SignatureFile, SetsOfAnOlderFormAreMarked) {
+  const std::string bytes = small_signature_file(file("s.sig"));
+  Result<std::unique_ptr<Reader>> r = Reader::open(file("s.sig"));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE((*r)->header().layout.sets);
+  EXPECT_FALSE((*r)->header().low_sets);
+
+  uint32_t flags;
+  std::memcpy(&flags, bytes.data() + 12, sizeof flags);
+  EXPECT_EQ(flags, 2u | 4u | 8u | 1u);
+  std::string older = bytes;
+  flags &= ~8u;
+  std::memcpy(older.data() + 12, &flags, sizeof flags);
+  // The header's checksum (the footer's last 8 bytes) covers the header and the footer before it.
+  const size_t header_size = 20 + 4 + 17 + 4 + 7;  // magic, version, flags, keys; params; shard
+  hash::Xxh3Stream checksum;
+  checksum.update(std::string_view(older).substr(0, header_size));
+  checksum.update(std::string_view(older).substr(older.size() - 48, 40));
+  const uint64_t sum = checksum.digest();
+  std::memcpy(older.data() + older.size() - 8, &sum, sizeof sum);
+  write(file("low.sig"), older);
+  r = Reader::open(file("low.sig"));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE((*r)->header().layout.sets);
+  EXPECT_TRUE((*r)->header().low_sets);
+  EXPECT_TRUE(read_all(file("low.sig")).ok());
 }
 
 // Every byte of a signature file changed (three ways), and every truncation, is refused: as
