@@ -714,6 +714,7 @@ Status run_metrics(const MetricsOptions& o) {
                           stream::run(so, [&] { return std::make_unique<MetricsProcessor>(shared); }, "metrics"));
   if (!o.common.quiet && ::isatty(2)) std::fprintf(stderr, "\r\033[K");
   metrics::RunState run = collector.finish(summary.empty_lines);
+  if (run.sets) DQPREP_RETURN_IF_ERROR(run.sets->finish());
   run.seconds = summary.seconds;
   return report_and_gate(run, o.report, list, o.partial ? o.output : "");
 }

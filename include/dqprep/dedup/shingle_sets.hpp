@@ -36,7 +36,8 @@ void append_stored(std::string& out, std::span<const uint32_t> set);
 Status read(int fd, uint64_t offset, std::vector<uint32_t>& out);
 
 // Sets appended to a temporary file, which is unlinked at once (it lives while the descriptor is
-// open): a crash leaves nothing behind. Appends are buffered (8 MB); flush() before reading.
+// open): a crash leaves nothing behind. Appends are buffered (8 MB); flush() before reading, and
+// finish() once nothing more comes (it frees the buffer too).
 class Spill {
  public:
   Spill() = default;
@@ -48,9 +49,12 @@ class Spill {
   Status open();
   // Appends stored bytes (one or more whole sets); returns the offset they start at.
   uint64_t append(std::string_view stored);
+  // The same for a large block, written at once instead of through the buffer.
+  Result<uint64_t> append_block(std::string_view stored);
   // Writes the buffer once it is full.
   Status flush_if_full() { return buffer_.size() >= kBufferBytes ? flush() : Status{}; }
   Status flush();
+  Status finish();
   int fd() const { return fd_; }
   // Bytes appended (written and buffered).
   uint64_t size() const { return written_ + buffer_.size(); }
@@ -61,6 +65,8 @@ class Spill {
 
  private:
   static constexpr size_t kBufferBytes = size_t{8} << 20;
+  Status write_all(std::string_view bytes);
+
   int fd_ = -1;
   uint64_t written_ = 0;
   std::string buffer_;

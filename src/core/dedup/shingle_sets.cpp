@@ -79,6 +79,7 @@ Status Spill::open() {
   fd_ = ::mkstemp(path.data());
   if (fd_ < 0) return Status::io("cannot create a temporary file for the shingle sets in " + dir.string() + ": " + errno_text());
   ::unlink(path.c_str());
+  buffer_.reserve(kBufferBytes + (size_t{1} << 20));  // a full buffer and one more record, most often
   return {};
 }
 
@@ -88,9 +89,16 @@ uint64_t Spill::append(std::string_view stored) {
   return at;
 }
 
-Status Spill::flush() {
-  const char* p = buffer_.data();
-  size_t left = buffer_.size();
+Result<uint64_t> Spill::append_block(std::string_view stored) {
+  DQPREP_RETURN_IF_ERROR(flush());
+  const uint64_t at = written_;
+  DQPREP_RETURN_IF_ERROR(write_all(stored));
+  return at;
+}
+
+Status Spill::write_all(std::string_view bytes) {
+  const char* p = bytes.data();
+  size_t left = bytes.size();
   while (left > 0) {
     ssize_t n = ::write(fd_, p, left);
     if (n < 0 && errno == EINTR) continue;
@@ -98,8 +106,19 @@ Status Spill::flush() {
     p += n;
     left -= static_cast<size_t>(n);
   }
-  written_ += buffer_.size();
+  written_ += bytes.size();
+  return {};
+}
+
+Status Spill::flush() {
+  DQPREP_RETURN_IF_ERROR(write_all(buffer_));
   buffer_.clear();
+  return {};
+}
+
+Status Spill::finish() {
+  DQPREP_RETURN_IF_ERROR(flush());
+  std::string().swap(buffer_);
   return {};
 }
 
@@ -117,10 +136,7 @@ Status Spill::read_all(const std::function<Status(std::string_view)>& take) {
 }
 
 Status Spill::copy_to(Spill& out) {
-  return read_all([&](std::string_view chunk) {
-    out.append(chunk);
-    return out.flush_if_full();
-  });
+  return read_all([&](std::string_view chunk) { return out.append_block(chunk).status(); });
 }
 
 Status Verifier::load(uint32_t record, std::vector<uint32_t>& out) {

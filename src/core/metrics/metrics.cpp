@@ -852,8 +852,8 @@ Result<RunState> parse_partial(std::string_view bytes, const std::string& path) 
     if (run.set_at.size() != run.state.keyed) return damaged("fewer shingle sets than records with text");
     run.sets = std::make_shared<shingle_sets::Spill>();
     DQPREP_RETURN_IF_ERROR(run.sets->open());
-    run.sets->append(set_block);
-    DQPREP_RETURN_IF_ERROR(run.sets->flush());
+    DQPREP_RETURN_IF_ERROR(run.sets->append_block(set_block).status());
+    DQPREP_RETURN_IF_ERROR(run.sets->finish());
   }
   return run;
 }
@@ -886,6 +886,7 @@ Status merge(RunState& into, const RunState& later, std::string_view later_name)
     }
     const uint64_t base = into.sets->size();
     if (later.sets) DQPREP_RETURN_IF_ERROR(later.sets->copy_to(*into.sets));
+    DQPREP_RETURN_IF_ERROR(into.sets->finish());
     const size_t n = later.set_at.size();
     for (size_t i = 0; i < n; ++i) into.set_at.push_back(base + later.set_at[i]);
   }

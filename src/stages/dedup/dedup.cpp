@@ -258,7 +258,7 @@ Status run_two_pass(const DedupOptions& o, const KeySetup& setup, dup_groups::Ke
   std::unique_ptr<shingle_sets::Verifier> verifier;
   lsh::Verifier verify_fn;
   if (verify) {
-    DQPREP_RETURN_IF_ERROR(spill.flush());
+    DQPREP_RETURN_IF_ERROR(spill.finish());
     verifier = std::make_unique<shingle_sets::Verifier>(std::vector<int>{spill.fd()}, collector.set_locations(), o.threshold);
     verify_fn = [&](uint32_t a, uint32_t b) { return verifier->similar(a, b); };
   }
