@@ -22,7 +22,7 @@ void add_key_options(CLI::App& app, KeyOptions& o) {
       ->type_name("word:N|char:N");
   app.add_option("--num-perm", o.num_perm, "near: MinHash values per signature")->capture_default_str();
   app.add_option("--bands", o.bands, "near: LSH bands (rows per band = num-perm / bands)")->capture_default_str();
-  app.add_flag("--verify", o.verify_flag, "near: join LSH candidates only when their true Jaccard >= --threshold (the default)");
+  app.add_flag("--verify", o.verify_flag, "near: check LSH candidates by their true Jaccard: the default, accepted for older command lines");
   app.add_flag("--no-verify", o.no_verify, "near: join LSH candidates unchecked (faster; pairs below --threshold join too)");
 }
 

@@ -556,7 +556,7 @@ StageRunner setup_cluster(CLI::App& dedup) {
                           ->check(CLI::IsMember({"first", "longest"}))
                           ->capture_default_str();
   CLI::Option* verify = sub->add_flag(
-      "--verify", o->verify_flag, "Near: join candidates only when their true Jaccard >= --threshold (the default)");
+      "--verify", o->verify_flag, "Near: check candidates by their true Jaccard: the default, accepted for older command lines");
   CLI::Option* no_verify = sub->add_flag(
       "--no-verify", o->no_verify, "Near: join candidates unchecked (for shards signed with --no-verify)");
   CLI::Option* threshold =
