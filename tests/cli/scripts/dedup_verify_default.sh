@@ -52,6 +52,30 @@ assert low_nv >= 20, "--no-verify removed no pair below 0.8: it does not join ca
 assert set(default) <= set(unverified), "--no-verify kept a record the verified run removed"
 PY
 
+# Decontamination in near mode verifies too: the planted copies against their sources.
+jq -c 'select(.planted_from)' corpus.jsonl > copies.jsonl
+jq -c 'select(.planted_from == null)' corpus.jsonl > sources.jsonl
+"$DQPREP" dedup -q --mode near --against sources.jsonl --removed leak.jsonl copies.jsonl -o /dev/null
+"$DQPREP" dedup -q --mode near --no-verify --against sources.jsonl --removed leak-nv.jsonl copies.jsonl -o /dev/null
+python3 - "$HELPERS" <<'PY' || fail "dedup --against in near mode removed what it should not"
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from short_texts import shingles
+text = {r["id"]: r["text"] for r in map(json.loads, open("corpus.jsonl"))}
+def jaccard(a, b):
+    x, y = shingles(text[a], "word:5"), shingles(text[b], "word:5")
+    return len(x & y) / len(x | y)
+copies = [json.loads(l) for l in open("copies.jsonl")]
+similar = sum(jaccard(c["id"], c["planted_from"]) >= 0.8 for c in copies)
+leak = [json.loads(l) for l in open("leak.jsonl")]
+leak_nv = [json.loads(l) for l in open("leak-nv.jsonl")]
+assert all(jaccard(r["id"], r["dup_of"]) >= 0.8 for r in leak), "--against removed a copy below 0.8"
+assert len(leak) >= 0.9 * similar, (len(leak), similar)
+below = sum(jaccard(r["id"], r["dup_of"]) < 0.8 for r in leak_nv)
+print(f"--against: {len(leak)} of {len(copies)} copies removed ({similar} at >= 0.8); --no-verify {len(leak_nv)}, {below} below 0.8")
+assert below >= 20
+PY
+
 # metrics --near counts what dedup removes: verified by default, the estimate with --no-verify;
 # merged from shards, the same figures.
 "$DQPREP" metrics -q --unlabeled --near corpus.jsonl --json m.json
