@@ -831,7 +831,7 @@ Result<RunState> parse_partial(std::string_view bytes, const std::string& path) 
   if (!run.config.near_verify && !set_block.empty()) return damaged("shingle sets without near_verify");
   if (run.config.near_verify) {
     // Each record with text has one set: u32 n, then n increasing u32.
-    run.set_at.reserve(run.state.keyed);
+    run.set_at.reserve(std::min<uint64_t>(run.state.keyed, set_block.size() / sizeof(uint32_t)));
     for (size_t pos = 0; pos < set_block.size();) {
       if (run.set_at.size() == run.state.keyed) return damaged("more shingle sets than records with text");
       uint32_t n = 0;
