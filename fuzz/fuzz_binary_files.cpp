@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dqprep/dedup/shingle_sets.hpp"
 #include "dqprep/io/signature_file.hpp"
 #include "dqprep/metrics/metrics.hpp"
 #include "dqprep/util/hash.hpp"
@@ -125,12 +126,12 @@ void read_signature(const std::string& bytes) {
   if (!reader.ok()) return;
   sf::Entry e;
   uint64_t set_offset = 0;
-  std::vector<uint64_t> set;
+  std::vector<uint32_t> set;
   for (uint64_t n = 0;; ++n) {
     Result<bool> more = (*reader)->next(e, set_offset);
     if (!more.ok() || !*more) break;
     if ((*reader)->header().layout.sets && !e.malformed) {
-      if (!sf::read_set((*reader)->fd(), set_offset, set).ok()) __builtin_trap();  // the entry holds it
+      if (!shingle_sets::read((*reader)->fd(), set_offset, set).ok()) __builtin_trap();  // the entry holds it
     }
   }
 }

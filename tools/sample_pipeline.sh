@@ -25,10 +25,11 @@ $dq label-check "$out/2-filtered.jsonl" --labels "$labels" --annotations-field a
   --resolve majority --rejects "$out/label-check.rejects.jsonl" --stats "$out/label-check.stats.json" \
   -o "$out/3-labels-checked.jsonl"
 # 4. Exact repeats dropped (to dedup.removed.jsonl, with dup_of); near duplicates kept but marked
-#    (dup_cluster), so that the split keeps each group in one part.
+#    (dup_cluster), so that the split keeps each group in one part. The reviews are short (~14
+#    words): character 5-grams find their near copies, word 5-grams few (docs/dedup.md).
 $dq dedup "$out/3-labels-checked.jsonl" --removed "$out/dedup.removed.jsonl" --stats "$out/dedup.stats.json" \
   -o "$out/4-deduped.jsonl"
-$dq dedup --mode near --mark "$out/4-deduped.jsonl" --stats "$out/dedup-near.stats.json" -o "$out/4-marked.jsonl"
+$dq dedup --mode near --shingle char:5 --mark "$out/4-deduped.jsonl" --stats "$out/dedup-near.stats.json" -o "$out/4-marked.jsonl"
 # 5. Train/val/test with class shares kept and duplicate groups never across splits.
 $dq split --by group --stratify --group-field dup_cluster --check-leakage --out-dir "$out/splits" \
   --stats "$out/split.stats.json" "$out/4-marked.jsonl"

@@ -20,6 +20,7 @@
 #include "dqprep/metrics/metrics.hpp"
 #include "dqprep/dedup/minhash.hpp"
 #include "dqprep/dedup/shingle.hpp"
+#include "dqprep/dedup/shingle_sets.hpp"
 #include "dqprep/text/redact.hpp"
 #include "dqprep/text/text.hpp"
 #include "dqprep/text/tokenizer.hpp"
@@ -50,6 +51,8 @@ struct MetricsOptions {
   bool lang = false;
   double lang_threshold = 0;
   bool near = false;
+  bool no_verify = false;
+  double near_threshold = 0.8;
   bool pii = false;
   uint32_t ngram = shingle::kDefaultNgram;
   uint32_t num_perm = minhash::kDefaultNumPerm;
@@ -76,8 +79,9 @@ struct MergeOptions {
 // ---- per-record facts --------------------------------------------------------------------------
 
 // What a worker hands the writing thread about one record, followed by the label bytes, the
-// coverage values (each a uint32 length and its bytes), the language code, the band keys, the
-// split name and, with --tokenizer on a conversation, the tokens of each turn (uint64 each).
+// coverage values (each a uint32 length and its bytes), the language code, the band keys and the
+// shingle set (stored form: uint32 n, n x uint32), the split name and, with --tokenizer on a
+// conversation, the tokens of each turn (uint64 each).
 struct Fact {
   static constexpr uint8_t kMalformed = 1, kHasKey = 2, kHasLabel = 4, kAnnotated = 8, kAgree = 16;
   uint64_t chars = 0, words = 0, turns = 0;
@@ -191,6 +195,7 @@ class MetricsProcessor : public stream::RecordProcessor {
         shingle::shingle_hashes(text, c.ngram, scratch_, shingles_);
         setup_.hasher->signature(shingles_, signature_);
         lsh::band_keys(signature_, setup_.rows, bands_);
+        if (c.near_verify) shingle_sets::narrow(shingles_, set_);
       }
       if (c.lang) {
         langid::Detection d = langid::detect(text);
@@ -274,7 +279,10 @@ class MetricsProcessor : public stream::RecordProcessor {
 
     f.lang_len = static_cast<uint8_t>(std::min<size_t>(lang.size(), 255));
     fact_.append(lang.substr(0, f.lang_len));
-    if (c.near && has_text) fact_.append(reinterpret_cast<const char*>(bands_.data()), bands_.size() * sizeof(uint64_t));
+    if (c.near && has_text) {
+      fact_.append(reinterpret_cast<const char*>(bands_.data()), bands_.size() * sizeof(uint64_t));
+      if (c.near_verify) shingle_sets::append_stored(fact_, set_);
+    }
     if (setup_.split) {
       f.split_len = static_cast<uint32_t>(split_.size());
       fact_.append(split_);
@@ -338,6 +346,7 @@ class MetricsProcessor : public stream::RecordProcessor {
   std::vector<uint64_t> shingles_;
   std::vector<uint32_t> signature_;
   std::vector<uint64_t> bands_;
+  std::vector<uint32_t> set_;
   std::vector<redact::Hit> pii_hits_;
 };
 
@@ -393,6 +402,14 @@ class Collector {
         std::memcpy(keys_.data(), batch.data() + pos, config_.bands * sizeof(uint64_t));
         pos += config_.bands * sizeof(uint64_t);
         DQPREP_RETURN_IF_ERROR(near_.add(keys_));
+        if (config_.near_verify) {
+          uint32_t n;
+          std::memcpy(&n, batch.data() + pos, sizeof n);
+          const size_t stored = sizeof n + size_t{n} * sizeof(uint32_t);
+          set_at_.push_back(sets_->append(batch.substr(pos, stored)));
+          DQPREP_RETURN_IF_ERROR(sets_->flush_if_full());
+          pos += stored;
+        }
       }
       if (!tokens_on_) continue;
       tokens_.add(f.tokens);
@@ -449,7 +466,16 @@ class Collector {
       if (pii_[k]) s.counters[metrics::pii_counter(redact::kind_name(static_cast<redact::Kind>(k)))] = pii_[k];
     run.state = std::move(state_);
     run.near = std::move(near_);
+    run.sets = std::move(sets_);
+    run.set_at = std::move(set_at_);
     return run;
+  }
+
+  // With near_verify: the temporary file for the shingle sets.
+  Status open_sets() {
+    if (!config_.near_verify) return {};
+    sets_ = std::make_shared<shingle_sets::Spill>();
+    return sets_->open();
   }
 
  private:
@@ -480,6 +506,8 @@ class Collector {
   std::array<uint64_t, redact::kKinds> pii_{};
   lsh::Index near_;
   std::vector<uint64_t> keys_;
+  std::shared_ptr<shingle_sets::Spill> sets_;
+  std::vector<uint64_t> set_at_;
 };
 
 // ---- setup ------------------------------------------------------------------------------------
@@ -547,6 +575,10 @@ Result<std::unique_ptr<Setup>> make_setup(const MetricsOptions& o) {
     c.num_perm = o.num_perm;
     c.bands = o.bands;
     c.seed = o.common.seed;
+    c.near_verify = !o.no_verify;
+    if (!(o.near_threshold > 0 && o.near_threshold <= 1))
+      return Status::usage("--near-threshold must be in (0, 1], not " + util::number_text(o.near_threshold, 6));
+    if (c.near_verify) c.near_threshold = o.near_threshold;
   }
 
   if (!o.tokenizer.empty()) {
@@ -675,12 +707,14 @@ Status run_metrics(const MetricsOptions& o) {
   DQPREP_ASSIGN_OR_RETURN(stream::Options so, stream_options(o.common));
   so.write_records = false;
   Collector collector(setup->config);
+  DQPREP_RETURN_IF_ERROR(collector.open_sets());
   so.consume_state = [&](std::string_view state) { return collector.consume(state); };
   const Setup& shared = *setup;
   DQPREP_ASSIGN_OR_RETURN(report::Summary summary,
                           stream::run(so, [&] { return std::make_unique<MetricsProcessor>(shared); }, "metrics"));
   if (!o.common.quiet && ::isatty(2)) std::fprintf(stderr, "\r\033[K");
   metrics::RunState run = collector.finish(summary.empty_lines);
+  if (run.sets) DQPREP_RETURN_IF_ERROR(run.sets->finish());
   run.seconds = summary.seconds;
   return report_and_gate(run, o.report, list, o.partial ? o.output : "");
 }
@@ -748,13 +782,19 @@ StageRunner setup_metrics(CLI::App& app) {
   sub->add_flag("--lang", o->lang, "Language shares (CLD2)");
   sub->add_option("--lang-threshold", o->lang_threshold, "With --lang: a detection scoring lower counts as 'un'")
       ->capture_default_str();
-  sub->add_flag("--near", o->near, "Near-duplicate ratio (MinHash LSH over word n-grams)");
+  sub->add_flag("--near", o->near,
+                "Near-duplicate ratio (MinHash LSH over word n-grams, candidates checked by their true Jaccard)");
   sub->add_flag("--pii", o->pii, "Share of records whose text holds personal data, by kind (as normalize --redact finds it)");
   sub->add_option("--ngram", o->ngram, "With --near: words per shingle")->check(whole_number())->capture_default_str();
   sub->add_option("--num-perm", o->num_perm, "With --near: MinHash permutations")
       ->check(whole_number())->capture_default_str();
   sub->add_option("--bands", o->bands, "With --near: LSH bands (must divide --num-perm)")
       ->check(whole_number())->capture_default_str();
+  sub->add_option("--near-threshold", o->near_threshold,
+                  "With --near: the Jaccard of the shingle sets from which a candidate is a near duplicate")
+      ->capture_default_str();
+  sub->add_flag("--no-verify", o->no_verify,
+                "With --near: count LSH candidates unchecked (an estimate; no shingle sets kept)");
   sub->add_option("--tokenizer", o->tokenizer, "A SentencePiece model: tokens per record, class, split and turn")
       ->type_name("MODEL");
   sub->add_option("--split-field", o->split_field, "With --tokenizer: the field naming each record's split")

@@ -30,7 +30,7 @@ usage: tools/slurm/pipeline.sh --work DIR --out DIR [options] SHARD ...
   --normalize FLAGS     flags of dqprep normalize (one string of shell words: quotes work)       []
   --filter FLAGS        flags of dqprep filter                                                   []
   --sign FLAGS          flags of dqprep dedup sign (besides --mode near)                         []
-  --cluster FLAGS       flags of the union step (dedup cluster --edges): --keep, --verify ...    []
+  --cluster FLAGS       flags of the union step (dedup cluster --edges): --keep, --threshold ... []
   --apply FLAGS         flags of dqprep dedup apply (--on-error as --sign's)                     []
   --metrics FLAGS       flags of dqprep metrics --partial                                        []
   --report FLAGS        flags of dqprep metrics merge (--check ... gates the publish step)       []

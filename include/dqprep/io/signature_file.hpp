@@ -3,13 +3,16 @@
 // the one-process run hands from its first pass to its clustering in the same encoding.
 //
 // Signature file (dedup sign: one shard -> one file). All integers little-endian.
-//   header   "DQPSIGN\n"  u32 version (2)  u32 flags (1 near, 2 names, 4 sets)  u32 keys per record
+//   header   "DQPSIGN\n"  u32 version (2)  u32 flags (1 near, 2 names, 4 sets, 8 sets of high halves)
+//            u32 keys per record
 //            u32 n + n bytes: params (the options that shape the keys; shards must agree)
 //            u32 n + n bytes: shard (the input's name as given to sign)
 //   entries  one per input record, in input order (blank lines are not records):
 //            'R' u64 line hash, u32 text length, u64 label hash (0: none), keys x u64,
 //                [names] u32 n + n bytes of JSON (the record's id, or "FILE:LINE"),
-//                [sets]  u32 n + n x u32 (the shingle set, truncated to 32 bits, sorted, unique)
+//                [sets]  u32 n + n x u32 (the shingle set in the stored form of shingle_sets.hpp:
+//                        the high 32 bits of each hash, sorted, unique; flag 8 says so. A file of
+//                        flag 4 without 8, from a dqprep before that form, holds the low halves)
 //            'B' u64 line hash, u32 n + n bytes: why the record is malformed (it has no keys)
 //   footer   "DQPSEND\n"  u64 positions (entries)  u64 records ('R' entries)  u64 fingerprint
 //            u64 entries checksum: XXH3-64 of the entries' bytes
@@ -58,7 +61,7 @@ inline constexpr uint32_t kVersion = 2;
 struct Layout {
   uint32_t keys = 0;   // 64-bit keys: the band keys (near), or 2 (exact: the XXH3-128 key)
   bool names = false;  // the record's name, as JSON
-  bool sets = false;   // its shingle set, for --verify
+  bool sets = false;   // its shingle set, for verification
 };
 
 // One decoded entry; the views point into the decoded bytes.
@@ -89,6 +92,7 @@ uint64_t fold_fingerprint(uint64_t fingerprint, uint64_t line_hash);
 struct Header {
   bool near = false;
   Layout layout;
+  bool low_sets = false;  // sets of the low halves (an older dqprep): not comparable with ours
   std::string params;
   std::string shard;
 };
@@ -133,7 +137,7 @@ class Reader {
   int fd() const { return fd_; }
 
   // The next entry (views valid until the next call), and the file offset of its shingle set
-  // (for read_set); false after the last, once the entries' checksum has matched.
+  // (for shingle_sets::read); false after the last, once the entries' checksum has matched.
   Result<bool> next(Entry& entry, uint64_t& set_offset);
 
  private:
@@ -151,9 +155,6 @@ class Reader {
   std::string buffer_;
   size_t pos_ = 0;  // next entry in buffer_
 };
-
-// Reads the shingle set whose u32 count sits at `offset` of fd, widened to 64 bits (order kept).
-Status read_set(int fd, uint64_t offset, std::vector<uint64_t>& out);
 
 struct ShardPlan {
   std::string name;

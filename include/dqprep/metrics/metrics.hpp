@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dqprep/dedup/lsh.hpp"
+#include "dqprep/dedup/shingle_sets.hpp"
 #include "dqprep/io/report.hpp"
 #include "dqprep/metrics/stats.hpp"
 #include "dqprep/io/status.hpp"
@@ -20,7 +22,7 @@
 namespace dqprep::metrics {
 
 inline constexpr int kReportVersion = 1;
-inline constexpr int kPartialVersion = 2;
+inline constexpr int kPartialVersion = 3;  // version 2 (no shingle sets) is read too
 inline constexpr std::string_view kPartialFormat = "dqprep-metrics-partial";
 
 // Names of the sketches and counters in the partial state.
@@ -62,6 +64,8 @@ struct Config {
   uint32_t num_perm = 112;
   uint32_t bands = 14;
   uint64_t seed = 0;
+  bool near_verify = false;     // --near without --no-verify: candidates checked on their shingle sets
+  double near_threshold = 0.8;  // --near-threshold: the Jaccard from which a checked pair is a near duplicate
   std::string tokenizer;        // --tokenizer: the model's digest (text::Tokenizer::digest), "" when none
   uint64_t tokenizer_vocab = 0;
   std::string split_field;      // --split-field: token figures per split
@@ -81,6 +85,10 @@ struct RunState {
   Config config;
   stats::PartialState state;
   lsh::Index near{0};  // one row of band keys a record with text, in input order (with --near)
+  // With near_verify: the shingle set of each record with text (shingle_sets.hpp's stored form), in
+  // input order, in a temporary file; record r's starts at set_at[r]. 8 bytes a record in memory.
+  std::shared_ptr<shingle_sets::Spill> sets;
+  std::vector<uint64_t> set_at;
   double seconds = 0;
 };
 
@@ -91,7 +99,8 @@ struct ReportOptions {
 
 // The summary of the report: the counts (in = n, quarantined = malformed, out = n - malformed) and
 // the figures, flat keys in the order of docs/metrics.md, each undefined figure null with its note
-// under "notes". Clustering the --near band keys happens here.
+// under "notes". Clustering the --near band keys happens here, and with near_verify the check of
+// the candidate pairs on their shingle sets.
 Result<report::Summary> summarize(const RunState& run, const ReportOptions& options);
 
 // The other names a check may give a first key: class_count -> classes.
@@ -106,9 +115,10 @@ std::string markdown(const report::Json& report);
 std::vector<std::string> warnings(const report::Json& report);
 
 // Partial-state files (docs/metrics.md, "Partial states"): one JSON header line, then the exact-
-// duplicate keys (16 bytes each) and the band keys (8 bytes each), little-endian, then the XXH3-64
-// of all those bytes (8 bytes, little-endian). A damaged file is a bad_input Status
-// "FILE: damaged partial-state file (...)".
+// duplicate keys (16 bytes each), the band keys (8 bytes each) and the shingle sets (u32 n + n x
+// u32 each), little-endian, then the XXH3-64 of all those bytes (8 bytes, little-endian). A damaged
+// file is a bad_input Status "FILE: damaged partial-state file (...)". Version 2 (before the sets)
+// is read as well.
 Status write_partial(const std::string& path, const RunState& run);
 Result<RunState> read_partial(const std::string& path);
 // The same from the file's bytes (decompressed); `path` names it in messages.

@@ -24,7 +24,9 @@ constexpr char kClusterEnd[8] = {'D', 'Q', 'P', 'C', 'E', 'N', 'D', '\n'};
 constexpr size_t kFooterSize = 48;
 constexpr char kRecord = 'R';
 constexpr char kMalformed = 'B';
-constexpr uint32_t kFlagNear = 1, kFlagNames = 2, kFlagSets = 4;
+// kFlagHighSets: the sets hold the high halves of the shingle hashes (shingle_sets.hpp); files of
+// dqprep before it hold the low halves, which cannot be compared with them.
+constexpr uint32_t kFlagNear = 1, kFlagNames = 2, kFlagSets = 4, kFlagHighSets = 8;
 
 template <class T>
 void put(std::string& out, T value) {
@@ -84,7 +86,7 @@ std::string encode_header(const Header& header) {
   std::string out(kSignMagic, sizeof kSignMagic);
   put(out, kVersion);
   uint32_t flags = (header.near ? kFlagNear : 0) | (header.layout.names ? kFlagNames : 0) |
-                   (header.layout.sets ? kFlagSets : 0);
+                   (header.layout.sets ? kFlagSets | kFlagHighSets : 0);
   put(out, flags);
   put(out, header.layout.keys);
   put_bytes(out, header.params);
@@ -235,6 +237,7 @@ Result<std::unique_ptr<Reader>> Reader::open(const std::string& path) {
   r->header_.near = flags & kFlagNear;
   r->header_.layout.names = flags & kFlagNames;
   r->header_.layout.sets = flags & kFlagSets;
+  r->header_.low_sets = r->header_.layout.sets && !(flags & kFlagHighSets);
   r->header_.layout.keys = c.get<uint32_t>();
   r->header_.params = std::string(c.sized());
   r->header_.shard = std::string(c.sized());
@@ -296,17 +299,6 @@ Result<bool> Reader::next(Entry& entry, uint64_t& set_offset) {
     }
     DQPREP_RETURN_IF_ERROR(fill());
   }
-}
-
-Status read_set(int fd, uint64_t offset, std::vector<uint64_t>& out) {
-  uint32_t count = 0;
-  DQPREP_RETURN_IF_ERROR(pread_all(fd, reinterpret_cast<char*>(&count), sizeof count, offset, "a shingle set"));
-  thread_local std::vector<uint32_t> narrow;
-  narrow.resize(count);
-  DQPREP_RETURN_IF_ERROR(pread_all(fd, reinterpret_cast<char*>(narrow.data()), count * sizeof(uint32_t),
-                                   offset + sizeof count, "a shingle set"));
-  out.assign(narrow.begin(), narrow.end());
-  return {};
 }
 
 std::string encode_cluster_file(const ClusterFile& file) {

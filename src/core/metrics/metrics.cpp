@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "dqprep/metrics/checks.hpp"
 #include "dqprep/io/io.hpp"
@@ -65,6 +66,10 @@ nlohmann::json Config::to_json() const {
           {"tokenizer_vocab", tokenizer_vocab},
           {"split_field", split_field}};
   if (pii) j["pii"] = true;  // only when on: the states of earlier versions stay the same bytes
+  if (near_verify) {         // likewise: an unverified state has the config of an earlier version's
+    j["near_verify"] = true;
+    j["near_threshold"] = near_threshold;
+  }
   return j;
 }
 
@@ -93,11 +98,16 @@ Result<Config> Config::from_json(const nlohmann::json& j) {
     c.tokenizer_vocab = j.value("tokenizer_vocab", uint64_t{0});
     c.split_field = j.value("split_field", std::string());
     c.pii = j.value("pii", false);
+    // Absent from unverified states and from those of versions before the verification.
+    c.near_verify = j.value("near_verify", false);
+    c.near_threshold = j.value("near_threshold", 0.8);
   } catch (const nlohmann::json::exception& e) {
     return Status::bad_input(std::string("config: ") + e.what());
   }
   if (c.near && (c.bands == 0 || c.num_perm % c.bands != 0))
     return Status::bad_input("config: bands must divide num_perm");
+  if (c.near_verify && !c.near) return Status::bad_input("config: near_verify without near");
+  if (!(c.near_threshold > 0 && c.near_threshold <= 1)) return Status::bad_input("config: near_threshold outside (0, 1]");
   return c;
 }
 
@@ -195,7 +205,17 @@ Result<report::Summary> summarize(const RunState& run, const ReportOptions& opti
     if (run.near.size() != s.keyed)
       return Status::bad_input("near-duplicate keys for " + std::to_string(run.near.size()) + " records, " +
                                std::to_string(s.keyed) + " records with text");
-    DQPREP_ASSIGN_OR_RETURN(std::vector<uint32_t> clusters, lsh::cluster(run.near));
+    lsh::Verifier verify;
+    std::unique_ptr<shingle_sets::Verifier> verifier;
+    if (c.near_verify && run.near.size() > 0) {
+      if (!run.sets || run.set_at.size() != run.near.size())
+        return Status::bad_input("shingle sets for " + std::to_string(run.set_at.size()) + " records, " +
+                                 std::to_string(run.near.size()) + " records with text");
+      DQPREP_RETURN_IF_ERROR(run.sets->flush());
+      verifier = std::make_unique<shingle_sets::Verifier>(std::vector<int>{run.sets->fd()}, run.set_at, c.near_threshold);
+      verify = [&](uint32_t a, uint32_t b) { return verifier->similar(a, b); };
+    }
+    DQPREP_ASSIGN_OR_RETURN(std::vector<uint32_t> clusters, lsh::cluster(run.near, verify));
     uint64_t later_members = 0;
     for (uint32_t i = 0; i < clusters.size(); ++i) later_members += clusters[i] != i;
     near_duplicates = later_members;
@@ -236,6 +256,12 @@ Result<report::Summary> summarize(const RunState& run, const ReportOptions& opti
   } else {
     f["near_duplicates"] = nullptr;
     notes["near_duplicates"] = near_ratio.note;
+  }
+  if (c.near && c.near_verify) {
+    f["near_threshold"] = c.near_threshold;
+  } else {
+    f["near_threshold"] = nullptr;
+    notes["near_threshold"] = c.near ? "--no-verify: LSH candidates are counted unchecked" : near_ratio.note;
   }
   f["annotated_items"] = counter(s, kAnnotated);
   f["agreeing_items"] = counter(s, kAgreeing);
@@ -428,7 +454,11 @@ std::string explain(const Json& r, const std::string& key) {
   if (key == "annotation_consistency")
     return std::to_string(count(r, "agreeing_items")) + " of " + std::to_string(count(r, "annotated_items")) + " items agree";
   if (key == "duplicate_ratio") return plural(count(r, "duplicates"), "exact repeat");
-  if (key == "near_duplicate_ratio") return plural(count(r, "near_duplicates"), "near repeat");
+  if (key == "near_duplicate_ratio") {
+    const Json t = r.contains("near_threshold") ? r["near_threshold"] : Json();
+    return plural(count(r, "near_duplicates"), "near repeat") +
+           (t.is_number() ? " (Jaccard >= " + util::number_text(t.get<double>()) + ")" : " (LSH candidates, unverified)");
+  }
   return "";
 }
 
@@ -686,23 +716,32 @@ Status write_partial(const std::string& path, const RunState& run) {
   bands.reserve(static_cast<size_t>(run.near.size()) * run.near.bands() * 8);
   for (uint32_t r = 0; r < run.near.size(); ++r)
     for (uint64_t k : run.near.keys(r)) put_le(bands, k);
+  if (run.config.near_verify && (!run.sets || run.set_at.size() != run.near.size()))
+    return Status::io("metrics: the shingle sets of the state are incomplete");
+  const uint64_t set_bytes = run.config.near_verify ? run.sets->size() : 0;
   // The format and version first, so that the first bytes of a file say what it is.
   Json header;
   header["format"] = kPartialFormat;
   header["version"] = kPartialVersion;
-  header["blocks"] = {{"keys", keys.size()}, {"bands", bands.size()}};
+  header["blocks"] = {{"keys", keys.size()}, {"bands", bands.size()}, {"sets", set_bytes}};
   header["config"] = Json::parse(run.config.to_json().dump());
   header["state"] = Json::parse(state.dump());
   const std::string header_line = header.dump() + "\n";
   hash::Xxh3Stream checksum;
-  std::string trailer;
-  for (std::string_view part : {std::string_view(header_line), std::string_view(keys), std::string_view(bands)})
-    checksum.update(part);
-  put_le(trailer, checksum.digest());
   DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> out, io::OutputFile::open(path));
-  DQPREP_RETURN_IF_ERROR(out->write(header_line));
-  DQPREP_RETURN_IF_ERROR(out->write(keys));
-  DQPREP_RETURN_IF_ERROR(out->write(bands));
+  for (std::string_view part : {std::string_view(header_line), std::string_view(keys), std::string_view(bands)}) {
+    checksum.update(part);
+    DQPREP_RETURN_IF_ERROR(out->write(part));
+  }
+  // The sets go from the temporary file to the state as they are: they are in record order.
+  if (set_bytes) {
+    DQPREP_RETURN_IF_ERROR(run.sets->read_all([&](std::string_view chunk) {
+      checksum.update(chunk);
+      return out->write(chunk);
+    }));
+  }
+  std::string trailer;
+  put_le(trailer, checksum.digest());
   DQPREP_RETURN_IF_ERROR(out->write(trailer));
   return out->commit();
 }
@@ -731,24 +770,29 @@ Result<RunState> parse_partial(std::string_view bytes, const std::string& path) 
   if (version == 1)
     return Status::bad_input(path + ": written by an older dqprep (format version 1); re-create it with "
                              "`dqprep metrics --partial`");
-  if (version != kPartialVersion)
-    return damaged("format version " + version.dump() + ", this dqprep reads version " +
+  if (version != kPartialVersion && version != 2)
+    return damaged("format version " + version.dump() + ", this dqprep reads versions 2 and " +
                    std::to_string(kPartialVersion) + "; or written by a newer dqprep");
   if (data.size() < nl + 1 + 8) return damaged("truncated: no checksum");
   const std::string_view content = data.substr(0, data.size() - 8);
   if (get_le(data.data() + content.size()) != hash::xxh3_64(content)) return damaged("its checksum does not match");
 
-  uint64_t key_bytes = 0, band_bytes = 0;
+  uint64_t key_bytes = 0, band_bytes = 0, set_bytes = 0;
   try {
     key_bytes = header.at("blocks").at("keys").get<uint64_t>();
     band_bytes = header.at("blocks").at("bands").get<uint64_t>();
+    // Version 2 has no sets block.
+    if (version != 2) set_bytes = header.at("blocks").at("sets").get<uint64_t>();
   } catch (const nlohmann::json::exception&) {
     return damaged("the header has no valid \"blocks\"");
   }
   std::string_view rest = content.substr(nl + 1);
-  if (key_bytes > rest.size() || band_bytes != rest.size() - key_bytes)  // no sum: it could wrap around
-    return damaged("the key blocks hold " + std::to_string(rest.size()) + " bytes, the header says " +
-                   (key_bytes > UINT64_MAX - band_bytes ? "more than 2^64" : std::to_string(key_bytes + band_bytes)));
+  // No sums: they could wrap around.
+  if (key_bytes > rest.size() || band_bytes > rest.size() - key_bytes ||
+      set_bytes != rest.size() - key_bytes - band_bytes)
+    return damaged("the blocks hold " + std::to_string(rest.size()) + " bytes, the header says otherwise (keys " +
+                   std::to_string(key_bytes) + ", bands " + std::to_string(band_bytes) + ", sets " +
+                   std::to_string(set_bytes) + ")");
 
   RunState run;
   Result<Config> config = Config::from_json(header.contains("config") ? header["config"] : nlohmann::json());
@@ -770,7 +814,7 @@ Result<RunState> parse_partial(std::string_view bytes, const std::string& path) 
   if (!valid.ok()) return damaged(valid.message());
 
   run.near = lsh::Index(run.config.near ? run.config.bands : 0);
-  std::string_view band_block = rest.substr(key_bytes);
+  std::string_view band_block = rest.substr(key_bytes, band_bytes);
   if (!run.config.near && !band_block.empty()) return damaged("band keys without --near");
   if (run.config.near) {
     const size_t row_bytes = static_cast<size_t>(run.config.bands) * 8;
@@ -781,6 +825,35 @@ Result<RunState> parse_partial(std::string_view bytes, const std::string& path) 
       for (uint32_t b = 0; b < run.config.bands; ++b) row[b] = get_le(band_block.data() + pos + 8 * b);
       DQPREP_RETURN_IF_ERROR(run.near.add(row));
     }
+  }
+
+  std::string_view set_block = rest.substr(key_bytes + band_bytes);
+  if (!run.config.near_verify && !set_block.empty()) return damaged("shingle sets without near_verify");
+  if (run.config.near_verify) {
+    // Each record with text has one set: u32 n, then n increasing u32.
+    run.set_at.reserve(std::min<uint64_t>(run.state.keyed, set_block.size() / sizeof(uint32_t)));
+    for (size_t pos = 0; pos < set_block.size();) {
+      if (run.set_at.size() == run.state.keyed) return damaged("more shingle sets than records with text");
+      uint32_t n = 0;
+      if (set_block.size() - pos < sizeof n) return damaged("a shingle set is cut short");
+      std::memcpy(&n, set_block.data() + pos, sizeof n);
+      if ((set_block.size() - pos - sizeof n) / sizeof(uint32_t) < n) return damaged("a shingle set is cut short");
+      const char* at = set_block.data() + pos + sizeof n;
+      uint32_t previous = 0;
+      for (uint32_t k = 0; k < n; ++k) {
+        uint32_t v;
+        std::memcpy(&v, at + size_t{k} * sizeof v, sizeof v);
+        if (k > 0 && v <= previous) return damaged("a shingle set is not sorted and unique");
+        previous = v;
+      }
+      run.set_at.push_back(pos);
+      pos += sizeof n + size_t{n} * sizeof(uint32_t);
+    }
+    if (run.set_at.size() != run.state.keyed) return damaged("fewer shingle sets than records with text");
+    run.sets = std::make_shared<shingle_sets::Spill>();
+    DQPREP_RETURN_IF_ERROR(run.sets->open());
+    DQPREP_RETURN_IF_ERROR(run.sets->append_block(set_block).status());
+    DQPREP_RETURN_IF_ERROR(run.sets->finish());
   }
   return run;
 }
@@ -801,6 +874,22 @@ Status merge(RunState& into, const RunState& later, std::string_view later_name)
     return Status::bad_input(std::string(later_name) + ": damaged partial-state file (its counts overflow the merge)");
   into.state.merge(later.state);
   for (uint32_t r = 0; r < later.near.size(); ++r) DQPREP_RETURN_IF_ERROR(into.near.add(later.near.keys(r)));
+  if (into.config.near_verify) {
+    if (into.set_at.size() + later.set_at.size() != into.near.size() || (!later.set_at.empty() && !later.sets))
+      return Status::bad_input(std::string(later_name) + ": damaged partial-state file (shingle sets missing)");
+    // A copy of a RunState shares its file: `into` gets one of its own before it grows.
+    if (!into.sets || into.sets.use_count() > 1 || into.sets == later.sets) {
+      auto own = std::make_shared<shingle_sets::Spill>();
+      DQPREP_RETURN_IF_ERROR(own->open());
+      if (into.sets) DQPREP_RETURN_IF_ERROR(into.sets->copy_to(*own));
+      into.sets = std::move(own);
+    }
+    const uint64_t base = into.sets->size();
+    if (later.sets) DQPREP_RETURN_IF_ERROR(later.sets->copy_to(*into.sets));
+    DQPREP_RETURN_IF_ERROR(into.sets->finish());
+    const size_t n = later.set_at.size();
+    for (size_t i = 0; i < n; ++i) into.set_at.push_back(base + later.set_at[i]);
+  }
   return {};
 }
 

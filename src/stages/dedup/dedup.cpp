@@ -1,15 +1,12 @@
 // dqprep dedup: exact and near-duplicate removal (or marking), and decontamination against
 // reference files, in one process. The sharded form (dedup sign / cluster / apply) is in
 // dedup_shards.cpp; both share dedup_records.hpp.
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <map>
 
 #include <spdlog/spdlog.h>
@@ -53,8 +50,11 @@ void set_ratio(report::Json& figures, uint64_t duplicates, uint64_t records) {
 
 // The fixed --stats schema of dedup, whichever way it ran: within the input (one pass or two) or
 // against references (--against). What the other way measures is null.
-Status finish_dedup(const DedupOptions& o, report::Summary& summary, bool against, bool verified) {
+Status finish_dedup(const DedupOptions& o, report::Summary& summary, Mode mode, bool against, bool verified) {
   const char* within = "--against: the records are compared with the references, not with each other";
+  const char* unverified = against ? within
+                           : mode == Mode::exact ? "exact mode: equal keys need no check"
+                                                 : "--no-verify: LSH candidates join unchecked";
   const char* no_refs = "no --against";
   std::vector<SchemaField> schema{{"mode"}};
   for (const char* key : {"clusters", "duplicates"}) schema.push_back(against ? not_applicable(key, within) : SchemaField{key});
@@ -62,7 +62,7 @@ Status finish_dedup(const DedupOptions& o, report::Summary& summary, bool agains
   schema.push_back(against ? not_applicable("duplicate_ratio", within) : SchemaField{"duplicate_ratio"});
   schema.push_back(against ? not_applicable("label_conflicts", within) : SchemaField{"label_conflicts"});
   for (const char* key : {"pairs_verified", "pairs_rejected"}) {
-    schema.push_back(verified ? SchemaField{key} : not_applicable(key, "no --verify (near mode checks candidate pairs)"));
+    schema.push_back(verified ? SchemaField{key} : not_applicable(key, unverified));
   }
   for (const char* key : {"references", "references_malformed", "contaminated"}) {
     schema.push_back(against ? SchemaField{key} : not_applicable(key, no_refs));
@@ -204,7 +204,7 @@ Status run_exact_streaming(const DedupOptions& o, const KeySetup& setup, std::ch
   set_ratio(f, decider.duplicates_, summary.in - summary.quarantined);
   f["label_conflicts"] = decider.label_conflicts_;
   summary.seconds = report::seconds_since(start);
-  return finish_dedup(o, summary, false, false);
+  return finish_dedup(o, summary, setup.mode, false, false);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -221,48 +221,6 @@ class EntryProcessor : public stream::RecordProcessor {
   Analyzer analyzer_;
 };
 
-// Shingle sets of the first pass, for --verify: a temporary file, removed at once (it lives while
-// the descriptor is open), so a crash leaves nothing behind.
-class SpillFile {
- public:
-  ~SpillFile() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Status open() {
-    std::string path = (std::filesystem::temp_directory_path() / "dqprep-sets.XXXXXX").string();
-    fd_ = ::mkstemp(path.data());
-    if (fd_ < 0) return Status::io("cannot create a temporary file for the shingle sets: " + std::string(std::strerror(errno)));
-    ::unlink(path.c_str());
-    return {};
-  }
-  uint64_t append(std::string_view bytes) {
-    uint64_t at = written_ + buffer_.size();
-    buffer_.append(bytes);
-    return at;
-  }
-  Status flush_if_full() { return buffer_.size() >= (8u << 20) ? flush() : Status{}; }
-  Status flush() {
-    const char* p = buffer_.data();
-    size_t left = buffer_.size();
-    while (left > 0) {
-      ssize_t n = ::write(fd_, p, left);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return Status::io("cannot write the shingle sets to a temporary file: " + std::string(std::strerror(errno)));
-      p += n;
-      left -= static_cast<size_t>(n);
-    }
-    written_ += buffer_.size();
-    buffer_.clear();
-    return {};
-  }
-  int fd() const { return fd_; }
-
- private:
-  int fd_ = -1;
-  uint64_t written_ = 0;
-  std::string buffer_;
-};
-
 Status run_two_pass(const DedupOptions& o, const KeySetup& setup, dup_groups::Keep keep,
                     std::chrono::steady_clock::time_point start) {
   DQPREP_ASSIGN_OR_RETURN(std::unique_ptr<stream::Passes> passes, open_passes(o.common, "dedup", o.removed));
@@ -272,7 +230,8 @@ Status run_two_pass(const DedupOptions& o, const KeySetup& setup, dup_groups::Ke
   // Pass 1: entries. Malformed records are only noted here; the writing pass reports them.
   dedup::Collector collector(setup.mode, setup.layout.keys, verify);
   collector.begin_shard();
-  SpillFile spill;
+  // The shingle sets, to check the candidates: a temporary file, 8 bytes of location a record.
+  shingle_sets::Spill spill;
   if (verify) DQPREP_RETURN_IF_ERROR(spill.open());
   auto consume_entries = [&](std::string_view state) -> Status {
     size_t pos = 0;
@@ -296,11 +255,11 @@ Status run_two_pass(const DedupOptions& o, const KeySetup& setup, dup_groups::Ke
                           passes->collect({[&] { return std::make_unique<EntryProcessor>(setup); }, consume_entries}));
 
   // Clusters and groups.
-  std::unique_ptr<dedup::SetVerifier> verifier;
+  std::unique_ptr<shingle_sets::Verifier> verifier;
   lsh::Verifier verify_fn;
   if (verify) {
-    DQPREP_RETURN_IF_ERROR(spill.flush());
-    verifier = std::make_unique<dedup::SetVerifier>(std::vector<int>{spill.fd()}, collector.set_locations(), o.threshold);
+    DQPREP_RETURN_IF_ERROR(spill.finish());
+    verifier = std::make_unique<shingle_sets::Verifier>(std::vector<int>{spill.fd()}, collector.set_locations(), o.threshold);
     verify_fn = [&](uint32_t a, uint32_t b) { return verifier->similar(a, b); };
   }
   DQPREP_ASSIGN_OR_RETURN(std::vector<uint32_t> components, collector.cluster(verify_fn));
@@ -342,7 +301,7 @@ Status run_two_pass(const DedupOptions& o, const KeySetup& setup, dup_groups::Ke
     f["pairs_rejected"] = verifier->rejected();
   }
   summary.seconds = report::seconds_since(start);
-  return finish_dedup(o, summary, false, verifier != nullptr);
+  return finish_dedup(o, summary, setup.mode, false, verifier != nullptr);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -353,7 +312,7 @@ struct References {
   std::vector<std::string> names;  // JSON
   // exact
   KeyTable keys;
-  // near: (band, key, reference) sorted; shingle sets for --verify
+  // near: (band, key, reference) sorted; shingle sets (stored form) unless --no-verify
   struct BandEntry {
     uint32_t band;
     uint64_t key;
@@ -361,7 +320,7 @@ struct References {
     auto operator<=>(const BandEntry&) const = default;
   };
   std::vector<BandEntry> bands;
-  std::vector<std::vector<uint64_t>> sets;
+  std::vector<std::vector<uint32_t>> sets;
   // --ngram-overlap: per n-gram size, the hashes of the references' n-grams -> first reference
   std::map<uint32_t, HashTable64> ngrams;
   uint64_t malformed = 0;
@@ -398,9 +357,8 @@ class ReferenceProcessor : public stream::RecordProcessor {
       put_bytes(state, name_);
       state_bytes::put_array<uint64_t>(state, keys_);
       if (verify_) {
-        const auto& set = analyzer_.shingles();
-        put<uint32_t>(state, static_cast<uint32_t>(set.size()));
-        state_bytes::put_array<uint64_t>(state, set);
+        shingle_sets::narrow(analyzer_.shingles(), set_);
+        shingle_sets::append_stored(state, set_);
       }
     }
     return {};
@@ -412,6 +370,7 @@ class ReferenceProcessor : public stream::RecordProcessor {
   uint32_t overlap_;
   bool verify_;
   std::vector<uint64_t> keys_;
+  std::vector<uint32_t> set_;
   std::string name_;
   shingle::Scratch scratch_;
   std::vector<uint64_t> hashes_;
@@ -451,9 +410,9 @@ Status load_references(const DedupOptions& o, const KeySetup& setup, References&
         refs.keys.find_or_insert(key, ref, inserted);
       } else {
         for (uint32_t b = 0; b < bands; ++b) refs.bands.push_back({b, c.get<uint64_t>(), ref});
-        if (o.key.verify) {
+        if (o.key.verify()) {
           const uint32_t n = c.get<uint32_t>();
-          std::vector<uint64_t> set(n);
+          std::vector<uint32_t> set(n);
           c.get_array(set.data(), n);
           refs.sets.push_back(std::move(set));
         }
@@ -464,7 +423,7 @@ Status load_references(const DedupOptions& o, const KeySetup& setup, References&
   DQPREP_ASSIGN_OR_RETURN(
       report::Summary summary,
       stream::run(
-          so, [&] { return std::make_unique<ReferenceProcessor>(setup, o.ngram_overlap, o.key.verify); }, "dedup"));
+          so, [&] { return std::make_unique<ReferenceProcessor>(setup, o.ngram_overlap, o.key.verify()); }, "dedup"));
   refs.malformed = summary.quarantined;
   std::sort(refs.bands.begin(), refs.bands.end());
   return {};
@@ -532,8 +491,10 @@ class AgainstProcessor : public stream::RecordProcessor {
     }
     std::sort(candidates_.begin(), candidates_.end());
     candidates_.erase(std::unique(candidates_.begin(), candidates_.end()), candidates_.end());
+    const bool verify = o_.key.verify();
+    if (verify && !candidates_.empty()) shingle_sets::narrow(analyzer_.shingles(), set_);
     for (uint32_t ref : candidates_) {
-      if (!o_.key.verify || shingle::jaccard(analyzer_.shingles(), refs_.sets[ref]) >= o_.threshold) {
+      if (!verify || shingle_sets::jaccard(set_, refs_.sets[ref]) >= o_.threshold) {
         match = ref;
         return {};
       }
@@ -546,6 +507,7 @@ class AgainstProcessor : public stream::RecordProcessor {
   const DedupOptions& o_;
   std::vector<uint64_t> keys_;
   std::vector<uint32_t> candidates_;
+  std::vector<uint32_t> set_;
   shingle::Scratch scratch_;
   std::vector<uint64_t> hashes_;
   std::vector<record::Edit> edits_;
@@ -569,7 +531,7 @@ Status run_against(const DedupOptions& o, const KeySetup& setup, std::chrono::st
   f["contaminated"] = contaminated;
   f["removed"] = summary.rejected;
   summary.seconds = report::seconds_since(start);
-  return finish_dedup(o, summary, true, false);
+  return finish_dedup(o, summary, setup.mode, true, false);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -615,12 +577,12 @@ Status run_dedup(const DedupOptions& o, bool keep_given, bool threshold_given) {
   if (o.ngram_overlap && (o.key.normalize_key || !o.key.key_paths.empty())) {
     return Status::usage("--ngram-overlap compares the text fields: --key and --normalize-key do not apply");
   }
-  if (threshold_given && !o.key.verify) {
-    spdlog::warn("dqprep dedup: --threshold is the Jaccard cut-off of --verify; without --verify the bands alone decide");
+  if (threshold_given && o.key.no_verify) {
+    spdlog::warn("dqprep dedup: --threshold is the Jaccard cut-off of the verification; with --no-verify the bands alone decide");
   }
   // Names are read in a pass of their own, only for the kept members of groups (see run_two_pass).
   DQPREP_ASSIGN_OR_RETURN(KeySetup setup,
-                          dedup::make_key_setup(o.key, o.common, /*names=*/false, o.key.verify && o.against.empty()));
+                          dedup::make_key_setup(o.key, o.common, /*names=*/false, o.key.verify() && o.against.empty()));
   if (!o.against.empty()) return run_against(o, setup, start);
   DQPREP_ASSIGN_OR_RETURN(dup_groups::Keep keep, dup_groups::parse_keep(o.keep));
   if (setup.mode == Mode::exact && keep == dup_groups::Keep::first && !o.mark) return run_exact_streaming(o, setup, start);
@@ -634,7 +596,9 @@ StageRunner setup_dedup(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("dedup", "Remove or mark exact and near duplicates; decontaminate against other files");
   sub->footer(
       "Exact mode with --keep first (and no --mark) streams in one pass; the other modes read the input\n"
-      "twice (standard input is spilled to a temporary file). See docs/dedup.md.\n"
+      "twice (standard input is spilled to a temporary file). Near mode checks each LSH candidate pair by\n"
+      "the exact Jaccard of the shingle sets (>= --threshold; kept in a temporary file, 4 bytes a shingle);\n"
+      "--no-verify joins candidates unchecked. See docs/dedup.md.\n"
       "Sharded form (the same result as one process over all shards): dqprep dedup sign|cluster|apply --help\n"
       "Examples:\n"
       "  dqprep dedup --mode near --removed dups.jsonl train.jsonl -o train.dedup.jsonl\n"
@@ -646,7 +610,7 @@ StageRunner setup_dedup(CLI::App& app) {
                           ->check(CLI::IsMember({"first", "longest"}))
                           ->capture_default_str();
   CLI::Option* threshold =
-      sub->add_option("--threshold", o->threshold, "near --verify: Jaccard similarity at which candidates are duplicates")
+      sub->add_option("--threshold", o->threshold, "near: Jaccard similarity from which candidates are duplicates (not with --no-verify)")
           ->capture_default_str();
   sub->add_flag("--mark", o->mark, "Keep every record; add dup_cluster (all members) and dup_of (the others)");
   sub->add_option("--removed", o->removed, "Write dropped records here, with dup_of")->type_name("FILE");

@@ -22,12 +22,14 @@ void add_key_options(CLI::App& app, KeyOptions& o) {
       ->type_name("word:N|char:N");
   app.add_option("--num-perm", o.num_perm, "near: MinHash values per signature")->capture_default_str();
   app.add_option("--bands", o.bands, "near: LSH bands (rows per band = num-perm / bands)")->capture_default_str();
-  app.add_flag("--verify", o.verify, "near: join LSH candidates only when their true Jaccard >= --threshold");
+  app.add_flag("--verify", o.verify_flag, "near: check LSH candidates by their true Jaccard: the default, accepted for older command lines");
+  app.add_flag("--no-verify", o.no_verify, "near: join LSH candidates unchecked (faster; pairs below --threshold join too)");
 }
 
 Result<KeySetup> make_key_setup(const KeyOptions& key, const CommonOptions& common, bool names, bool sets) {
   KeySetup s;
   s.mode = key.mode == "near" ? Mode::near : Mode::exact;
+  if (key.verify_flag && key.no_verify) return Status::usage("--verify and --no-verify: give one of them");
   DQPREP_ASSIGN_OR_RETURN(Fields fields, resolve_fields(common));
   s.fields = fields;
   if (s.mode == Mode::near) {
@@ -49,7 +51,8 @@ Result<KeySetup> make_key_setup(const KeyOptions& key, const CommonOptions& comm
     s.hasher = std::make_shared<minhash::MinHasher>(key.num_perm, common.seed);
     s.layout.keys = key.bands;
   } else {
-    if (key.verify) return Status::usage("--verify applies to --mode near (exact keys need no verification)");
+    if (key.verify_flag) return Status::usage("--verify applies to --mode near (exact keys need no verification)");
+    if (key.no_verify) return Status::usage("--no-verify applies to --mode near (exact keys need no verification)");
     if (!key.shingle.empty()) return Status::usage("--shingle applies to --mode near");
     for (const std::string& p : key.key_paths) {
       DQPREP_ASSIGN_OR_RETURN(record::Path path, record::parse_path(p));
@@ -180,18 +183,11 @@ void Analyzer::name(const stream::Line& line, std::string& out) {
   json_text::append_string(out, std::string(line.source) + ":" + std::to_string(line.number));
 }
 
-void narrow_set(std::span<const uint64_t> shingles, std::vector<uint32_t>& out) {
-  out.resize(shingles.size());
-  for (size_t i = 0; i < shingles.size(); ++i) out[i] = static_cast<uint32_t>(shingles[i]);
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-}
-
 Status Analyzer::analyze(const stream::Line& line, uint32_t& length) {
   DQPREP_RETURN_IF_ERROR(parser_.parse(line.text));
   if (setup_.mode == Mode::near) {
     DQPREP_RETURN_IF_ERROR(near_keys(keys_, length));
-    if (setup_.layout.sets) narrow_set(shingles_, narrow_);
+    if (setup_.layout.sets) shingle_sets::narrow(shingles_, narrow_);
   } else {
     hash::Key128 key;
     DQPREP_RETURN_IF_ERROR(exact_key(key, length));
@@ -278,24 +274,6 @@ dup_groups::Groups Collector::groups(std::span<const uint32_t> component_min, du
   std::vector<uint64_t> priority;
   if (keep == dup_groups::Keep::longest) priority.assign(lengths_.begin(), lengths_.end());
   return dup_groups::resolve(component_min, priority, labels_);
-}
-
-Status SetVerifier::load(uint32_t record, std::vector<uint64_t>& out) {
-  const uint64_t location = locations_[record];
-  return signature_file::read_set(fds_[location >> 48], location & ((uint64_t{1} << 48) - 1), out);
-}
-
-Result<bool> SetVerifier::similar(uint32_t a, uint32_t b) {
-  if (cached_ != a) {
-    cached_ = UINT32_MAX;
-    DQPREP_RETURN_IF_ERROR(load(a, a_));
-    cached_ = a;
-  }
-  DQPREP_RETURN_IF_ERROR(load(b, b_));
-  ++checked_;
-  bool yes = shingle::jaccard(a_, b_) >= threshold_;
-  if (!yes) ++rejected_;
-  return yes;
 }
 
 void to_positions(std::vector<dup_groups::Member>& members,

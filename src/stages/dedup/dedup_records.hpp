@@ -15,6 +15,7 @@
 #include "dqprep/dedup/lsh.hpp"
 #include "dqprep/dedup/minhash.hpp"
 #include "dqprep/dedup/shingle.hpp"
+#include "dqprep/dedup/shingle_sets.hpp"
 #include "dqprep/io/signature_file.hpp"
 #include "dqprep/text/text_key.hpp"
 #include "dqprep/util/mapped_allocator.hpp"
@@ -33,11 +34,15 @@ struct KeyOptions {
   std::string shingle;  // --shingle word:N|char:N; empty: word:--ngram
   uint32_t num_perm = minhash::kDefaultNumPerm;
   uint32_t bands = lsh::kDefaultBands;
-  bool verify = false;
+  bool verify_flag = false;  // --verify: the default, accepted so that older command lines still run
+  bool no_verify = false;    // --no-verify: LSH candidates join unchecked
   const CLI::Option* ngram_flag = nullptr;  // set by add_key_options: whether --ngram was given
+
+  // Near mode checks candidates by their shingle sets unless --no-verify.
+  bool verify() const { return mode == "near" && !no_verify; }
 };
 
-// --mode, --key, --normalize-key, --ngram, --shingle, --num-perm, --bands, --verify.
+// --mode, --key, --normalize-key, --ngram, --shingle, --num-perm, --bands, --verify, --no-verify.
 void add_key_options(CLI::App& app, KeyOptions& o);
 
 struct KeySetup {
@@ -52,7 +57,8 @@ struct KeySetup {
   std::string params;  // what shaped the keys, as text (signature header)
 };
 
-// Checks the key options. names: entries carry the record's name; sets: its shingle set (--verify).
+// Checks the key options. names: entries carry the record's name; sets: its shingle set (near mode
+// without --no-verify; in exact mode there is none).
 Result<KeySetup> make_key_setup(const KeyOptions& key, const CommonOptions& common, bool names, bool sets);
 
 // One per thread: a record's keys, text length, label, name and shingle set.
@@ -99,13 +105,10 @@ class Analyzer {
   }
 };
 
-// The shingle set of an entry, as written: 32-bit, sorted, unique.
-void narrow_set(std::span<const uint64_t> shingles, std::vector<uint32_t>& out);
-
 // Collects first-pass entries, on one thread and in input order, shard after shard (the
 // one-process run is one shard), into what clustering needs: per record 8 bytes per band key
 // (exact mode: a hash table of the 16-byte keys instead, 32-64 bytes per distinct key), 4 of text
-// length, 8 of label hash, and with --verify 8 of shingle-set location. Near mode peaks while
+// length, 8 of label hash, and when verifying 8 of shingle-set location. Near mode peaks while
 // clustering, at 112 + 12 (+ 8) + 21 bytes per record for 14 bands (lsh.hpp: sort entries and
 // union-find).
 class Collector {
@@ -121,7 +124,7 @@ class Collector {
   };
 
   void begin_shard();
-  // set_location: where the entry's shingle set can be read (see SetVerifier).
+  // set_location: where the entry's shingle set can be read (see shingle_sets::Verifier).
   Status add(const signature_file::Entry& entry, uint64_t set_location);
 
   uint32_t records() const { return static_cast<uint32_t>(lengths_.size()); }
@@ -149,26 +152,6 @@ class Collector {
   KeyTable table_;
   std::vector<uint32_t> first_of_key_;
   std::vector<uint64_t> keys_;
-};
-
-// Exact Jaccard of two records' shingle sets, read back from files: location = file << 48 | offset.
-class SetVerifier {
- public:
-  SetVerifier(std::vector<int> fds, const std::vector<uint64_t>& locations, double threshold)
-      : fds_(std::move(fds)), locations_(locations), threshold_(threshold) {}
-  Result<bool> similar(uint32_t a, uint32_t b);
-  uint64_t checked() const { return checked_; }
-  uint64_t rejected() const { return rejected_; }
-
- private:
-  Status load(uint32_t record, std::vector<uint64_t>& out);
-
-  std::vector<int> fds_;
-  const std::vector<uint64_t>& locations_;
-  double threshold_;
-  uint32_t cached_ = UINT32_MAX;  // the record whose set is in a_ (anchors come back often)
-  std::vector<uint64_t> a_, b_;
-  uint64_t checked_ = 0, rejected_ = 0;
 };
 
 // Records' positions: the k-th record of a shard sits at position k plus the number of malformed

@@ -53,7 +53,7 @@ Status run_sign(const SignOptions& o) {
     return Status::usage("dedup sign takes one shard (one input); sign each shard to its own file");
   }
   DQPREP_RETURN_IF_ERROR(check_binary_output(o.common.output, "signature file"));
-  DQPREP_ASSIGN_OR_RETURN(KeySetup setup, make_key_setup(o.key, o.common, true, o.key.verify));
+  DQPREP_ASSIGN_OR_RETURN(KeySetup setup, make_key_setup(o.key, o.common, true, o.key.verify()));
   DQPREP_ASSIGN_OR_RETURN(stream::Options so, stream_options(o.common));
   so.write_records = false;
   so.output.clear();
@@ -85,16 +85,22 @@ Status run_sign(const SignOptions& o) {
 struct ClusterOptions {
   CommonOptions common;  // inputs (signature files), output (the cluster or edge file), stats, -j, -q, -v
   std::string keep = "first";
-  bool verify = false;
+  bool verify_flag = false;  // --verify: the default, accepted so that older command lines still run
+  bool no_verify = false;    // --no-verify: LSH candidates join unchecked
   double threshold = 0.8;
   std::string partition;           // --partition I/N: write the edge file of one partition
   std::vector<std::string> edges;  // --edges: union the partitions' edge files
-  bool union_flags = false;        // --keep, --verify or --threshold given
+  bool union_flags = false;        // --keep, --verify, --no-verify or --threshold given
+  bool threshold_given = false;
+
+  // Near mode checks candidates by their shingle sets unless --no-verify.
+  bool verifies(bool near) const { return near && !no_verify; }
 };
 
 using SignatureReaders = std::vector<std::unique_ptr<signature_file::Reader>>;
 
-// Opens every signature file; they must have been signed with the same options.
+// Opens every signature file; they must have been signed with the same options, and hold shingle
+// sets that can be compared when the clustering verifies (the union step and the one-job run).
 Result<SignatureReaders> open_signatures(const ClusterOptions& o) {
   SignatureReaders readers;
   for (const std::string& path : o.common.inputs) {
@@ -108,15 +114,33 @@ Result<SignatureReaders> open_signatures(const ClusterOptions& o) {
                              h.params + "\n  " + first.params);
       }
     }
-    if (o.verify && !h.layout.sets) {
-      return Status::usage("--verify needs shingle sets: " + path + " was signed without --verify");
-    }
-    if (!o.verify && o.partition.empty() && h.near && h.layout.sets) {
-      spdlog::warn("dqprep dedup cluster: the shards were signed with --verify; without --verify here their sets are unused");
-    }
     readers.push_back(std::move(r));
   }
-  if (o.verify && !readers[0]->header().near) return Status::usage("--verify applies to shards signed with --mode near");
+  if (o.verify_flag && o.no_verify) return Status::usage("--verify and --no-verify: give one of them");
+  const bool near = readers[0]->header().near;
+  if (!near && (o.verify_flag || o.no_verify)) {
+    return Status::usage(std::string(o.no_verify ? "--no-verify" : "--verify") +
+                         " applies to shards signed with --mode near (exact keys need no verification)");
+  }
+  if (!o.partition.empty()) return readers;  // a partition job reads the band keys only
+  bool unused_sets = false;
+  for (const auto& r : readers) {
+    const signature_file::Header& h = r->header();
+    if (o.verifies(near) && !h.layout.sets) {
+      return Status::usage(r->path() + " was signed with --no-verify: it holds no shingle sets, and dedup cluster "
+                           "verifies candidates with them; sign it again without --no-verify, or give --no-verify "
+                           "here too");
+    }
+    if (o.verifies(near) && h.low_sets) {
+      return Status::usage(r->path() + " was signed by an older dqprep, whose shingle sets this one cannot compare; "
+                           "sign it again, or give --no-verify here");
+    }
+    unused_sets = unused_sets || (!o.verifies(near) && h.layout.sets);
+  }
+  if (unused_sets) {
+    spdlog::warn("dqprep dedup cluster: with --no-verify the shingle sets of the signature files are unused "
+                 "(dedup sign --no-verify writes smaller files)");
+  }
   return readers;
 }
 
@@ -140,8 +164,8 @@ Status run_partition(const ClusterOptions& o, const SignatureReaders& readers,
                      std::chrono::steady_clock::time_point start) {
   DQPREP_ASSIGN_OR_RETURN(const lsh::Partition partition, lsh::parse_partition(o.partition));
   if (o.union_flags) {
-    return Status::usage("--keep, --verify and --threshold belong to the union step (dedup cluster --edges), "
-                         "not to --partition");
+    return Status::usage("--keep, --verify, --no-verify and --threshold belong to the union step (dedup cluster "
+                         "--edges), not to --partition");
   }
   DQPREP_RETURN_IF_ERROR(check_binary_output(o.common.output, "edge file"));
   const signature_file::Header& header = readers[0]->header();
@@ -275,9 +299,14 @@ Status run_cluster(const ClusterOptions& o) {
   const signature_file::Header& header = readers[0]->header();
   const Mode mode = header.near ? Mode::near : Mode::exact;
   if (!o.edges.empty() && mode != Mode::near) return Status::usage("--edges applies to shards signed with --mode near");
+  const bool verify = o.verifies(header.near);
+  if (o.threshold_given && o.no_verify) {
+    spdlog::warn("dqprep dedup cluster: --threshold is the Jaccard cut-off of the verification; with --no-verify the "
+                 "bands alone decide");
+  }
 
   // With --edges the band keys are not needed: the buckets come from the edge files.
-  Collector collector(mode, header.layout.keys, o.verify, o.edges.empty());
+  Collector collector(mode, header.layout.keys, verify, o.edges.empty());
   signature_file::Entry entry;
   for (size_t s = 0; s < readers.size(); ++s) {
     collector.begin_shard();
@@ -291,12 +320,12 @@ Status run_cluster(const ClusterOptions& o) {
     DQPREP_RETURN_IF_ERROR(check_footer(*readers[s], got.positions, got.positions - got.malformed.size()));
   }
 
-  std::unique_ptr<SetVerifier> verifier;
+  std::unique_ptr<shingle_sets::Verifier> verifier;
   lsh::Verifier verify_fn;
-  if (o.verify) {
+  if (verify) {
     std::vector<int> fds;
     for (const auto& r : readers) fds.push_back(r->fd());
-    verifier = std::make_unique<SetVerifier>(std::move(fds), collector.set_locations(), o.threshold);
+    verifier = std::make_unique<shingle_sets::Verifier>(std::move(fds), collector.set_locations(), o.threshold);
     verify_fn = [&](uint32_t a, uint32_t b) { return verifier->similar(a, b); };
   }
   std::vector<uint32_t> components;
@@ -311,7 +340,7 @@ Status run_cluster(const ClusterOptions& o) {
 
   signature_file::ClusterFile file;
   file.params = header.params + " keep=" + o.keep;
-  if (o.verify) file.params += " verify threshold=" + std::to_string(o.threshold);
+  if (verify) file.params += " verify threshold=" + std::to_string(o.threshold);
   file.names.resize(groups.kept.size());
 
   // The names of the kept members: a second read of the signature files, in record order.
@@ -382,7 +411,8 @@ Status run_cluster(const ClusterOptions& o) {
     f["pairs_verified"] = verifier->checked();
     f["pairs_rejected"] = verifier->rejected();
   }
-  const char* unverified = "no --verify (near mode checks candidate pairs)";
+  const char* unverified =
+      mode == Mode::exact ? "exact mode: equal keys need no check" : "--no-verify: LSH candidates join unchecked";
   fix_schema(summary,
              {{"mode"}, {"shards"}, {"clusters"}, {"duplicates"}, {"duplicate_ratio"}, {"label_conflicts"},
               verifier ? SchemaField{"pairs_verified"} : not_applicable("pairs_verified", unverified),
@@ -493,8 +523,9 @@ StageRunner setup_sign(CLI::App& dedup) {
   CLI::App* sub = dedup.add_subcommand("sign", "Sharded dedup, step 1: one shard -> its signature file");
   sub->footer(
       "Writes, for each record of the shard, its keys (near: the LSH band keys), text length, label\n"
-      "hash and name (id or FILE:LINE); with --verify also its shingle set. The key flags must be the\n"
-      "same for every shard (dedup cluster checks). -o is required. Signatures are the same bytes on\n"
+      "hash and name (id or FILE:LINE); in near mode also its shingle set (4 bytes a shingle), which\n"
+      "dedup cluster verifies candidates with: --no-verify leaves it out (then cluster with --no-verify\n"
+      "too). The key flags must be the same for every shard (dedup cluster checks). -o is required. Signatures are the same bytes on\n"
       "every CPU (DQPREP_PORTABLE=1 forces the portable MinHash loop). See docs/dedup.md.\n"
       "Example (then dedup cluster, then dedup apply):\n"
       "  dqprep dedup sign --mode near shard-007.jsonl.zst -o sig/shard-007.sig");
@@ -524,10 +555,12 @@ StageRunner setup_cluster(CLI::App& dedup) {
   CLI::Option* keep = sub->add_option("--keep", o->keep, "Which member of a duplicate group stays: first or longest")
                           ->check(CLI::IsMember({"first", "longest"}))
                           ->capture_default_str();
-  CLI::Option* verify =
-      sub->add_flag("--verify", o->verify, "Join candidates only when their true Jaccard >= --threshold (sign --verify)");
+  CLI::Option* verify = sub->add_flag(
+      "--verify", o->verify_flag, "Near: check candidates by their true Jaccard: the default, accepted for older command lines");
+  CLI::Option* no_verify = sub->add_flag(
+      "--no-verify", o->no_verify, "Near: join candidates unchecked (for shards signed with --no-verify)");
   CLI::Option* threshold =
-      sub->add_option("--threshold", o->threshold, "--verify: Jaccard similarity at which candidates are duplicates")
+      sub->add_option("--threshold", o->threshold, "Near: Jaccard similarity from which candidates are duplicates")
           ->capture_default_str();
   sub->add_option("--partition", o->partition,
                   "Near mode: write the LSH buckets of partition I of N (0-based) to the edge file -o")
@@ -540,8 +573,9 @@ StageRunner setup_cluster(CLI::App& dedup) {
   // Clustering runs on one thread; -j is taken as every stage takes it, and changes nothing.
   add_threads_option(*sub, o->common.threads, "Worker threads (accepted as by every stage; clustering runs on one)");
   add_log_flags(*sub, o->common);
-  return [o, keep, verify, threshold] {
-    o->union_flags = keep->count() > 0 || verify->count() > 0 || threshold->count() > 0;
+  return [o, keep, verify, no_verify, threshold] {
+    o->union_flags = keep->count() > 0 || verify->count() > 0 || no_verify->count() > 0 || threshold->count() > 0;
+    o->threshold_given = threshold->count() > 0;
     return run_cluster(*o);
   };
 }

@@ -3,11 +3,13 @@
 25 words with planted one-word edits, and the scoring of a `dqprep dedup --mode near --mark` run
 against brute-force Jaccard.
 
-usage: short_texts.py make N PLANTED SEED > corpus.jsonl
+usage: short_texts.py make N PLANTED SEED [GLOSSES [EDITS]] > corpus.jsonl
        short_texts.py score corpus.jsonl marked.jsonl word:N|char:N THRESHOLD
 
-make: N distinct glosses; PLANTED of them get a copy with one word substituted (by a word of
-another gloss), deleted or inserted; records shuffled. Each copy has "planted_from": the source id.
+make: N distinct texts of GLOSSES glosses each (1); PLANTED of them get a copy with 1 to EDITS (1)
+words substituted (by a word of another gloss), deleted or inserted; records shuffled. Each copy
+has "planted_from": the source id. With GLOSSES 4 and EDITS 3 (texts of ~70 words) the planted
+pairs' Jaccard of word 5-grams spreads over both sides of 0.8.
 
 score: prints, for the shingling given, the pairs whose exact Jaccard (every pair, brute force) is
 >= THRESHOLD; the recall of dedup on them (share in one dup_cluster) and its precision (share of
@@ -35,24 +37,29 @@ def glosses():
     return out
 
 
-def make(n, planted, seed):
+def make(n, planted, seed, per_text=1, max_edits=1):
     rng = random.Random(seed)
     pool = glosses()
     rng.shuffle(pool)
-    base = pool[:n]
-    vocab = [w for g in pool[n:n + 2000] for w in g.split() if w.isalpha() and len(w) > 2]
+    used = n * per_text
+    base = [" ".join(pool[i * per_text:(i + 1) * per_text]) for i in range(n)]
+    vocab = [w for g in pool[used:used + 2000] for w in g.split() if w.isalpha() and len(w) > 2]
     recs = [{"id": "g%d" % i, "text": t} for i, t in enumerate(base)]
     for i in rng.sample(range(n), planted):
         words = base[i].split()
-        k = rng.randrange(len(words))
-        edit = rng.choice(["substitute", "delete", "insert"])
-        if edit == "substitute":
-            words[k] = rng.choice(vocab)
-        elif edit == "delete":
-            del words[k]
-        else:
-            words.insert(k, rng.choice(vocab))
-        recs.append({"id": "p%d" % i, "text": " ".join(words), "planted_from": "g%d" % i, "edit": edit})
+        edits = []
+        # randint only for several edits: the corpora of one edit stay those of the figures in docs
+        for _ in range(rng.randint(1, max_edits) if max_edits > 1 else 1):
+            k = rng.randrange(len(words))
+            edit = rng.choice(["substitute", "delete", "insert"])
+            if edit == "substitute":
+                words[k] = rng.choice(vocab)
+            elif edit == "delete":
+                del words[k]
+            else:
+                words.insert(k, rng.choice(vocab))
+            edits.append(edit)
+        recs.append({"id": "p%d" % i, "text": " ".join(words), "planted_from": "g%d" % i, "edit": ",".join(edits)})
     rng.shuffle(recs)
     for r in recs:
         print(json.dumps(r))
@@ -112,6 +119,6 @@ def score(corpus, marked, how, threshold):
 
 if __name__ == "__main__":
     if sys.argv[1] == "make":
-        make(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
+        make(*(int(a) for a in sys.argv[2:7]))
     else:
         score(sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5]))

@@ -11,6 +11,7 @@ PY
 "$DQPREP" dedup sign -q --mode near a.jsonl -o a.sig
 "$DQPREP" dedup cluster -q a.sig -o a.clusters
 "$DQPREP" metrics -q --partial -o a.state a.jsonl
+"$DQPREP" metrics -q --near --partial -o near.state a.jsonl
 
 # changed FILE OFFSET OUT: OUT is FILE with the byte at OFFSET (negative: from the end) inverted.
 changed() {
@@ -50,6 +51,8 @@ for at in 60 -100 -1; do                              # header line, key block, 
   changed a.state $at bad.state
   expect_damaged partial-state bad.state "$DQPREP" metrics merge -q a.state bad.state --json out.json
 done
+changed near.state -20 bad.state                      # the shingle sets, last block
+expect_damaged partial-state bad.state "$DQPREP" metrics merge -q near.state bad.state --json out.json
 head -c -3 a.state > cut.state
 expect_damaged partial-state cut.state "$DQPREP" metrics merge -q cut.state --json out.json
 [[ ! -e out.json ]] || fail "metrics merge wrote a report from a damaged partial state"
@@ -60,7 +63,7 @@ for name in ("a.sig", "a.clusters"):
     data = bytearray(open(name, "rb").read())
     data[8] = 1
     open("v1." + name.split(".")[1], "wb").write(data)
-open("v1.state", "wb").write(open("a.state", "rb").read().replace(b'"version":2', b'"version":1', 1))
+open("v1.state", "wb").write(open("a.state", "rb").read().replace(b'"version":3', b'"version":1', 1))
 PY
 code=0; "$DQPREP" dedup cluster -q v1.sig -o out.clusters 2>err.txt || code=$?
 expect_eq "$code $(cat err.txt)" "3 v1.sig: written by an older dqprep (format version 1); re-create it with \`dqprep dedup sign\`" "v1 signature file"

@@ -1,7 +1,8 @@
 # dedup cluster in partitions (--partition I/N, then --edges) writes the same cluster file, byte for
 # byte, as one dedup cluster, on WordNet's glosses (wordnet-base) with planted near duplicates:
-# 1, 3, 8 and 20 partitions (more partitions than bands), --verify, --keep longest, other bands,
-# edge files given in any order. Damaged, missing, duplicated and foreign edge files are refused.
+# 1, 3, 8 and 20 partitions (more partitions than bands), verified (the default, and --verify with
+# another --threshold), --no-verify with --keep longest and other bands, edge files given in any
+# order. Damaged, missing, duplicated and foreign edge files are refused.
 source "$(dirname "$0")/lib.sh"
 python3 - <<'PY'
 import json, random
@@ -64,9 +65,11 @@ check() {
 
 check near "" "" 1 3 20
 check verify "--verify" "--verify --threshold 0.7" 8
-check longest "--bands 20 --num-perm 120" "--keep longest" 8
+check longest "--bands 20 --num-perm 120 --no-verify" "--keep longest --no-verify" 8
 expect_eq "$(jq -r .pairs_verified verify.8.json)" "$(jq -r .pairs_verified verify.one.json)" "pairs verified"
 [[ $(jq -r .pairs_rejected verify.8.json) -gt 0 ]] || fail "--verify rejected no pair"
+expect_eq "$(jq -r .pairs_verified near.20.json)" "$(jq -r .pairs_verified near.one.json)" "pairs verified by default"
+expect_eq "$(jq -r .pairs_verified longest.one.json)" null "--no-verify checks no pair"
 
 SIGS=(near.shard0{0,1,2,3}.jsonl.sig)
 EDGES=()
@@ -90,6 +93,10 @@ expect_refused 2 "signature files in another order" "${EDGES[@]}" near.shard0{1,
 expect_refused 2 "partition counts differ" --edges near.3.0.edges --edges near.20.1.edges --edges near.3.2.edges "${SIGS[@]}"
 expect_refused 2 "bad I/N" --partition 3/3 "${SIGS[@]}"
 expect_refused 2 "union flag with --partition" --partition 0/3 --keep longest "${SIGS[@]}"
+expect_refused 2 "--no-verify with --partition" --partition 0/3 --no-verify "${SIGS[@]}"
+# the union step verifies by default: signature files without shingle sets are refused there
+expect_refused 2 "union of files signed with --no-verify" --edges near.1.0.edges longest.shard0{0,1,2,3}.jsonl.sig
+grep -q "signed with --no-verify" err.txt || fail "union of files signed with --no-verify: $(cat err.txt)"
 "$DQPREP" dedup sign -q --on-error skip shard00.jsonl -o exact.sig
 expect_refused 2 "exact mode" --partition 0/2 exact.sig
 expect_refused 2 "not an edge file" --edges near.shard00.jsonl.sig --edges near.3.1.edges --edges near.3.2.edges "${SIGS[@]}"

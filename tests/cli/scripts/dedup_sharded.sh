@@ -1,6 +1,6 @@
 # dedup sign / cluster / apply over 4 shards gives the same bytes as one `dqprep dedup` over the
-# same 4 files (exact and near, --verify, --keep longest, with and without --mark, --removed, and
-# malformed lines quarantined); one-process runs are identical for -j 1, 2 and 4.
+# same 4 files (exact and near, near verified by default and with --verify --threshold, --no-verify
+# with --keep longest, with and without --mark, --removed, and malformed lines quarantined); one-process runs are identical for -j 1, 2 and 4.
 source "$(dirname "$0")/lib.sh"
 python3 - <<'PY'
 import json, random
@@ -81,8 +81,10 @@ run_case exact-mark "--mode exact" "" "--mark"
 run_case near "--mode near" "" "--removed"
 run_case near-mark "--mode near" "" "--mark"
 run_case near-verify "--mode near --verify" "--verify --threshold 0.85" "--mark"
-run_case near-longest "--mode near" "--keep longest" "--removed"
+run_case near-longest "--mode near --no-verify" "--no-verify --keep longest" "--removed"
 expect_eq "$(jq -r .pairs_verified near-verify.cluster.json)" "$(jq -r .pairs_verified near-verify.one1.json)" "pairs verified"
+expect_eq "$(jq -r .pairs_verified near.cluster.json)" "$(jq -r .pairs_verified near.one1.json)" "pairs verified by default"
+[[ $(jq -r .pairs_verified near.one1.json) -gt 0 ]] || fail "the default near run verified no pair"
 # the shards' own quarantine files, from sign, are the one-process quarantine too
 cat near.shard0{0,1,2,3}.jsonl.signq | cmp - near.one1.q || fail "sign's quarantine differs"
 

@@ -1,4 +1,6 @@
 #include "dqprep/io/signature_file.hpp"
+#include "dqprep/dedup/shingle_sets.hpp"
+#include "dqprep/util/hash.hpp"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -113,7 +115,7 @@ TEST_F(SignatureFile, ReaderReadsWhatWasWritten) {
   EXPECT_EQ((*r)->footer().fingerprint, f.fingerprint);
   Entry e;
   uint64_t set_offset = 0;
-  std::vector<uint64_t> got;
+  std::vector<uint32_t> got;
   for (uint32_t i = 0; i < 10; ++i) {
     Result<bool> more = (*r)->next(e, set_offset);
     ASSERT_TRUE(more.ok()) << more.status().message();
@@ -123,7 +125,7 @@ TEST_F(SignatureFile, ReaderReadsWhatWasWritten) {
     if (i == 4) continue;
     EXPECT_EQ(e.key(0), i);
     EXPECT_EQ(e.name, "\"id" + std::to_string(i) + "\"");
-    ASSERT_TRUE(read_set((*r)->fd(), set_offset, got).ok());
+    ASSERT_TRUE(shingle_sets::read((*r)->fd(), set_offset, got).ok());
     ASSERT_EQ(got.size(), i * 30000u);
     if (!got.empty()) EXPECT_EQ(got.back(), (i * 30000u - 1) * 3);
   }
@@ -192,6 +194,37 @@ TEST_F(SignatureFile, ForeignTruncatedOlderAndNewerFilesAreRefused) {
             std::string::npos);
 
   EXPECT_EQ(Reader::open(file("missing.sig")).status().code(), StatusCode::io);
+}
+
+// Sets are stored as the high halves of the shingle hashes (flag 8); a file with sets but without
+// the flag holds the low halves (dqprep before that form): the reader says so, and dedup cluster
+// refuses to compare its sets.
+TEST_F(SignatureFile, SetsOfAnOlderFormAreMarked) {
+  const std::string bytes = small_signature_file(file("s.sig"));
+  Result<std::unique_ptr<Reader>> r = Reader::open(file("s.sig"));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE((*r)->header().layout.sets);
+  EXPECT_FALSE((*r)->header().low_sets);
+
+  uint32_t flags;
+  std::memcpy(&flags, bytes.data() + 12, sizeof flags);
+  EXPECT_EQ(flags, 2u | 4u | 8u | 1u);
+  std::string older = bytes;
+  flags &= ~8u;
+  std::memcpy(older.data() + 12, &flags, sizeof flags);
+  // The header's checksum (the footer's last 8 bytes) covers the header and the footer before it.
+  const size_t header_size = 20 + 4 + 17 + 4 + 7;  // magic, version, flags, keys; params; shard
+  hash::Xxh3Stream checksum;
+  checksum.update(std::string_view(older).substr(0, header_size));
+  checksum.update(std::string_view(older).substr(older.size() - 48, 40));
+  const uint64_t sum = checksum.digest();
+  std::memcpy(older.data() + older.size() - 8, &sum, sizeof sum);
+  write(file("low.sig"), older);
+  r = Reader::open(file("low.sig"));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE((*r)->header().layout.sets);
+  EXPECT_TRUE((*r)->header().low_sets);
+  EXPECT_TRUE(read_all(file("low.sig")).ok());
 }
 
 // Every byte of a signature file changed (three ways), and every truncation, is refused: as

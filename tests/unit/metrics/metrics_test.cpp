@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <tuple>
+#include <utility>
 
 #include "dqprep/util/hash.hpp"
 #include "dqprep/io/io.hpp"
@@ -169,6 +171,42 @@ TEST(MetricsSummary, NearDuplicatesAreLaterMembersOfLshClusters) {
   EXPECT_FALSE(summarize(run, {}).ok());
 }
 
+// Verified: a candidate pair is a near duplicate when the Jaccard of the shingle sets reaches
+// near_threshold; the report says which threshold, or why none.
+TEST(MetricsSummary, NearDuplicatesVerifiedOnShingleSets) {
+  RunState run;
+  run.config.near = run.config.near_verify = true;
+  run.config.bands = 2;
+  run.config.num_perm = 4;
+  run.near = lsh::Index(2);
+  run.sets = std::make_shared<shingle_sets::Spill>();
+  ASSERT_TRUE(run.sets->open().ok());
+  // All four share band 0. Against record 0: J(1) = 4/5, J(2) = 3/5, J(3) = 1/7.
+  const std::vector<std::vector<uint32_t>> sets = {{1, 2, 3, 4}, {1, 2, 3, 4, 5}, {1, 2, 3, 5}, {1, 7, 8, 9}};
+  for (size_t i = 0; i < sets.size(); ++i) {
+    run.state.add_record(0, hash::xxh3_128("t" + std::to_string(i)));
+    ASSERT_TRUE(run.near.add(std::vector<uint64_t>{1, 10 + i}).ok());
+    std::string stored;
+    shingle_sets::append_stored(stored, sets[i]);
+    run.set_at.push_back(run.sets->append(stored));
+  }
+  for (auto [threshold, want] : {std::pair{0.8, 1}, std::pair{0.6, 2}, std::pair{0.1, 3}, std::pair{0.81, 0}}) {
+    run.config.near_threshold = threshold;
+    Json r = report_of(run);
+    EXPECT_EQ(r["near_duplicates"], want) << threshold;
+    EXPECT_EQ(r["near_threshold"], threshold);
+  }
+  run.config.near_verify = false;
+  Json r = report_of(run);
+  EXPECT_EQ(r["near_duplicates"], 3);
+  EXPECT_TRUE(r["near_threshold"].is_null());
+  EXPECT_EQ(r["notes"]["near_threshold"], "--no-verify: LSH candidates are counted unchecked");
+  // Sets missing for a record: refused, not counted unchecked.
+  run.config.near_verify = true;
+  run.set_at.pop_back();
+  EXPECT_FALSE(summarize(run, {}).ok());
+}
+
 TEST(MetricsSummary, KeysInDocumentedOrder) {
   Json r = report_of(labelled_run({{"a", 1}}));
   std::vector<std::string> keys;
@@ -178,7 +216,7 @@ TEST(MetricsSummary, KeysInDocumentedOrder) {
       "class_balance", "coverage", "noise_ratio", "annotation_consistency", "duplicate_ratio",
       "near_duplicate_ratio", "normalized_entropy", "imbalance_ratio", "label_coverage", "field_coverage",
       "num_classes", "labelled", "min_class_count", "max_class_count", "noisy", "duplicates", "near_duplicates",
-      "annotated_items", "agreeing_items", "noise", "classes", "class_share", "undeclared_classes",
+      "near_threshold", "annotated_items", "agreeing_items", "noise", "classes", "class_share", "undeclared_classes",
       "label_coverage_missing", "field_coverage_missing", "field_values_outside_domain", "small_classes",
       "min_per_class", "missing_fields", "lengths", "lengths_by_class", "turns", "languages", "tokenizer", "tokens", "tokens_by_class",
       "tokens_by_split", "tokens_per_turn", "pii", "notes", "rules"};
@@ -199,12 +237,20 @@ struct TempDir {
   std::string path;
 };
 
-RunState shard(int first, int count, bool near) {
+// Records i of text "t(i % 7)"; with near, band keys (i % 7, 100 + i % 4), so band 1 joins records of
+// different texts; with verify, shingle sets of three values a text: the same for the same text,
+// disjoint otherwise.
+RunState shard(int first, int count, bool near, bool verify = false) {
   RunState run;
   run.config.near = near;
+  run.config.near_verify = verify;
   run.config.bands = 2;
   run.config.num_perm = 4;
   run.near = lsh::Index(near ? 2 : 0);
+  if (verify) {
+    run.sets = std::make_shared<shingle_sets::Spill>();
+    EXPECT_TRUE(run.sets->open().ok());
+  }
   for (int i = first; i < first + count; ++i) {
     std::string text = "t" + std::to_string(i % 7);  // repeats within and across shards
     run.state.add_record(i % 5 == 0 ? noise_bit(NoiseSource::rejected) : 0, hash::xxh3_128(text));
@@ -214,6 +260,12 @@ RunState shard(int first, int count, bool near) {
       std::vector<uint64_t> keys = {static_cast<uint64_t>(i % 7), static_cast<uint64_t>(100 + i % 4)};
       EXPECT_TRUE(run.near.add(keys).ok());
     }
+    if (verify) {
+      const auto t = static_cast<uint32_t>(i % 7);
+      std::string stored;
+      shingle_sets::append_stored(stored, std::vector<uint32_t>{10 * t, 10 * t + 1, 10 * t + 2});
+      run.set_at.push_back(run.sets->append(stored));
+    }
   }
   run.state.counters[std::string(kParsed)] = static_cast<uint64_t>(count);
   return run;
@@ -221,9 +273,9 @@ RunState shard(int first, int count, bool near) {
 
 TEST(MetricsPartial, FileRoundTripAndMergeEqualsOneRun) {
   TempDir dir;
-  for (bool near : {false, true}) {
-    RunState whole = shard(0, 60, near);
-    RunState a = shard(0, 25, near), b = shard(25, 35, near);
+  for (auto [near, verify] : {std::pair{false, false}, std::pair{true, false}, std::pair{true, true}}) {
+    RunState whole = shard(0, 60, near, verify);
+    RunState a = shard(0, 25, near, verify), b = shard(25, 35, near, verify);
     for (std::string name : {"a.state", "b.state.zst"}) {
       const RunState& part = name[0] == 'a' ? a : b;
       ASSERT_TRUE(write_partial(dir.file(name), part).ok());
@@ -232,13 +284,23 @@ TEST(MetricsPartial, FileRoundTripAndMergeEqualsOneRun) {
       EXPECT_EQ(back->config, part.config);
       EXPECT_TRUE(back->state == part.state);
       ASSERT_EQ(back->near.size(), part.near.size());
+      ASSERT_EQ(back->set_at.size(), part.set_at.size());
     }
     RunState merged = *read_partial(dir.file("a.state"));
     ASSERT_TRUE(merge(merged, *read_partial(dir.file("b.state.zst")), "b.state.zst").ok());
     EXPECT_TRUE(merged.state == whole.state);
     Json m = report_of(merged), w = report_of(whole);
     EXPECT_EQ(m.dump(), w.dump());
-    if (near) EXPECT_GT(w["near_duplicates"].get<uint64_t>(), w["duplicates"].get<uint64_t>());
+    // Unverified, band 1 joins records of different texts; verified, only the repeats of a text join.
+    if (near && !verify) EXPECT_GT(w["near_duplicates"].get<uint64_t>(), w["duplicates"].get<uint64_t>());
+    if (verify) EXPECT_EQ(w["near_duplicates"].get<uint64_t>(), w["duplicates"].get<uint64_t>());
+    // A state merged with itself (a copy of a RunState shares its file of sets) reports what two
+    // independent states of the same records do.
+    RunState twice = merged;
+    ASSERT_TRUE(merge(twice, merged, "again").ok());
+    RunState apart = shard(0, 60, near, verify);
+    ASSERT_TRUE(merge(apart, shard(0, 60, near, verify), "apart").ok());
+    EXPECT_EQ(report_of(twice).dump(), report_of(apart).dump());
   }
 }
 
@@ -271,12 +333,12 @@ TEST(MetricsPartial, DamagedOrForeignFilesAreBadInput) {
   EXPECT_EQ(message(write("cut-header", bytes->substr(0, 100))),
             dir.file("cut-header") + ": damaged partial-state file (truncated: its header line does not end)");
   EXPECT_NE(message(write("jsonl", "{\"text\": \"a record\"}\n")).find("not a metrics partial state"), std::string::npos);
-  EXPECT_EQ(bytes->rfind("{\"format\":\"dqprep-metrics-partial\",\"version\":2,", 0), 0u);  // says what it is first
+  EXPECT_EQ(bytes->rfind("{\"format\":\"dqprep-metrics-partial\",\"version\":3,", 0), 0u);  // says what it is first
   std::string v9 = *bytes;
-  v9.replace(v9.find("\"version\":2"), 11, "\"version\":9");  // the header's, before the state's own
+  v9.replace(v9.find("\"version\":3"), 11, "\"version\":9");  // the header's, before the state's own
   EXPECT_NE(message(write("v9", v9)).find("damaged partial-state file (format version 9"), std::string::npos);
   std::string v1 = *bytes;
-  v1.replace(v1.find("\"version\":2"), 11, "\"version\":1");
+  v1.replace(v1.find("\"version\":3"), 11, "\"version\":1");
   EXPECT_EQ(message(write("v1", v1)), dir.file("v1") + ": written by an older dqprep (format version 1); re-create "
                                                       "it with `dqprep metrics --partial`");
   // A key block with a key twice, under a valid checksum.
@@ -380,15 +442,76 @@ TEST(MetricsPartial, BlockSizesThatWrapAroundAreBadInput) {
   ASSERT_TRUE(bytes.ok());
   const size_t blocks = bytes->find("\"blocks\":{"), end = bytes->find('}', blocks);
   ASSERT_NE(blocks, std::string::npos);
-  const uint64_t size = bytes->size() - (bytes->find('\n') + 1) - 8;  // the key and band blocks
-  std::string crafted = *bytes;
-  crafted.replace(blocks, end + 1 - blocks,
-                  "\"blocks\":{\"keys\":18446744073709551615,\"bands\":" + std::to_string(size + 1) + "}");
-  std::ofstream(dir.file("x.state"), std::ios::binary) << with_checksum(crafted);
-  Result<RunState> r = read_partial(dir.file("x.state"));
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().message(), dir.file("x.state") + ": damaged partial-state file (the key blocks hold " +
-                                      std::to_string(size) + " bytes, the header says more than 2^64)");
+  const uint64_t size = bytes->size() - (bytes->find('\n') + 1) - 8;  // the key, band and set blocks
+  const std::string big = "18446744073709551615", more = std::to_string(size + 1);
+  for (auto [keys, bands, sets] : {std::tuple{big, more, std::string("0")}, std::tuple{std::string("0"), big, more},
+                                   std::tuple{more, std::string("0"), big}}) {
+    std::string crafted = *bytes;
+    crafted.replace(blocks, end + 1 - blocks,
+                    "\"blocks\":{\"keys\":" + keys + ",\"bands\":" + bands + ",\"sets\":" + sets + "}");
+    std::ofstream(dir.file("x.state"), std::ios::binary) << with_checksum(crafted);
+    Result<RunState> r = read_partial(dir.file("x.state"));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().message(), dir.file("x.state") + ": damaged partial-state file (the blocks hold " +
+                                        std::to_string(size) + " bytes, the header says otherwise (keys " + keys +
+                                        ", bands " + bands + ", sets " + sets + "))");
+  }
+}
+
+// A state of version 2 (before the shingle sets: no "sets" block) reads as the same state.
+TEST(MetricsPartial, VersionTwoStatesAreRead) {
+  TempDir dir;
+  const RunState run = shard(0, 20, true);
+  ASSERT_TRUE(write_partial(dir.file("s.state"), run).ok());
+  std::string v2 = *io::read_bytes(dir.file("s.state"));
+  v2.replace(v2.find("\"version\":3"), 11, "\"version\":2");
+  const size_t sets = v2.find(",\"sets\":0}");
+  ASSERT_NE(sets, std::string::npos);
+  v2.erase(sets, 9);
+  std::ofstream(dir.file("v2.state"), std::ios::binary) << with_checksum(v2);
+  Result<RunState> back = read_partial(dir.file("v2.state"));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_TRUE(back->state == run.state);
+  EXPECT_EQ(report_of(*back).dump(), report_of(run).dump());
+}
+
+// Shingle sets that no run writes, under a valid checksum: a set out of order, a set too many or
+// too few, sets without verification.
+TEST(MetricsPartial, CraftedShingleSetsAreRefused) {
+  TempDir dir;
+  RunState run = shard(0, 3, true, true);
+  ASSERT_TRUE(write_partial(dir.file("s.state"), run).ok());
+  const std::string bytes = *io::read_bytes(dir.file("s.state"));
+  // The set block: 3 sets of 16 bytes, before the checksum.
+  const size_t at = bytes.size() - 8 - 48;
+  auto refused = [&](std::string crafted, const std::string& why) {
+    std::ofstream(dir.file("x.state"), std::ios::binary) << with_checksum(crafted);
+    Result<RunState> r = read_partial(dir.file("x.state"));
+    ASSERT_FALSE(r.ok()) << why;
+    EXPECT_EQ(r.status().message(), dir.file("x.state") + ": damaged partial-state file (" + why + ")");
+  };
+  std::string unsorted = bytes;
+  std::swap(unsorted[at + 4], unsorted[at + 8]);  // the first two values of the first set
+  refused(unsorted, "a shingle set is not sorted and unique");
+  std::string two = bytes;
+  two.replace(at + 4, 4, two.substr(at + 8, 4));  // the first value twice
+  refused(two, "a shingle set is not sorted and unique");
+  std::string longer = bytes;
+  longer[at] = 4;  // a count of 4: the set runs into the next, and the last one past the block
+  refused(longer, "a shingle set is cut short");
+  const std::string size_text = "\"sets\":48";
+  std::string more = bytes;
+  more.insert(at + 48, bytes.substr(at, 16));
+  more.replace(more.find(size_text), size_text.size(), "\"sets\":64");
+  refused(more, "more shingle sets than records with text");
+  std::string fewer = bytes;
+  fewer.erase(at + 32, 16);
+  fewer.replace(fewer.find(size_text), size_text.size(), "\"sets\":32");
+  refused(fewer, "fewer shingle sets than records with text");
+  std::string unverified = bytes;
+  const std::string flag = "\"near_verify\":true";
+  unverified.replace(unverified.find(flag), flag.size(), "\"near_verify\":false");
+  refused(unverified, "shingle sets without near_verify");
 }
 
 TEST(MetricsPartial, MergeRefusesOtherOptions) {
