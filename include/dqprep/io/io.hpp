@@ -30,6 +30,31 @@ enum class Compression { none, gzip, zstd };
 // bomb without a newline cannot take all memory.
 inline constexpr uint64_t kDefaultMaxLineBytes = uint64_t{1} << 30;
 
+// Whole lines of an input, read by LineReader::next_block. `bytes` ends at a line end (or at the
+// input's end) and is followed by kPadding readable bytes that no thread writes while the block is
+// kept; `storage` keeps them alive, so a block can be handed to other threads without copying it.
+struct LineBlock {
+  std::shared_ptr<const char[]> storage;
+  std::string_view bytes;
+};
+
+// The lines of a LineBlock as LineReader::next returns them: without their terminator, the BOM of
+// the input's first line removed. Line numbers go on from `lines_before` and count blank lines.
+class BlockLines {
+ public:
+  BlockLines(std::string_view bytes, uint64_t lines_before, uint64_t max_line_bytes)
+      : rest_(bytes), number_(lines_before), max_line_bytes_(max_line_bytes) {}
+  // Sets `line` to the next line and returns true, or returns false at the block's end. A line
+  // longer than the limit is bad_input (its number is line_number()).
+  Result<bool> next(std::string_view& line);
+  uint64_t line_number() const { return number_; }
+
+ private:
+  std::string_view rest_;
+  uint64_t number_;
+  uint64_t max_line_bytes_;
+};
+
 // Lines of one input, without their terminator ("\n" or "\r\n"), the UTF-8 BOM of the first line
 // removed. Lines may be of any length: the buffer grows to hold the longest.
 class LineReader {
@@ -41,6 +66,13 @@ class LineReader {
   // Sets `line` to the next line and returns true, or returns false at the end of the input.
   // The view is valid until the next call and is followed by kPadding readable bytes.
   Result<bool> next(std::string_view& line);
+
+  // The alternative to next() for a reader that hands its lines to other threads: the next run of
+  // whole lines, read in blocks of about a MiB, or false at the end of the input. The bytes are
+  // not copied again: only a line that one read cut in two is moved to the next block. Not to be
+  // mixed with next() on one reader. A line longer than the limit, found while its end is still
+  // unread, is a bad_input error.
+  Result<bool> next_block(LineBlock& block);
 
   // A line longer than this is a bad_input error ("line longer than N bytes").
   void set_max_line_bytes(uint64_t n) { max_line_bytes_ = n; }
@@ -74,6 +106,15 @@ class LineReader {
   uint64_t line_number_ = 0;
   uint64_t bytes_read_ = 0;
   uint64_t max_line_bytes_ = kDefaultMaxLineBytes;
+  // next_block's storage: bytes [block_begin_, block_end_) are read and not handed out yet, and
+  // hold no newline before block_scanned_; reads go to [block_end_, block_capacity_).
+  std::shared_ptr<char[]> block_;
+  std::shared_ptr<class BlockPool> pool_;  // storages of the usual size, back when their blocks are dropped
+  size_t block_capacity_ = 0;
+  size_t block_begin_ = 0;
+  size_t block_end_ = 0;
+  size_t block_scanned_ = 0;
+  bool block_retired_ = false;  // no more reads into block_: a handed-out block's padding is there
 };
 
 // A destination for records: standard output, or a file written atomically (a temporary file in

@@ -265,6 +265,106 @@ Result<bool> LineReader::next(std::string_view& line) {
   }
 }
 
+// The storages of next_block's usual size come back here when the last block on them is dropped (on
+// whichever thread), so that a run reuses a few of them instead of allocating, and faulting in, a
+// fresh MiB for each block.
+class BlockPool : public std::enable_shared_from_this<BlockPool> {
+ public:
+  static constexpr size_t kBytes = kReadBlock + kPadding;
+  ~BlockPool() {
+    for (char* storage : free_) delete[] storage;
+  }
+  std::shared_ptr<char[]> take() {
+    char* storage = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!free_.empty()) {
+        storage = free_.back();
+        free_.pop_back();
+      }
+    }
+    if (!storage) storage = new char[kBytes];
+    return std::shared_ptr<char[]>(storage, [pool = shared_from_this()](char* s) { pool->give_back(s); });
+  }
+
+ private:
+  void give_back(char* storage) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    free_.push_back(storage);
+  }
+  std::mutex mutex_;
+  std::vector<char*> free_;
+};
+
+Result<bool> LineReader::next_block(LineBlock& block) {
+  while (true) {
+    const size_t pending = block_end_ - block_begin_;
+    if (pending > 0) {
+      char* base = block_.get();
+      const char* from = base + block_scanned_;
+      const char* last = static_cast<const char*>(::memrchr(from, '\n', block_end_ - block_scanned_));
+      block_scanned_ = block_end_;
+      if (last || eof_) {
+        const size_t cut = last ? static_cast<size_t>(last - base) + 1 : block_end_;
+        block.storage = block_;
+        block.bytes = std::string_view(base + block_begin_, cut - block_begin_);
+        const size_t tail = block_end_ - cut;
+        block_begin_ = cut;
+        // The handed-out bytes are followed by kPadding bytes that reads must never touch again:
+        // either the unread tail is that long, or the tail moves past a zeroed gap, or this storage
+        // takes no more reads.
+        if (tail < kPadding) {
+          if (eof_ || cut + kPadding + tail + kReadBlock / 8 > block_capacity_) {
+            std::memset(base + block_end_, 0, kPadding);
+            block_retired_ = true;
+          } else {
+            std::memmove(base + cut + kPadding, base + cut, tail);
+            std::memset(base + cut, 0, kPadding);
+            block_begin_ = cut + kPadding;
+            block_end_ = block_begin_ + tail;
+            block_scanned_ = block_end_;
+          }
+        }
+        return true;
+      }
+      if (pending > max_line_bytes_) return line_too_long(max_line_bytes_);
+    } else if (eof_) {
+      return false;
+    }
+    // Read on into this storage while it has room, else into a new one holding the unread tail.
+    if (!block_ || block_retired_ || block_capacity_ - block_end_ < kReadBlock / 8) {
+      const size_t capacity = std::max(kReadBlock, 2 * pending);
+      if (!pool_) pool_ = std::make_shared<BlockPool>();
+      std::shared_ptr<char[]> fresh = capacity == kReadBlock ? pool_->take() : std::shared_ptr<char[]>(new char[capacity + kPadding]);
+      if (pending > 0) std::memcpy(fresh.get(), block_.get() + block_begin_, pending);
+      block_ = std::move(fresh);
+      block_capacity_ = capacity;
+      block_begin_ = 0;
+      block_end_ = pending;
+      block_scanned_ = pending;
+      block_retired_ = false;
+    }
+    DQPREP_ASSIGN_OR_RETURN(size_t n, source_->read(block_.get() + block_end_, block_capacity_ - block_end_));
+    if (n == 0) eof_ = true;
+    block_end_ += n;
+    bytes_read_ += n;
+  }
+}
+
+Result<bool> BlockLines::next(std::string_view& line) {
+  if (rest_.empty()) return false;
+  const char* nl = static_cast<const char*>(std::memchr(rest_.data(), '\n', rest_.size()));
+  const size_t length = nl ? static_cast<size_t>(nl - rest_.data()) : rest_.size();
+  ++number_;
+  if (length > max_line_bytes_) return line_too_long(max_line_bytes_);
+  std::string_view view(rest_.data(), length);
+  rest_.remove_prefix(nl ? length + 1 : length);
+  if (!view.empty() && view.back() == '\r') view.remove_suffix(1);
+  if (number_ == 1 && view.substr(0, 3) == "\xEF\xBB\xBF") view.remove_prefix(3);
+  line = view;
+  return true;
+}
+
 // ---- outputs ----
 
 class OutputFile::Compressor {

@@ -48,7 +48,7 @@ constexpr size_t kBatchBytes = 1 << 20;
 constexpr size_t kBatchLines = 8192;
 
 struct LineSlot {
-  size_t offset;
+  const char* text;  // into one of the batch's blocks
   size_t length;
   uint64_t number;
   uint32_t source;
@@ -60,8 +60,10 @@ struct Batch {
   uint64_t empty_lines = 0;
   uint64_t input_bytes = 0;
   uint64_t file_position = 0;  // bytes of the input files consumed when the batch was cut
-  std::string data;  // the lines, each followed by '\n'; io::kPadding spare bytes at the end
+  // The reader's blocks that hold the lines: the workers read them where they were read.
+  std::vector<std::shared_ptr<const char[]>> blocks;
   std::vector<LineSlot> lines;
+  size_t line_bytes = 0;
   // Results.
   Emitter emitter;
   std::string quarantine;
@@ -174,10 +176,9 @@ class Driver {
   void read_batches() {
     uint64_t index = 0;
     const size_t batch_lines = options_.batch_lines ? options_.batch_lines : kBatchLines;
-    // Sized up front: growing by doubling would copy each batch's bytes about twice more.
+    const uint64_t max_line_bytes = options_.max_line_bytes ? options_.max_line_bytes : io::kDefaultMaxLineBytes;
     auto new_batch = [&]() {
       auto b = std::make_unique<Batch>();
-      b->data.reserve(kBatchBytes + (kBatchBytes >> 4));
       b->lines.reserve(std::min(batch_lines, kBatchLines));
       b->first_index = index;
       return b;
@@ -185,7 +186,6 @@ class Driver {
     auto batch = new_batch();
     uint64_t files_done = 0;  // sizes of the inputs read to their end
     auto flush = [&]() {
-      batch->data.append(io::kPadding, '\0');
       bool ok = publish(std::move(batch));
       batch = new_batch();
       return ok;
@@ -197,34 +197,48 @@ class Driver {
         batch->error = reader.status();
         break;
       }
-      if (options_.max_line_bytes) (*reader)->set_max_line_bytes(options_.max_line_bytes);
-      std::string_view line;
+      (*reader)->set_max_line_bytes(max_line_bytes);
+      auto bad_line = [&](const Status& s, uint64_t number) {
+        return s.code() == StatusCode::bad_input
+                   ? Status::bad_input(names_[source] + ":" + std::to_string(number) + ": " + s.message())
+                   : s;
+      };
+      uint64_t lines_before = 0;  // lines of this input in the blocks before
       uint64_t bytes_before = 0;
-      while (true) {
-        Result<bool> more = (*reader)->next(line);
+      io::LineBlock block;
+      while (batch->error.ok()) {
+        Result<bool> more = (*reader)->next_block(block);
         if (!more.ok()) {
-          const Status& s = more.status();
-          batch->error = s.code() == StatusCode::bad_input
-                             ? Status::bad_input(names_[source] + ":" + std::to_string((*reader)->line_number() + 1) +
-                                                 ": " + s.message())
-                             : s;
+          batch->error = bad_line(more.status(), lines_before + 1);
           break;
         }
         if (!*more) break;
-        if (is_blank(line)) {
-          ++batch->empty_lines;
-          continue;
+        if (batch->blocks.empty() || batch->blocks.back() != block.storage) batch->blocks.push_back(block.storage);
+        io::BlockLines lines(block.bytes, lines_before, max_line_bytes);
+        std::string_view line;
+        while (true) {
+          Result<bool> next = lines.next(line);
+          if (!next.ok()) {
+            batch->error = bad_line(next.status(), lines.line_number());
+            break;
+          }
+          if (!*next) break;
+          if (is_blank(line)) {
+            ++batch->empty_lines;
+            continue;
+          }
+          batch->lines.push_back({line.data(), line.size(), lines.line_number(), source});
+          batch->line_bytes += line.size() + 1;
+          ++index;
+          if (batch->line_bytes >= kBatchBytes || batch->lines.size() >= batch_lines) {
+            batch->input_bytes = (*reader)->bytes_read() - bytes_before;
+            bytes_before = (*reader)->bytes_read();
+            if (!input_sizes_.empty()) batch->file_position = files_done + (*reader)->file_offset().value_or(0);
+            if (!flush()) return;
+            batch->blocks.push_back(block.storage);
+          }
         }
-        batch->lines.push_back({batch->data.size(), line.size(), (*reader)->line_number(), source});
-        batch->data.append(line);
-        batch->data.push_back('\n');
-        ++index;
-        if (batch->data.size() >= kBatchBytes || batch->lines.size() >= batch_lines) {
-          batch->input_bytes = (*reader)->bytes_read() - bytes_before;
-          bytes_before = (*reader)->bytes_read();
-          if (!input_sizes_.empty()) batch->file_position = files_done + (*reader)->file_offset().value_or(0);
-          if (!flush()) return;
-        }
+        lines_before = lines.line_number();
       }
       batch->input_bytes += (*reader)->bytes_read() - bytes_before;
       if (!input_sizes_.empty()) {
@@ -262,8 +276,7 @@ class Driver {
   void process(RecordProcessor& processor, Batch& batch) {
     for (size_t i = 0; i < batch.lines.size(); ++i) {
       const LineSlot& slot = batch.lines[i];
-      Line line{std::string_view(batch.data.data() + slot.offset, slot.length), names_[slot.source], slot.number,
-                batch.first_index + i};
+      Line line{std::string_view(slot.text, slot.length), names_[slot.source], slot.number, batch.first_index + i};
       Status s = processor.process(line, batch.emitter);
       if (s.ok()) continue;
       if (s.code() != StatusCode::bad_input) {
