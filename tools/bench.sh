@@ -24,8 +24,12 @@ usage: tools/bench.sh [options] [CASE ...]
                   the same corpus and command, when there are some
   --quick         smoke run: a 20 MB corpus, 2 runs, no warm-up (start-up costs
                   skew its ratios: quote the 200 MB figures)
-  --rss-check     make (or take) a 1000 MB corpus and run `dqprep normalize` once
-                  under /usr/bin/time: peak RSS must stay under 100 MB
+  --scaling       also run each selected -j1 case at -j2, -j4, ... and -j$(nproc) (named
+                  CASE@jN) and print the scaling table: MB/s and speed-up at each -j, and
+                  how many workers the reader (reader-plain) feeds at that stage's speed
+  --rss-check     make (or take) a 1000 MB corpus and four copies of it (4 GB); run
+                  `dqprep normalize` and `dqprep filter` once over each under /usr/bin/time:
+                  peak RSS must stay under 100 MB and not grow with the input
   -h, --help      this text
 
 Corpus and results go to bench-data/ (or $DQPREP_BENCH_DATA), which git ignores.
@@ -43,6 +47,7 @@ RUNS=3
 WARMUP=1
 SKIP_SLOW=0
 RSS_CHECK=0
+SCALING=0
 PATTERNS=()
 
 while (($#)); do
@@ -56,6 +61,7 @@ while (($#)); do
     --warmup) WARMUP=$2; shift ;;
     --skip-slow) SKIP_SLOW=1 ;;
     --quick) SIZE_MB=20; RUNS=2; WARMUP=0 ;;
+    --scaling) SCALING=1 ;;
     --rss-check) RSS_CHECK=1; SIZE_MB=1000 ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "bench.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -126,6 +132,26 @@ ref_case   fasttext-train     'fasttext supervised -input $IN.ft -output $DATA/b
 bench_case model-train        '$DQ model train -q --seed 1 $IN -o $DATA/bench-dq.bin'                'fasttext-train>=0.9'
 # ---------------------------------------------------------------------------------------------
 
+# --scaling: every -j1 case also runs at -j2, -j4, ... and -j$(nproc), as CASE@jN. The stages that
+# spend their time computing, not reading, must gain 1.8x from a second thread (issue 18).
+CPU_HEAVY=" dedup-near filter-gopher filter-lang augment-eda weak-label "
+if ((SCALING)); then
+  THREADS=()
+  for ((n = 2; n < $(nproc); n *= 2)); do THREADS+=("$n"); done
+  (($(nproc) > 1)) && THREADS+=("$(nproc)")
+  BASE_ORDER=("${ORDER[@]}")
+  ORDER=()
+  for name in "${BASE_ORDER[@]}"; do
+    ORDER+=("$name")
+    [[ ${CMD[$name]} == *' -j1 '* ]] || continue
+    for n in "${THREADS[@]}"; do
+      target=""
+      [[ $n == 2 && $CPU_HEAVY == *" $name "* ]] && target="$name>=1.8"
+      bench_case "$name@j$n" "${CMD[$name]/ -j1 / -j$n }" "$target"
+    done
+  done
+fi
+
 RSS_LIMIT_MB=100
 
 log() { echo "bench: $*" >&2; }
@@ -179,28 +205,50 @@ machine_line() {
     "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
-# --- peak RSS on a 1 GB input -----------------------------------------------------------------
+# --- peak RSS on 1 GB and 4 GB inputs --------------------------------------------------------
+# Streaming stages must hold the same memory whatever the input's size: each runs once over the
+# 1000 MB corpus and once over four copies of it, at -j$(nproc), under /usr/bin/time.
 if ((RSS_CHECK)); then
-  [[ -x $DQ ]] || die "no $DQ: --rss-check needs dqprep normalize"
-  bytes=$(stat -c %s "$IN")
+  [[ -x $DQ ]] || die "no $DQ: --rss-check needs dqprep"
+  BIG=$DATA/corpus-4000mb-4x.jsonl
+  if [[ ! -s $BIG ]]; then
+    log "making $BIG (the 1000 MB corpus four times)"
+    cat "$IN" "$IN" "$IN" "$IN" >"$BIG.tmp" && mv "$BIG.tmp" "$BIG"
+  fi
   machine_line
-  log "dqprep normalize -j$(nproc) over $IN ($bytes bytes), once, under /usr/bin/time"
-  out=$(mktemp)
-  /usr/bin/time -f '%e %M' -o "$out" "$DQ" normalize -q -j"$(nproc)" "$IN" >/dev/null
-  read -r secs rss_kb <"$out"
-  rm -f "$out"
   mkdir -p "$DATA/results"
-  python3 - "$DATA/results/rss-check.json" "$bytes" "$secs" "$rss_kb" "$RSS_LIMIT_MB" "$(nproc)" <<'EOF'
+  out=$(mktemp)
+  for stage in 'normalize' 'filter --min-chars 200'; do
+    for file in "$IN" "$BIG"; do
+      log "dqprep $stage -j$(nproc) over $file, once, under /usr/bin/time"
+      # shellcheck disable=SC2086  # $stage is a subcommand and its options
+      /usr/bin/time -f "$stage	$(stat -c %s "$file")	%e	%M" -a -o "$out" "$DQ" $stage -q -j"$(nproc)" "$file" >/dev/null
+    done
+  done
+  python3 - "$DATA/results/rss-check.json" "$out" "$RSS_LIMIT_MB" "$(nproc)" <<'EOF'
 import json, sys, time
-path, size, secs, kb, limit, threads = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
-mb = kb * 1024 / 1e6
-ok = mb < limit
-rec = {"command": "dqprep normalize -j%s" % threads, "bytes": size, "seconds": secs, "peak_rss_kb": kb,
-       "peak_rss_mb": round(mb, 1), "limit_mb": limit, "pass": ok, "date": time.strftime("%Y-%m-%d %H:%M")}
+path, runs_path, limit, threads = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
+runs = []
+for line in open(runs_path):
+    stage, size, secs, kb = line.rstrip("\n").split("\t")
+    runs.append({"command": "dqprep %s -j%s" % (stage, threads), "bytes": int(size), "seconds": float(secs),
+                 "peak_rss_kb": int(kb), "peak_rss_mb": round(int(kb) * 1024 / 1e6, 1)})
+ok = True
+for small, big in zip(runs[0::2], runs[1::2]):
+    # Flat: under the limit at both sizes, and the 4 GB run within 10% (or 5 MB) of the 1 GB run.
+    flat = big["peak_rss_mb"] <= max(small["peak_rss_mb"] * 1.1, small["peak_rss_mb"] + 5)
+    passed = small["peak_rss_mb"] < limit and big["peak_rss_mb"] < limit and flat
+    ok = ok and passed
+    for r in (small, big):
+        print("%s over %.0f MB: %.1f s, %.1f MB/s, peak RSS %.1f MB" % (r["command"], r["bytes"] / 1e6, r["seconds"],
+              r["bytes"] / 1e6 / r["seconds"], r["peak_rss_mb"]))
+    print("  %s: %s (limit %.0f MB at both sizes; 4 GB within 10%% or 5 MB of 1 GB)" % (small["command"],
+          "PASS" if passed else "FAIL", limit))
+rec = {"runs": runs, "limit_mb": limit, "pass": ok, "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+       "bytes": max(r["bytes"] for r in runs), "date": time.strftime("%Y-%m-%d %H:%M")}
 json.dump(rec, open(path, "w"), indent=1)
-print("normalize -j%s over %.0f MB: %.1f s, %.1f MB/s, peak RSS %.1f MB (limit %.0f MB): %s"
-      % (threads, size / 1e6, secs, size / 1e6 / secs, mb, limit, "PASS" if ok else "FAIL"))
 EOF
+  rm -f "$out"
   exit 0
 fi
 
@@ -250,6 +298,11 @@ for name in "${ORDER[@]}"; do
     [[ $name == $p ]] && select_case "$name"
   done
 done
+if ((SCALING)); then
+  for name in "${ORDER[@]}"; do
+    [[ $name == *@j* && -n ${WANT[${name%@j*}]:-} ]] && select_case "$name"
+  done
+fi
 ((${#WANT[@]})) || die "no case matches: ${PATTERNS[*]} (cases: ${ORDER[*]})"
 for name in bare jq mlr; do select_case "$name"; done
 

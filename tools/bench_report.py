@@ -47,6 +47,33 @@ def load_case(res, name, status):
             "cpu_seconds": result["user"] + result["system"], "peak_rss_mb": rss_kb * 1024 / 1e6, "cached": status == "cached"}
 
 
+def print_scaling(cases, by_name, mb):
+    """The scaling table of --scaling: each -j1 case beside its CASE@jN runs."""
+    threads = sorted({int(c["name"].rsplit("@j", 1)[1]) for c in cases if "@j" in c["name"] and "seconds" in c})
+    bases = [c for c in cases if "seconds" in c and "@j" not in c["name"]
+             and any(c["name"] + "@j%d" % n in by_name for n in threads)]
+    if not bases:
+        return
+    reader = by_name.get("reader-plain")
+    head = ["case", "MB/s -j1"] + ["MB/s -j%d (x)" % n for n in threads] + ["MB/CPU-s -j1", "reader feeds"]
+    rows = []
+    for c in bases:
+        per_thread = mb / c["cpu_seconds"]
+        row = [c["name"], "%.1f" % c["mb_per_s"]]
+        for n in threads:
+            s = by_name.get(c["name"] + "@j%d" % n)
+            row.append("%.1f (%.2f)" % (s["mb_per_s"], c["seconds"] / s["seconds"]) if s else "-")
+        row += ["%.1f" % per_thread, "%.0f workers" % (mb / reader["cpu_seconds"] / per_thread) if reader else "-"]
+        rows.append(row)
+    widths = [max(len(head[i]), *(len(r[i]) for r in rows)) for i in range(len(head))]
+    print("\nscaling: throughput (wall) at each -j, speed-up over -j1 in brackets; reader feeds: reader-plain's"
+          " MB per CPU-second over the stage's at -j1, the -j at which one reader is the limit")
+    print("  ".join(head[i].ljust(widths[i]) if i == 0 else head[i].rjust(widths[i]) for i in range(len(head))))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print("  ".join(r[i].ljust(widths[i]) if i == 0 else r[i].rjust(widths[i]) for i in range(len(r))))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--results", required=True)
@@ -150,15 +177,17 @@ def main():
         if r and r["value"] is not None:
             print("  %-20s %-20s %8.2f  %s   (from cpu s: %.2f)" % (c["name"], r["target"], r["value"],
                                                                 "PASS" if r["pass"] else "FAIL", r["cpu_value"]))
+    print_scaling(cases, by_name, mb)
+
     rss = None
     if a.rss_check and os.path.exists(a.rss_check):
         with open(a.rss_check) as f:
             rss = json.load(f)
-        print("  %-20s %-20s %8.1f  %s   (tools/bench.sh --rss-check, %s, %.0f MB input)"
-              % ("normalize 1 GB RSS", "peak MB<%.0f" % rss["limit_mb"], rss["peak_rss_mb"],
+        print("  %-20s %-20s %8.1f  %s   (tools/bench.sh --rss-check, %s, up to %.0f MB input)"
+              % ("streaming RSS", "peak MB<%.0f, flat" % rss["limit_mb"], rss["peak_rss_mb"],
                  "PASS" if rss["pass"] else "FAIL", rss["date"], rss["bytes"] / 1e6))
     else:
-        print("  peak RSS on a 1 GB input: not measured yet (tools/bench.sh --rss-check)")
+        print("  peak RSS on 1 GB and 4 GB inputs: not measured yet (tools/bench.sh --rss-check)")
 
     summary = {"corpus": os.path.basename(a.corpus), "bytes": size, "records": records, "cpu": cpu_model(),
                "cores": os.cpu_count(), "load_1min": loads, "commit": a.commit,
