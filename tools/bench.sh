@@ -15,6 +15,12 @@ usage: tools/bench.sh [options] [CASE ...]
   --size-mb N     corpus size in MB (10^6 bytes), made by tools/gen_corpus.py    (200)
   --seed N        corpus seed                                                    (1)
   --corpus FILE   use this JSONL file instead of a generated corpus
+  --real KIND     real text (issue 18) instead: a corpus made by tools/gen_real_text.py
+                  (short: WordNet glosses, ~230 B records; long: changelogs, HTML and
+                  licences, ~5 KB records) of --size-mb; the cases default to the
+                  record path (bare, jq, passthrough, normalize-j1, filter-gopher) and
+                  passthrough and normalize-j1 get the targets of issue 18. Give it
+                  twice (--real short --real long) for one report per corpus
   --build DIR     the CMake build directory holding dqprep and bare_parse        (build)
   --no-build      do not (re)build the binaries, take them as they are
   --runs N        timed runs per case, in rounds of one run of each case      (3)
@@ -49,12 +55,16 @@ SKIP_SLOW=0
 RSS_CHECK=0
 SCALING=0
 PATTERNS=()
+REAL=()
+ARGS=("$@")
 
 while (($#)); do
   case $1 in
     --size-mb) SIZE_MB=$2; shift ;;
     --seed) SEED=$2; shift ;;
     --corpus) CORPUS=$2; shift ;;
+    --real) [[ $2 == short || $2 == long ]] || { echo "bench.sh: --real short|long" >&2; exit 2; }
+            REAL+=("$2"); shift ;;
     --build) BUILD=$2; shift ;;
     --no-build) DO_BUILD=0 ;;
     --runs) RUNS=$2; shift ;;
@@ -70,6 +80,21 @@ while (($#)); do
   shift
 done
 BUILD=$(cd "$BUILD" 2>/dev/null && pwd || echo "$BUILD")
+
+# Several --real corpora: one run of this script per corpus, the binaries built once.
+if ((${#REAL[@]} > 1)); then
+  rest=()
+  for ((k = 0; k < ${#ARGS[@]}; k++)); do
+    if [[ ${ARGS[k]} == --real ]]; then ((++k)); else rest+=("${ARGS[k]}"); fi
+  done
+  no_build=()
+  for kind in "${REAL[@]}"; do
+    "${BASH_SOURCE[0]}" "${rest[@]}" "${no_build[@]}" --real "$kind"
+    no_build=(--no-build)
+    echo
+  done
+  exit 0
+fi
 
 # ---------------------------------------------------------------------------------------------
 # The cases: one line each.
@@ -130,6 +155,13 @@ bench_case weak-label         '$DQ weak-label -j1 --rules $DATA/weak-rules.json 
 # a .vec file, dqprep also parses the JSON and shuffles (issue 13: within 10%).
 ref_case   fasttext-train     'fasttext supervised -input $IN.ft -output $DATA/bench-ft -thread 1 -lr 0.1 -verbose 0'
 bench_case model-train        '$DQ model train -q --seed 1 $IN -o $DATA/bench-dq.bin'                'fasttext-train>=0.9'
+# Real text (issue 18): the record path's cases, with that issue's targets (TARGET may list
+# several, comma-separated).
+if ((${#REAL[@]})); then
+  TARGET[dqprep-passthrough]='bare>=0.9'
+  TARGET[normalize-j1]='bare>=0.6,jq>=8'
+  ((${#PATTERNS[@]})) || PATTERNS=(dqprep-passthrough normalize-j1 filter-gopher)
+fi
 # ---------------------------------------------------------------------------------------------
 
 # --scaling: every -j1 case also runs at -j2, -j4, ... and -j$(nproc), as CASE@jN. The stages that
@@ -180,7 +212,13 @@ DQ=$BUILD/dqprep
 
 # --- corpus -----------------------------------------------------------------------------------
 mkdir -p "$DATA"
-if [[ -z $CORPUS ]]; then
+if [[ -z $CORPUS && ${#REAL[@]} -eq 1 ]]; then
+  CORPUS=$DATA/real-${REAL[0]}-${SIZE_MB}mb-s${SEED}.jsonl
+  if [[ ! -s $CORPUS ]]; then
+    log "making $CORPUS"
+    python3 "$ROOT/tools/gen_real_text.py" --kind "${REAL[0]}" --size-mb "$SIZE_MB" --seed "$SEED" -o "$CORPUS"
+  fi
+elif [[ -z $CORPUS ]]; then
   CORPUS=$DATA/corpus-${SIZE_MB}mb-s${SEED}.jsonl
   if [[ ! -s $CORPUS ]]; then
     log "making $CORPUS"
@@ -279,12 +317,16 @@ done
 # A selected case that can run pulls in the base of its target (normalize-j2 needs normalize-j1).
 declare -A WANT=()
 select_case() {
-  local name=$1 base
+  local name=$1 base targets
   [[ -n ${WANT[$name]:-} ]] && return 0
   WANT[$name]=1
   [[ ${STATUS[$name]} == ok ]] || return 0
-  base=${TARGET[$name]%%>=*}
-  if [[ -n $base && $base != MB/s && -n ${CMD[$base]:-} ]]; then select_case "$base"; fi
+  local target
+  IFS=, read -ra targets <<<"${TARGET[$name]}"
+  for target in "${targets[@]}"; do
+    base=${target%%>=*}
+    if [[ -n $base && $base != MB/s && -n ${CMD[$base]:-} ]]; then select_case "$base"; fi
+  done
   return 0
 }
 for name in "${ORDER[@]}"; do

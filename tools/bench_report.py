@@ -104,10 +104,7 @@ def main():
             return by_name[base]["seconds"] / by_name[name]["seconds"]
         return None
 
-    def check(c):
-        t = c["target"]
-        if not t or "seconds" not in c:
-            return None
+    def check_one(c, t):
         base, minimum = t.split(">=")
         minimum = float(minimum)
         value = c["mb_per_s"] if base == "MB/s" else ratio(c["name"], base)
@@ -120,6 +117,12 @@ def main():
         else:
             cpu = by_name[base]["cpu_seconds"] / c["cpu_seconds"]
         return {"target": t, "value": value, "pass": value >= minimum, "cpu_value": cpu}
+
+    # A case's targets: one or several, comma-separated.
+    def check(c):
+        if not c["target"] or "seconds" not in c:
+            return []
+        return [check_one(c, t) for t in c["target"].split(",")]
 
     print("corpus:  %s: %.1f MB, %d records (mean %.0f bytes)" % (os.path.basename(a.corpus), mb, records,
                                                                   size / max(records, 1)))
@@ -143,14 +146,11 @@ def main():
             else:
                 not_run.setdefault(c["status"], []).append(c["name"])
             continue
-        r = check(c)
-        c["check"] = r
-        if r is None:
-            tcol = ""
-        elif r["value"] is None:
-            tcol = "%s: base not run" % r["target"]
-        else:
-            tcol = "%s: %.2f %s" % (r["target"], r["value"], "PASS" if r["pass"] else "FAIL")
+        checks = check(c)
+        c["check"] = checks
+        tcol = "; ".join("%s: base not run" % r["target"] if r["value"] is None else
+                         "%s: %.2f %s" % (r["target"], r["value"], "PASS" if r["pass"] else "FAIL")
+                         for r in checks)
         jq, mlr, bound = ratio(c["name"], "jq"), ratio(c["name"], "mlr"), ratio(c["name"], "bare")
         rows.append((c["name"] + ("*" if c["cached"] else ""), "%.3f" % c["seconds"], "%.1f" % (100 * c["spread"]),
                      "%.3f" % c["cpu_seconds"], "%.1f" % c["mb_per_s"], "%.2f" % jq if jq else "-", "%.2f" % mlr if mlr else "-",
@@ -173,8 +173,9 @@ def main():
 
     print("\ntargets:")
     for c in cases:
-        r = c.get("check")
-        if r and r["value"] is not None:
+        for r in c.get("check") or []:
+            if r["value"] is None:
+                continue
             print("  %-20s %-20s %8.2f  %s   (from cpu s: %.2f)" % (c["name"], r["target"], r["value"],
                                                                 "PASS" if r["pass"] else "FAIL", r["cpu_value"]))
     print_scaling(cases, by_name, mb)

@@ -7,6 +7,9 @@
 #include <array>
 #include <bit>
 #include <cstring>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "dqprep/text/mojibake.hpp"
 #include "dqprep/text/text.hpp"
@@ -106,13 +109,16 @@ inline uint64_t lt_mask(uint64_t w, uint8_t c) {
 // The first position at or after `i` whose byte `flags` marks, or s.size(). `flags(w0, w1, w2)`
 // gets the 8 bytes at p, p + 1, p + 2 and returns a high bit for each byte at p to flag; the
 // text is read as if followed by 'x' bytes, which no caller flags.
+// Index of the first byte a mask of high bits (as load8 reads bytes) marks.
+inline size_t first_flagged(uint64_t m) {
+  bool little = std::endian::native == std::endian::little;
+  int bit = little ? std::countr_zero(m) : std::countl_zero(m);
+  return static_cast<size_t>(bit) >> 3;
+}
+
 template <class Flags>
 size_t scan(std::string_view s, size_t i, Flags flags) {
-  auto first = [](uint64_t m) -> size_t {
-    bool little = std::endian::native == std::endian::little;
-    int bit = little ? std::countr_zero(m) : std::countl_zero(m);
-    return static_cast<size_t>(bit) >> 3;
-  };
+  auto first = first_flagged;
   size_t n = s.size();
   for (; i + 10 <= n; i += 8) {
     uint64_t m = flags(load8(s.data() + i), load8(s.data() + i + 1), load8(s.data() + i + 2));
@@ -732,30 +738,66 @@ inline WsKind ws_kind(std::string_view s, size_t i, size_t& len) {
 
 inline bool is_ascii_space(uint8_t c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
-bool fold_whitespace(std::string_view in, std::string& out) {
+// Runs needing no change (one ' ', one or two '\n' between other characters) are skipped; anything
+// else is flagged: controls, non-ASCII white space, "  ", " \n", "\n ", "\n\n\n".
+inline uint64_t fold_flags(uint64_t w0, uint64_t w1, uint64_t w2) {
+  uint64_t n0 = eq_mask(w0, '\n'), s0 = eq_mask(w0, ' ');
+  uint64_t n1 = eq_mask(w1, '\n'), s1 = eq_mask(w1, ' ');
+  uint64_t m = (lt_mask(w0, 0x20) & ~n0) | (s0 & (s1 | n1)) |
+               (n0 & (s1 | (n1 & eq_mask(w2, '\n'))));
+  if ((w0 & kHigh) == 0) return m;
+  // The first two bytes of every non-ASCII white space (see whitespace_length).
+  return m | (eq_mask(w0, 0xC2) & (eq_mask(w1, 0x85) | eq_mask(w1, 0xA0))) |
+         (eq_mask(w0, 0xE1) & eq_mask(w1, 0x9A)) |
+         (eq_mask(w0, 0xE2) & (eq_mask(w1, 0x80) | eq_mask(w1, 0x81))) |
+         (eq_mask(w0, 0xE3) & eq_mask(w1, 0x80));
+}
+
+// scan(s, i, fold_flags), sixteen bytes at a time with SSE2 where they are ASCII (lines of real
+// text hold a run to fold every few dozen bytes: the scan restarts often and must be cheap).
+size_t fold_scan(std::string_view s, size_t i) {
+#ifdef __SSE2__
+  const char* p = s.data();
+  size_t n = s.size();
+  const __m128i lf = _mm_set1_epi8('\n'), sp = _mm_set1_epi8(' ');
+  const __m128i last_control = _mm_set1_epi8(0x1F);
+  for (; i + 18 <= n; i += 16) {
+    __m128i v0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    if (_mm_movemask_epi8(v0) != 0) {  // non-ASCII: these 16 bytes by the word test
+      for (size_t k = 0; k < 16; k += 8) {
+        uint64_t m = fold_flags(load8(p + i + k), load8(p + i + k + 1), load8(p + i + k + 2));
+        if (m) return i + k + first_flagged(m);
+      }
+      continue;
+    }
+    __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1));
+    __m128i v2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 2));
+    __m128i n0 = _mm_cmpeq_epi8(v0, lf), s0 = _mm_cmpeq_epi8(v0, sp);
+    __m128i n1 = _mm_cmpeq_epi8(v1, lf), s1 = _mm_cmpeq_epi8(v1, sp);
+    __m128i n2 = _mm_cmpeq_epi8(v2, lf);
+    __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(v0, last_control), last_control);
+    __m128i m = _mm_andnot_si128(n0, control);
+    m = _mm_or_si128(m, _mm_and_si128(s0, _mm_or_si128(s1, n1)));
+    m = _mm_or_si128(m, _mm_and_si128(n0, _mm_or_si128(s1, _mm_and_si128(n1, n2))));
+    if (int bits = _mm_movemask_epi8(m))
+      return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(bits)));
+  }
+#endif
+  return scan(s, i, fold_flags);
+}
+
+// `wide`: fold_scan(); false: the word scan alone (NormalizeOptions::fast_paths off, for tests).
+bool fold_whitespace(std::string_view in, std::string& out, bool wide) {
   static constexpr std::string_view kBreaks = "\n\n ";
   Editor ed(in, out);
   size_t n = in.size();
-  // Runs needing no change (one ' ', one or two '\n' between other characters) are skipped eight
-  // bytes at a time; anything else is flagged: controls, non-ASCII, "  ", " \n", "\n ", "\n\n\n".
   // A run at the start or end is looked at on its own: the scan stops before a trailing run.
-  auto flags = [](uint64_t w0, uint64_t w1, uint64_t w2) {
-    uint64_t n0 = eq_mask(w0, '\n'), s0 = eq_mask(w0, ' ');
-    uint64_t n1 = eq_mask(w1, '\n'), s1 = eq_mask(w1, ' ');
-    uint64_t m = (lt_mask(w0, 0x20) & ~n0) | (s0 & (s1 | n1)) |
-                 (n0 & (s1 | (n1 & eq_mask(w2, '\n'))));
-    if ((w0 & kHigh) == 0) return m;
-    // The first two bytes of every non-ASCII white space (see whitespace_length).
-    return m | (eq_mask(w0, 0xC2) & (eq_mask(w1, 0x85) | eq_mask(w1, 0xA0))) |
-           (eq_mask(w0, 0xE1) & eq_mask(w1, 0x9A)) |
-           (eq_mask(w0, 0xE2) & (eq_mask(w1, 0x80) | eq_mask(w1, 0x81))) |
-           (eq_mask(w0, 0xE3) & eq_mask(w1, 0x80));
-  };
   size_t limit = n;
   while (limit > 0 && is_ascii_space(byte_at(in, limit - 1))) --limit;
   std::string_view body = in.substr(0, limit);
   size_t done = 0;  // everything before has been looked at
-  size_t i = n > 0 && is_ascii_space(byte_at(in, 0)) ? 0 : scan(body, 0, flags);
+  auto next = [&](size_t from) { return wide ? fold_scan(body, from) : scan(body, from, fold_flags); };
+  size_t i = n > 0 && is_ascii_space(byte_at(in, 0)) ? 0 : next(0);
   while (i < n) {
     while (i > done && (in[i - 1] == ' ' || in[i - 1] == '\n')) --i;  // back to the run's start
     size_t len;
@@ -789,7 +831,7 @@ bool fold_whitespace(std::string_view in, std::string& out) {
       if (!same) ed.replace(start, i - start, want);
     }
     done = i;
-    if (i < limit) i = scan(body, i, flags);  // at limit: the trailing run, if any, is next
+    if (i < limit) i = next(i);  // at limit: the trailing run, if any, is next
   }
   return ed.finish();
 }
@@ -811,13 +853,15 @@ inline bool plain_starter(char32_t cp) {
 // ---------------------------------------------------------------------------------------------
 // The shortcut for the common record: pure ASCII that no step would change.
 
-// True when `s` is ASCII and normalize() would return it unchanged. Eight bytes at a time;
-// w1 and w2 are the words one and two bytes further on, for "  ", " \n", "\n ", "\n\n\n".
-bool ascii_unchanged(std::string_view s, const NormalizeOptions& o) {
+// The length of the prefix of `s` that is ASCII and that normalize() would leave unchanged,
+// s.size() when that is all of it. Eight bytes at a time; w1 and w2 are the words one and two
+// bytes further on, for "  ", " \n", "\n ", "\n\n\n". The prefix holds no byte >= 0x80, and
+// no control but LF when fold_whitespace or remove_control is on.
+size_t ascii_unchanged_prefix(std::string_view s, const NormalizeOptions& o) {
   size_t n = s.size();
-  if (n == 0) return true;
+  if (n == 0) return 0;
   if (o.fold_whitespace && (s[0] == ' ' || s[0] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\n'))
-    return false;
+    return 0;
   const uint64_t ctrl_on = o.fold_whitespace || o.remove_control ? ~0ULL : 0;
   const uint64_t del_on = o.remove_control ? ~0ULL : 0;
   const uint64_t upper_on = o.lowercase ? ~0ULL : 0;
@@ -835,8 +879,47 @@ bool ascii_unchanged(std::string_view s, const NormalizeOptions& o) {
     b |= ((s0 & (s1 | n1)) | (n0 & (s1 | (n1 & n2)))) & fold_on;
     return b;
   };
-  return scan(s, 0, bad) == n;
+  return scan(s, 0, bad);
 }
+
+// What the steps after the first ones need to know of a text: whether it holds a byte >= 0x80
+// (pure ASCII is valid UTF-8, its own NFC and NFKC, has no joiner, no punctuation to unify and
+// stays ASCII through the later steps, which can then be skipped), and whether it holds an ASCII
+// control that remove_controls() drops. One pass, sixteen bytes at a time with SSE2, from `from`
+// (the bytes before it are known to be ASCII without such controls).
+struct TextClass {
+  bool non_ascii = false;
+  bool ascii_controls = false;
+};
+
+TextClass classify(std::string_view s, size_t from) {
+  TextClass c;
+  const char* p = s.data();
+  size_t n = s.size(), i = from;
+#ifdef __SSE2__
+  const __m128i tab = _mm_set1_epi8('\t'), cr = _mm_set1_epi8('\r');
+  const __m128i last_control = _mm_set1_epi8(0x1F), del = _mm_set1_epi8(0x7F);
+  __m128i high = _mm_setzero_si128(), controls = _mm_setzero_si128();
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    high = _mm_or_si128(high, v);
+    __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(v, last_control), last_control);
+    // TAB..CR are white space, not removed: max(v, TAB) == min(v, CR) only for them.
+    __m128i space = _mm_cmpeq_epi8(_mm_max_epu8(v, tab), _mm_min_epu8(v, cr));
+    controls = _mm_or_si128(controls, _mm_or_si128(_mm_andnot_si128(space, control),
+                                                   _mm_cmpeq_epi8(v, del)));
+  }
+  c.non_ascii = _mm_movemask_epi8(high) != 0;
+  c.ascii_controls = _mm_movemask_epi8(controls) != 0;
+#endif
+  for (; i < n; ++i) {
+    uint8_t b = byte_at(s, i);
+    c.non_ascii |= b >= 0x80;
+    c.ascii_controls |= b == 0x7F || (b < 0x20 && !(b >= '\t' && b <= '\r'));
+  }
+  return c;
+}
+
 
 }  // namespace
 
@@ -1067,9 +1150,16 @@ bool Normalizer::run(std::string_view in, const NormalizeOptions& opts, std::str
 bool Normalizer::run_steps(std::string_view in, const NormalizeOptions& opts, std::string& out,
                            NormalizeCounts& counts, bool& mojibake_changed) {
   mojibake_changed = false;
-  if (opts.fast_paths && ascii_unchanged(in, opts)) {
-    out.assign(in);  // assign copes with `in` viewing `out`
-    return false;
+  // The fast paths: unchanged ASCII returned as it is; otherwise one pass classifies the text,
+  // and the steps that cannot change it are skipped rather than each scanning it.
+  TextClass cls{true, true};
+  if (opts.fast_paths) {
+    size_t prefix = ascii_unchanged_prefix(in, opts);
+    if (prefix == in.size()) {
+      out.assign(in);  // assign copes with `in` viewing `out`
+      return false;
+    }
+    cls = classify(in, opts.fold_whitespace || opts.remove_control ? prefix : 0);
   }
   const char* out_begin = out.data();
   if (in.data() < out_begin + out.size() && out_begin < in.data() + in.size()) {
@@ -1090,38 +1180,44 @@ bool Normalizer::run_steps(std::string_view in, const NormalizeOptions& opts, st
     return true;
   };
   auto form_step = [&] {
-    if (opts.form == UnicodeForm::none) return;
+    if (opts.form == UnicodeForm::none || !cls.non_ascii) return;
     step([&](std::string_view s, std::string& d) {
       return apply_form(s, opts.form, opts.fast_paths, d);
     });
   };
 
-  if (!is_valid_utf8(cur)) {
+  if (cls.non_ascii && !is_valid_utf8(cur)) {
     step([&](std::string_view s, std::string& d) {
       counts.invalid_utf8 += repair_utf8(s, d);
       return true;
     });
   }
+  // Entities and mojibake repair may bring in non-ASCII text and controls: classify again.
   if (opts.strip_html && (cur.find('<') != std::string_view::npos ||
-                          cur.find('&') != std::string_view::npos))
-    step([&](std::string_view s, std::string& d) { return strip_html(s, d, entity_, counts); });
-  if (opts.fix_mojibake)
+                          cur.find('&') != std::string_view::npos) &&
+      step([&](std::string_view s, std::string& d) { return strip_html(s, d, entity_, counts); }) &&
+      opts.fast_paths)
+    cls = classify(cur, 0);
+  if (opts.fix_mojibake) {
     mojibake_changed = step([&](std::string_view s, std::string& d) { return fix_mojibake(s, d); });
-  if (opts.remove_control)
+    if (mojibake_changed && opts.fast_paths) cls = classify(cur, 0);
+  }
+  if (opts.remove_control && (cls.non_ascii || cls.ascii_controls))
     step([&](std::string_view s, std::string& d) { return remove_controls(s, d, counts); });
+  // From here on, ASCII text stays ASCII: the steps for non-ASCII characters are skipped.
   form_step();
   if (opts.lowercase) {
     bool non_ascii_changed = false;
     step([&](std::string_view s, std::string& d) { return lower(s, d, non_ascii_changed); });
     if (non_ascii_changed) form_step();
   }
-  if (opts.unify_punct)
+  if (opts.unify_punct && cls.non_ascii)
     step([&](std::string_view s, std::string& d) { return unify_punct(s, d); });
-  if (opts.remove_control &&
+  if (opts.remove_control && cls.non_ascii &&
       step([&](std::string_view s, std::string& d) { return filter_joiners(s, d, counts); }))
     form_step();
   if (opts.fold_whitespace)
-    step([&](std::string_view s, std::string& d) { return fold_whitespace(s, d); });
+    step([&](std::string_view s, std::string& d) { return fold_whitespace(s, d, opts.fast_paths); });
 
   bool changed = edited && cur != in;
   if (cur_buf == 1) {

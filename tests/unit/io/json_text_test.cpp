@@ -77,6 +77,24 @@ TEST(AppendString, EightByteFastPathAgreesWithBytewiseEscaping) {
   }
 }
 
+// The 16-byte scan of valid UTF-8: every ASCII byte at every position of two blocks and a tail,
+// in ASCII text and beside a multi-byte character (both valid: the wide path), and beside an
+// invalid byte (the byte loop): the same bytes as the reference.
+TEST(AppendString, SixteenByteScanAgreesWithBytewiseEscaping) {
+  for (const std::string_view neighbour : {"a", "\u00e9", "\U0001F600", "\xff"}) {
+    for (int c = 0; c < 0x80; ++c) {
+      for (size_t pos = 0; pos < 40; ++pos) {
+        std::string s(40, 'a');
+        s[pos] = static_cast<char>(c);
+        s.insert(pos < 20 ? 30 : 5, neighbour);
+        std::string out;
+        append_string(out, s);
+        ASSERT_EQ(out, reference_escape(s)) << "byte " << c << " at " << pos;
+      }
+    }
+  }
+}
+
 TEST(AppendNumber, ShortestRoundTripAndNonFiniteAsNull) {
   std::string out;
   append_number(out, 0.1);

@@ -622,6 +622,53 @@ TEST(NormalizeTextFastPath, SameAsWholeTextThroughUtf8proc) {
 }
 
 
+// Real e-mail-like text, and adversarial pieces put at every offset around the 16-byte blocks of
+// the wide scans (classification, white space): the fast path gives the bytes of the slow one
+// (whole-text utf8proc, every step run, the word scans) for every form and option set.
+TEST(NormalizeTextFastPath, RealAndAdversarialTextAtBlockBoundaries) {
+  const std::vector<std::string> real = {
+      "dpkg (1.13.14) experimental; urgency=low\n\n  [ Guillem Jover ]\n  * Make start-stop-daemon"
+      " print the proper version instead of 'VERSION'.\n\n  [ Added translations ]\n  * Hungarian"
+      " (Szerv\u00E1c Attila).\n\n -- Frank Lichtenheld <djpig@debian.org>  Wed, 15 Feb 2006 23:37:40 +0100",
+      "<p>See the <a href=\"syntax.html\">syntax</a> page &amp; the FAQ.</p>\r\n<ul>\r\n  <li>Ren\u00E9 "
+      "M\u00FCller &lt;rene@example.org&gt;</li>\r\n</ul>\r\n",
+      "Copyright: 2003-2022 Bj\u00F6rn Sch\u00E4fer, Jos\u00E9 Mar\u00EDa Garc\u00EDa\n License: GPL-2+\n .\n "
+      "This program is free software;   you can redistribute it\t\tand/or modify",
+      "bare bones: (plural) the most basic facts or elements; \"he told us only the bare bones\""};
+  const std::vector<std::string> pieces = {
+      "\u0301", "e\u0301", "\u0316\u0301", "\xFF", "\xC3", "\xE2\x80", "\r\n", std::string(1, '\0'),
+      "\x01", "\x7F", "  ", " \n", "\n ", "\n\n\n", "\u00A0", "\u200B", "\u200D", "\u00AD", "\uFB01",
+      "\u212B", "\u00E9", "\uFF21", "\u1100\u1161", "<b>", "&amp;", "\t", "\u2029", "\u0085", "A"};
+  std::vector<std::string> inputs = real;
+  const std::string base = "The quick brown fox jumps over the lazy dog again and again.";
+  for (const auto& piece : pieces) {
+    for (size_t at = 12; at < 38; ++at) {
+      std::string t = base;
+      t.insert(at, piece);
+      inputs.push_back(t);
+      inputs.push_back(piece + t + piece);
+    }
+  }
+  Rng rng(23);
+  for (int k = 0; k < 300; ++k) {
+    std::string t = real[rng.uniform(real.size())];
+    for (int edits = 0; edits < 3; ++edits)
+      t.insert(rng.uniform(t.size() + 1), pieces[rng.uniform(pieces.size())]);
+    inputs.push_back(t);
+  }
+  for (auto o : option_sets()) {
+    for (bool html_on : {false, true}) {
+      o.strip_html = html_on;
+      NormalizeOptions slow = o;
+      slow.fast_paths = false;
+      for (const auto& in : inputs)
+        ASSERT_EQ(norm(in, o), norm(in, slow))
+            << "input: " << escaped(in) << " form " << static_cast<int>(o.form) << " fold "
+            << o.fold_whitespace << " ctrl " << o.remove_control << " lower " << o.lowercase;
+    }
+  }
+}
+
 // utf8proc's own NFC/NFKC of the whole text (utf8proc_map), the reference.
 std::string utf8proc_reference(const std::string& in, UnicodeForm form) {
   utf8proc_uint8_t* buf = form == UnicodeForm::nfkc
