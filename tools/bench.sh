@@ -248,9 +248,9 @@ machine_line() {
 # 1000 MB corpus and once over four copies of it, at -j$(nproc), under /usr/bin/time.
 if ((RSS_CHECK)); then
   [[ -x $DQ ]] || die "no $DQ: --rss-check needs dqprep"
-  BIG=$DATA/corpus-4000mb-4x.jsonl
+  BIG=$DATA/$(basename "$IN" .jsonl)-4x.jsonl
   if [[ ! -s $BIG ]]; then
-    log "making $BIG (the 1000 MB corpus four times)"
+    log "making $BIG (the corpus four times)"
     cat "$IN" "$IN" "$IN" "$IN" >"$BIG.tmp" && mv "$BIG.tmp" "$BIG"
   fi
   machine_line

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <mutex>
 #include <set>
+#include <system_error>
 
 #include "dqprep/io/parallel_gzip.hpp"
 #include "dqprep/io/temp_files.hpp"
@@ -191,7 +192,6 @@ Result<std::unique_ptr<LineReader>> LineReader::open(const std::string& path) {
   } else {
     reader->source_ = std::make_unique<PlainSource>(fd, name, magic);
   }
-  reader->buffer_.resize(kReadBlock + kPadding);
   return reader;
 }
 
@@ -233,6 +233,7 @@ Status line_too_long(uint64_t limit) {
 }  // namespace
 
 Result<bool> LineReader::next(std::string_view& line) {
+  if (buffer_.empty()) buffer_.resize(kReadBlock + kPadding);  // not for a reader of next_block
   size_t scanned = begin_;
   while (true) {
     const char* start = buffer_.data() + begin_;
@@ -502,7 +503,11 @@ Result<std::unique_ptr<OutputFile>> OutputFile::open(const std::string& path, un
   ::fchmod(fd, exists ? (st.st_mode & 07777) : (0666 & ~process_umask()));
   out->fd_ = fd;
   out->temp_path_ = temp;
-  if (ends_with(path, ".gz")) out->compressor_ = std::make_unique<GzipCompressor>(compression_threads);
+  try {
+    if (ends_with(path, ".gz")) out->compressor_ = std::make_unique<GzipCompressor>(compression_threads);
+  } catch (const std::system_error& e) {
+    return Status::io("cannot compress " + path + ": no thread to compress on: " + e.what());
+  }
   if (ends_with(path, ".zst")) out->compressor_ = std::make_unique<ZstdCompressor>(compression_threads);
   return out;
 }

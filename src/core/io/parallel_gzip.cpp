@@ -1,5 +1,7 @@
 #include "dqprep/io/parallel_gzip.hpp"
 
+#include <system_error>
+
 #include <zlib.h>
 
 #include <algorithm>
@@ -28,7 +30,13 @@ bool deflate_member(z_stream& z, const std::string& in, std::string& out) {
 ParallelGzip::ParallelGzip(unsigned threads, size_t member_bytes)
     : member_bytes_(member_bytes), max_in_flight_(2 * size_t{std::max(1u, threads)}) {
   pending_.reserve(member_bytes_);
-  for (unsigned i = 0; i < std::max(1u, threads); ++i) threads_.emplace_back([this] { work(); });
+  // The bytes do not depend on the thread count: when the system runs out of threads, the ones
+  // already started do the work. None at all is an error the caller reports.
+  try {
+    for (unsigned i = 0; i < std::max(1u, threads); ++i) threads_.emplace_back([this] { work(); });
+  } catch (const std::system_error&) {
+    if (threads_.empty()) throw;
+  }
 }
 
 ParallelGzip::~ParallelGzip() {

@@ -862,8 +862,11 @@ Status merge(RunState& into, const RunState& later, std::string_view later_name)
   if (!(into.config == later.config)) {
     nlohmann::json a = into.config.to_json(), b = later.config.to_json();
     std::string differs;
+    // Over the keys of both: a state leaves out what it did not measure (near_threshold).
     for (const auto& [key, value] : a.items())
-      if (b[key] != value) differs += (differs.empty() ? "" : ", ") + key;
+      if (!b.contains(key) || b[key] != value) differs += (differs.empty() ? "" : ", ") + key;
+    for (const auto& [key, value] : b.items())
+      if (!a.contains(key)) differs += (differs.empty() ? "" : ", ") + key;
     return Status::usage(std::string(later_name) + ": made with other options than the first partial state (" +
                          differs + " differ); merge only the partials of one configuration");
   }

@@ -524,6 +524,16 @@ TEST(MetricsPartial, MergeRefusesOtherOptions) {
                          "merge only the partials of one configuration");
 }
 
+TEST(MetricsPartial, MergeNamesAnOptionOnlyTheLaterStateHas) {
+  // An unverified (or older) state leaves near_verify out of its configuration.
+  RunState a = shard(0, 5, false), b = shard(5, 5, false);
+  b.config.near_verify = true;
+  Status s = merge(a, b, "b.state");
+  EXPECT_EQ(s.code(), StatusCode::usage);
+  EXPECT_EQ(s.message(), "b.state: made with other options than the first partial state (near_threshold, near_verify "
+                         "differ); merge only the partials of one configuration");
+}
+
 TEST(MetricsRender, TableAndMarkdownShowTheFiguresAndChecks) {
   RunState run = labelled_run({{"a", 6}, {"b", 3}, {"c", 1}});
   run.config.labels = {"a", "b", "c"};
