@@ -54,11 +54,28 @@ bool needs_care(uint64_t x) {
   return ((control | quote | backslash | x) & highs) != 0;
 }
 
+// The JSON escape of an ASCII byte that cannot stand in a string as it is: '"', '\\' or a control.
+void append_escape(std::string& out, unsigned char c) {
+  static const char* hex = "0123456789abcdef";
+  switch (c) {
+    case '"': out += "\\\""; break;
+    case '\\': out += "\\\\"; break;
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    case '\t': out += "\\t"; break;
+    case '\b': out += "\\b"; break;
+    case '\f': out += "\\f"; break;
+    default:
+      out += "\\u00";
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+  }
+}
+
 // Escapes valid UTF-8: only '"', '\\' and the controls need it. Sixteen bytes at a time with SSE2
 // (the x86-64 baseline), so that a text with a line break every 70 bytes costs one scan, not a
 // byte loop after each break.
 void append_escaped_valid(std::string& out, std::string_view s) {
-  static const char* hex = "0123456789abcdef";
   const char* p = s.data();
   size_t n = s.size(), i = 0, run = 0;
   while (i < n) {
@@ -84,19 +101,7 @@ void append_escaped_valid(std::string& out, std::string_view s) {
     if (i >= n) break;
     unsigned char c = static_cast<unsigned char>(p[i]);
     out.append(p + run, i - run);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        out += "\\u00";
-        out.push_back(hex[c >> 4]);
-        out.push_back(hex[c & 15]);
-    }
+    append_escape(out, c);
     ++i;
     run = i;
   }
@@ -106,7 +111,6 @@ void append_escaped_valid(std::string& out, std::string_view s) {
 }  // namespace
 
 void append_string(std::string& out, std::string_view s) {
-  static const char* hex = "0123456789abcdef";
   out.push_back('"');
   if (simdjson::validate_utf8(s.data(), s.size())) {
     append_escaped_valid(out, s);
@@ -131,22 +135,10 @@ void append_string(std::string& out, std::string_view s) {
       }
     }
     out.append(s.data() + run, i - run);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(hex[c >> 4]);
-          out.push_back(hex[c & 15]);
-        } else {
-          out += "\xEF\xBF\xBD";  // an invalid byte
-        }
+    if (c < 0x80) {
+      append_escape(out, c);
+    } else {
+      out += "\xEF\xBF\xBD";  // an invalid byte
     }
     ++i;
     run = i;
