@@ -233,11 +233,6 @@ fi
 [[ -s $DATA/weak-rules.json ]] ||
   python3 "$ROOT/tools/gen_corpus.py" --size-mb 0 --weak-rules "$DATA/weak-rules.json" 2>/dev/null >/dev/null
 IN=$(cd "$(dirname "$CORPUS")" && pwd)/$(basename "$CORPUS")
-if [[ ! -s $IN.ft ]] && command -v fasttext >/dev/null; then
-  jq -r '"__label__" + .label + " " + (.text | gsub("\n"; " "))' "$IN" >"$IN.ft"
-fi
-[[ -s $IN.gz ]] || gzip -6 -n -c "$IN" >"$IN.gz"
-if [[ ! -s $IN.zst ]] && command -v zstd >/dev/null; then zstd -q -3 -c "$IN" >"$IN.zst"; fi
 export IN DQ BARE READER DATA
 
 machine_line() {
@@ -292,6 +287,13 @@ EOF
   rm -f "$out"
   exit 0
 fi
+
+# The corpus in the other forms some cases read (made once; --rss-check needs none of them).
+if [[ ! -s $IN.ft ]] && command -v fasttext >/dev/null; then
+  jq -r '"__label__" + .label + " " + (.text | gsub("\n"; " "))' "$IN" >"$IN.ft"
+fi
+[[ -s $IN.gz ]] || gzip -6 -n -c "$IN" >"$IN.gz"
+if [[ ! -s $IN.zst ]] && command -v zstd >/dev/null; then zstd -q -3 -c "$IN" >"$IN.zst"; fi
 
 # --- which cases -----------------------------------------------------------------------------
 # A subcommand that is not built yet says so on stderr and exits 2 (issue 2); --help alone would

@@ -47,6 +47,18 @@ def load_case(res, name, status):
             "cpu_seconds": result["user"] + result["system"], "peak_rss_mb": rss_kb * 1024 / 1e6, "cached": status == "cached"}
 
 
+def print_table(head, rows, left):
+    """Columns padded to their widest cell, those in `left` to the left; a row of (name, status)
+    prints as "name  (status)"."""
+    widths = [max(len(head[i]), *(len(r[i]) for r in rows if len(r) > 2)) for i in range(len(head))]
+    fmt = lambda r: "  ".join(r[i].ljust(widths[i]) if i in left else r[i].rjust(widths[i])
+                              for i in range(len(r))).rstrip()
+    print(fmt(head))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print(fmt(r) if len(r) > 2 else "%s  (%s)" % (r[0].ljust(widths[0]), r[1]))
+
+
 def print_scaling(cases, by_name, mb):
     """The scaling table of --scaling: each -j1 case beside its CASE@jN runs."""
     threads = sorted({int(c["name"].rsplit("@j", 1)[1]) for c in cases if "@j" in c["name"] and "seconds" in c})
@@ -65,13 +77,9 @@ def print_scaling(cases, by_name, mb):
             row.append("%.1f (%.2f)" % (s["mb_per_s"], c["seconds"] / s["seconds"]) if s else "-")
         row += ["%.1f" % per_thread, "%.0f workers" % (mb / reader["cpu_seconds"] / per_thread) if reader else "-"]
         rows.append(row)
-    widths = [max(len(head[i]), *(len(r[i]) for r in rows)) for i in range(len(head))]
     print("\nscaling: throughput (wall) at each -j, speed-up over -j1 in brackets; reader feeds: reader-plain's"
           " MB per CPU-second over the stage's at -j1, the -j at which one reader is the limit")
-    print("  ".join(head[i].ljust(widths[i]) if i == 0 else head[i].rjust(widths[i]) for i in range(len(head))))
-    print("  ".join("-" * w for w in widths))
-    for r in rows:
-        print("  ".join(r[i].ljust(widths[i]) if i == 0 else r[i].rjust(widths[i]) for i in range(len(r))))
+    print_table(head, rows, left={0})
 
 
 def main():
@@ -155,14 +163,7 @@ def main():
         rows.append((c["name"] + ("*" if c["cached"] else ""), "%.3f" % c["seconds"], "%.1f" % (100 * c["spread"]),
                      "%.3f" % c["cpu_seconds"], "%.1f" % c["mb_per_s"], "%.2f" % jq if jq else "-", "%.2f" % mlr if mlr else "-",
                      "%.1f" % (100 * bound) if bound else "-", "%.1f" % c["peak_rss_mb"], tcol))
-    widths = [max(len(head[i]), *(len(r[i]) for r in rows if len(r) > 2)) for i in range(len(head))]
-    left = {0, 9}
-    fmt = lambda r: "  ".join(r[i].ljust(widths[i]) if i in left else r[i].rjust(widths[i])
-                              for i in range(len(r))).rstrip()
-    print(fmt(head))
-    print("  ".join("-" * w for w in widths))
-    for r in rows:
-        print(fmt(r) if len(r) > 2 else "%s  (%s)" % (r[0].ljust(widths[0]), r[1]))
+    print_table(head, rows, left={0, 9})
     for status, names in not_run.items():
         print("%s: %s" % (status, ", ".join(names)))
     if any(c.get("cached") for c in cases):
@@ -178,8 +179,6 @@ def main():
                 continue
             print("  %-20s %-20s %8.2f  %s   (from cpu s: %.2f)" % (c["name"], r["target"], r["value"],
                                                                 "PASS" if r["pass"] else "FAIL", r["cpu_value"]))
-    print_scaling(cases, by_name, mb)
-
     rss = None
     if a.rss_check and os.path.exists(a.rss_check):
         with open(a.rss_check) as f:
@@ -189,6 +188,7 @@ def main():
                  "PASS" if rss["pass"] else "FAIL", rss["date"], rss["bytes"] / 1e6))
     else:
         print("  peak RSS on 1 GB and 4 GB inputs: not measured yet (tools/bench.sh --rss-check)")
+    print_scaling(cases, by_name, mb)
 
     summary = {"corpus": os.path.basename(a.corpus), "bytes": size, "records": records, "cpu": cpu_model(),
                "cores": os.cpu_count(), "load_1min": loads, "commit": a.commit,

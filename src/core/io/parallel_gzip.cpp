@@ -1,11 +1,10 @@
 #include "dqprep/io/parallel_gzip.hpp"
 
-#include <system_error>
-
 #include <zlib.h>
 
 #include <algorithm>
 #include <new>
+#include <system_error>
 
 namespace dqprep::io {
 

@@ -106,9 +106,6 @@ inline uint64_t lt_mask(uint64_t w, uint8_t c) {
   return ~((w & ~kHigh) + kOnes * (0x80 - c)) & ~w & kHigh;
 }
 
-// The first position at or after `i` whose byte `flags` marks, or s.size(). `flags(w0, w1, w2)`
-// gets the 8 bytes at p, p + 1, p + 2 and returns a high bit for each byte at p to flag; the
-// text is read as if followed by 'x' bytes, which no caller flags.
 // Index of the first byte a mask of high bits (as load8 reads bytes) marks.
 inline size_t first_flagged(uint64_t m) {
   bool little = std::endian::native == std::endian::little;
@@ -116,13 +113,15 @@ inline size_t first_flagged(uint64_t m) {
   return static_cast<size_t>(bit) >> 3;
 }
 
+// The first position at or after `i` whose byte `flags` marks, or s.size(). `flags(w0, w1, w2)`
+// gets the 8 bytes at p, p + 1, p + 2 and returns a high bit for each byte at p to flag; the
+// text is read as if followed by 'x' bytes, which no caller flags.
 template <class Flags>
 size_t scan(std::string_view s, size_t i, Flags flags) {
-  auto first = first_flagged;
   size_t n = s.size();
   for (; i + 10 <= n; i += 8) {
     uint64_t m = flags(load8(s.data() + i), load8(s.data() + i + 1), load8(s.data() + i + 2));
-    if (m) return i + first(m);
+    if (m) return i + first_flagged(m);
   }
   if (i >= n) return n;
   char tail[24];
@@ -130,7 +129,7 @@ size_t scan(std::string_view s, size_t i, Flags flags) {
   std::memcpy(tail, s.data() + i, n - i);
   for (size_t k = 0; k < n - i; k += 8) {
     uint64_t m = flags(load8(tail + k), load8(tail + k + 1), load8(tail + k + 2));
-    if (m) return std::min(n, i + k + first(m));
+    if (m) return std::min(n, i + k + first_flagged(m));
   }
   return n;
 }
@@ -919,7 +918,6 @@ TextClass classify(std::string_view s, size_t from) {
   }
   return c;
 }
-
 
 }  // namespace
 
