@@ -33,7 +33,7 @@ ParallelGzip::ParallelGzip(unsigned threads, size_t member_bytes)
   // already started do the work. None at all is an error the caller reports.
   try {
     for (unsigned i = 0; i < std::max(1u, threads); ++i) threads_.emplace_back([this] { work(); });
-  } catch (const std::system_error&) {
+  } catch (const std::exception&) {  // std::system_error, or std::bad_alloc for the thread's state
     if (threads_.empty()) throw;
   }
 }

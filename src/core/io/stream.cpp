@@ -5,6 +5,7 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "dqprep/io/io.hpp"
@@ -120,13 +121,20 @@ class Driver {
       quarantine = std::move(q);
     }
 
+    // A system out of threads runs on the workers that started: the bytes do not depend on their
+    // number. Without the reader or any worker, the run is out of memory.
+    std::thread reader;
     std::vector<std::thread> workers;
-    std::thread reader([this] { read_all(); });
-    for (unsigned i = 0; i < std::max(1u, options_.threads); ++i) workers.emplace_back([this] { work(); });
-
-    Status status = write_all(out.get(), rejects.get(), quarantine.get(), summary);
+    Status status;
+    try {
+      reader = std::thread([this] { read_all(); });
+      for (unsigned i = 0; i < std::max(1u, options_.threads); ++i) workers.emplace_back([this] { work(); });
+    } catch (const std::exception& e) {  // std::system_error, or std::bad_alloc for the thread's state
+      if (workers.empty()) status = Status(StatusCode::io, std::string("out of memory: cannot start a thread: ") + e.what());
+    }
+    if (status.ok()) status = write_all(out.get(), rejects.get(), quarantine.get(), summary);
     cancel();
-    reader.join();
+    if (reader.joinable()) reader.join();
     for (std::thread& w : workers) w.join();
 
     // Standard output keeps the records before a failure, as any filter does; files stay atomic.

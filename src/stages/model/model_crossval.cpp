@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 
@@ -268,7 +269,11 @@ Status run_crossval(const CrossvalOptions& o, const CLI::App& app) {
       }
     };
     std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+    try {
+      for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+    } catch (const std::exception&) {  // std::system_error, or std::bad_alloc for the thread's state
+      // Out of threads: the ones that started and this one share the folds.
+    }
     work();
     for (std::thread& t : pool) t.join();
     for (const Status& s : status) DQPREP_RETURN_IF_ERROR(s);

@@ -103,5 +103,23 @@ if ! ldd "$DQPREP" | grep -q libasan; then
   expect_eq "$code" 4 "out of memory"
   grep -q "out of memory" err.txt || fail "message: $(cat err.txt)"
   [[ -z "$(find out -name '.*.tmp.*')" ]] || fail "out of memory left a temporary file"
+  # More threads than the address space holds stacks for: the run goes on with the threads that
+  # started (the same bytes), or, when the stacks leave no room for the records, ends out of memory.
+  "$DQPREP" normalize -q -j 1 corpus.jsonl -o out/one-thread.jsonl
+  for cap in 200000 400000 800000; do
+    for output in out/many-threads.jsonl out/many-threads.jsonl.gz; do
+      rm -f "$output"
+      set +e
+      (ulimit -v $cap; "$DQPREP" normalize -q -j 1024 corpus.jsonl -o "$output" 2> err.txt); code=$?
+      set -e
+      if [[ $code == 0 ]]; then
+        cmp -s out/one-thread.jsonl <(zcat -f "$output") || fail "-j 1024 -o $output under ulimit -v $cap: other bytes"
+      else
+        expect_eq "$code" 4 "-j 1024 -o $output under ulimit -v $cap"
+        grep -q "out of memory" err.txt || fail "message: $(cat err.txt)"
+      fi
+      [[ -z "$(find out -name '.*.tmp.*')" ]] || fail "-j 1024 -o $output under ulimit -v $cap left a temporary file"
+    done
+  done
 fi
 echo "reliability_signals: ok"
