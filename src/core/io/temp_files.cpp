@@ -12,42 +12,41 @@ namespace dqprep::io::temp_files {
 namespace {
 
 // A fixed table of paths, so that the signal handler reads it without locks or allocation (and
-// nothing is left for a leak checker). A slot is free, being written, or ready.
+// nothing is left for a leak checker). A slot is free, being written, or ready. The states sit
+// apart from the paths and both are zero at load (no constructor): a scan of the states touches
+// one page, not the 512 of the paths, and a run that writes no file touches none.
 enum SlotState : int { kFree = 0, kWriting = 1, kReady = 2 };
-struct Slot {
-  std::atomic<int> state{kFree};
-  char path[PATH_MAX];
-};
 constexpr size_t kSlots = 512;
-Slot slots[kSlots];
+constinit std::atomic<int> states[kSlots];
+char paths[kSlots][PATH_MAX];
 
 }  // namespace
 
 void add(const std::string& path) {
   if (path.size() >= PATH_MAX) return;
-  for (Slot& slot : slots) {
+  for (size_t i = 0; i < kSlots; ++i) {
     int expected = kFree;
-    if (!slot.state.compare_exchange_strong(expected, kWriting)) continue;
-    std::memcpy(slot.path, path.c_str(), path.size() + 1);
-    slot.state.store(kReady);
+    if (!states[i].compare_exchange_strong(expected, kWriting)) continue;
+    std::memcpy(paths[i], path.c_str(), path.size() + 1);
+    states[i].store(kReady);
     return;
   }
 }
 
 void forget(const std::string& path) {
-  for (Slot& slot : slots) {
-    if (slot.state.load() != kReady || path != slot.path) continue;
+  for (size_t i = 0; i < kSlots; ++i) {
+    if (states[i].load() != kReady || path != paths[i]) continue;
     int expected = kReady;
-    if (slot.state.compare_exchange_strong(expected, kFree)) return;
+    if (states[i].compare_exchange_strong(expected, kFree)) return;
   }
 }
 
 void remove_all() {
-  for (Slot& slot : slots) {
+  for (size_t i = 0; i < kSlots; ++i) {
     int expected = kReady;
-    if (!slot.state.compare_exchange_strong(expected, kWriting)) continue;
-    ::unlink(slot.path);
-    slot.state.store(kFree);
+    if (!states[i].compare_exchange_strong(expected, kWriting)) continue;
+    ::unlink(paths[i]);
+    states[i].store(kFree);
   }
 }
 
