@@ -50,9 +50,7 @@ int exit_code(const Status& s) {
   return static_cast<int>(s.code());
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   // A closed downstream pipe must end the run quietly: see EPIPE from write(), not a signal.
   std::signal(SIGPIPE, SIG_IGN);
   reserve_standard_descriptors();
@@ -121,4 +119,16 @@ int main(int argc, char** argv) {
     return exit_code(status);
   }
   return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::bad_alloc&) {
+    // Before a stage runs (setting up the command line); a stage's own is reported in run().
+    std::fputs("dqprep: out of memory\n", stderr);
+    return 4;
+  }
 }

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <new>
 #include <numeric>
 
 #include "dqprep/labels/agreement.hpp"
@@ -253,6 +254,7 @@ class Collector {
   }
 
   static Status json_error(simdjson::error_code e) {
+    if (e == simdjson::MEMALLOC) throw std::bad_alloc();  // out of memory (exit 4), not bad input
     return Status::bad_input(std::string("bad JSON: ") + simdjson::error_message(e));
   }
 

@@ -282,6 +282,8 @@ class BlockPool : public std::enable_shared_from_this<BlockPool> {
       if (!free_.empty()) {
         storage = free_.back();
         free_.pop_back();
+      } else {
+        free_.reserve(++created_);  // give_back runs in a deleter: it must not allocate (nor throw)
       }
     }
     if (!storage) storage = new char[kBytes];
@@ -295,6 +297,7 @@ class BlockPool : public std::enable_shared_from_this<BlockPool> {
   }
   std::mutex mutex_;
   std::vector<char*> free_;
+  size_t created_ = 0;
 };
 
 Result<bool> LineReader::next_block(LineBlock& block) {

@@ -1,10 +1,10 @@
 #include "dqprep/io/record.hpp"
 
-#include <algorithm>
-
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
+#include <new>
 
 #include "dqprep/io/json_text.hpp"
 
@@ -117,6 +117,7 @@ const char* type_name(od::json_type t) {
 }
 
 Status json_error(error_code e) {
+  if (e == simdjson::MEMALLOC) throw std::bad_alloc();  // out of memory (exit 4), not bad input
   return Status::bad_input(std::string("bad JSON: ") + simdjson::error_message(e));
 }
 

@@ -1,5 +1,6 @@
 #include "dqprep/io/stream.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -123,19 +124,16 @@ class Driver {
 
     // A system out of threads runs on the workers that started: the bytes do not depend on their
     // number. Without the reader or any worker, the run is out of memory.
-    std::thread reader;
-    std::vector<std::thread> workers;
+    Threads threads(*this);
     Status status;
     try {
-      reader = std::thread([this] { read_all(); });
-      for (unsigned i = 0; i < std::max(1u, options_.threads); ++i) workers.emplace_back([this] { work(); });
+      threads.reader = std::thread([this] { read_all(); });
+      for (unsigned i = 0; i < std::max(1u, options_.threads); ++i) threads.workers.emplace_back([this] { work(); });
     } catch (const std::exception& e) {  // std::system_error, or std::bad_alloc for the thread's state
-      if (workers.empty()) status = Status(StatusCode::io, std::string("out of memory: cannot start a thread: ") + e.what());
+      if (threads.workers.empty()) status = Status(StatusCode::io, std::string("out of memory: cannot start a thread: ") + e.what());
     }
     if (status.ok()) status = write_all(out.get(), rejects.get(), quarantine.get(), summary);
-    cancel();
-    if (reader.joinable()) reader.join();
-    for (std::thread& w : workers) w.join();
+    threads.stop();
 
     // Standard output keeps the records before a failure, as any filter does; files stay atomic.
     if (out && (status.ok() || options_.output.empty() || options_.output == "-")) {
@@ -150,6 +148,23 @@ class Driver {
   }
 
  private:
+  // The reader and the workers, stopped and joined however run() ends: an exception on this thread
+  // (std::bad_alloc) must not destroy a running std::thread, which would abort the process.
+  struct Threads {
+    explicit Threads(Driver& owner) : driver(owner) {}
+    ~Threads() { stop(); }
+    void stop() {
+      driver.cancel();
+      if (reader.joinable()) reader.join();
+      for (std::thread& w : workers) {
+        if (w.joinable()) w.join();
+      }
+    }
+    Driver& driver;
+    std::thread reader;
+    std::vector<std::thread> workers;
+  };
+
   void cancel() {
     std::lock_guard<std::mutex> lock(mutex_);
     cancelled_ = true;
@@ -167,14 +182,18 @@ class Driver {
     return true;
   }
 
-  // A failure to allocate ends the run as an error of the batch after the last one read.
+  // A failed allocation on the reader or a worker ends the run (write_all reports it). Nothing on
+  // the failing thread allocates to say so: an exception escaping a thread would abort.
+  void fail_out_of_memory() {
+    out_of_memory_ = true;
+    cancel();
+  }
+
   void read_all() {
     try {
       read_batches();
     } catch (const std::bad_alloc&) {
-      auto failed = std::make_unique<Batch>();
-      failed->error = Status(StatusCode::io, "out of memory");
-      publish(std::move(failed));
+      fail_out_of_memory();
     }
     std::lock_guard<std::mutex> lock(mutex_);
     reading_done_ = true;
@@ -259,25 +278,25 @@ class Driver {
   }
 
   void work() {
-    std::unique_ptr<RecordProcessor> processor = make_processor_();
-    while (true) {
-      std::unique_ptr<Batch> batch;
-      {
-        std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait(lock, [&] { return cancelled_ || !todo_.empty() || reading_done_; });
-        if (cancelled_ || todo_.empty()) return;
-        batch = std::move(todo_.front());
-        todo_.pop_front();
-      }
-      try {
+    try {
+      std::unique_ptr<RecordProcessor> processor = make_processor_();
+      while (true) {
+        std::unique_ptr<Batch> batch;
+        {
+          std::unique_lock<std::mutex> lock(mutex_);
+          changed_.wait(lock, [&] { return cancelled_ || !todo_.empty() || reading_done_; });
+          if (cancelled_ || todo_.empty()) return;
+          batch = std::move(todo_.front());
+          todo_.pop_front();
+        }
         process(*processor, *batch);
-      } catch (const std::bad_alloc&) {
-        batch->error = Status(StatusCode::io, "out of memory");
+        std::lock_guard<std::mutex> lock(mutex_);
+        uint64_t seq = batch->seq;
+        done_.emplace(seq, std::move(batch));
+        changed_.notify_all();
       }
-      std::lock_guard<std::mutex> lock(mutex_);
-      uint64_t seq = batch->seq;
-      done_.emplace(seq, std::move(batch));
-      changed_.notify_all();
+    } catch (const std::bad_alloc&) {
+      fail_out_of_memory();
     }
   }
 
@@ -312,7 +331,8 @@ class Driver {
       std::unique_ptr<Batch> batch;
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait(lock, [&] { return done_.count(written_) || (reading_done_ && written_ == produced_); });
+        changed_.wait(lock, [&] { return cancelled_ || done_.count(written_) || (reading_done_ && written_ == produced_); });
+        if (out_of_memory_) return Status(StatusCode::io, "out of memory");
         auto it = done_.find(written_);
         if (it == done_.end()) return {};
         batch = std::move(it->second);
@@ -368,6 +388,7 @@ class Driver {
   uint64_t written_ = 0;
   bool reading_done_ = false;
   bool cancelled_ = false;
+  std::atomic<bool> out_of_memory_{false};
 };
 
 Result<report::Summary> run(const Options& options, const ProcessorFactory& make_processor, const std::string& stage) {

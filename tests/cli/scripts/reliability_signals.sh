@@ -115,7 +115,7 @@ if ! ldd "$DQPREP" | grep -q libasan; then
       if [[ $code == 0 ]]; then
         cmp -s out/one-thread.jsonl <(zcat -f "$output") || fail "-j 1024 -o $output under ulimit -v $cap: other bytes"
       else
-        expect_eq "$code" 4 "-j 1024 -o $output under ulimit -v $cap"
+        expect_eq "$code" 4 "-j 1024 -o $output under ulimit -v $cap ($(cat err.txt))"
         grep -q "out of memory" err.txt || fail "message: $(cat err.txt)"
       fi
       [[ -z "$(find out -name '.*.tmp.*')" ]] || fail "-j 1024 -o $output under ulimit -v $cap left a temporary file"
