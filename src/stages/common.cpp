@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <charconv>
-#include <thread>
 
+#include "dqprep/io/cpus.hpp"
 #include "dqprep/io/progress_line.hpp"
 #include "dqprep/text/normalize_text.hpp"
 
@@ -131,7 +131,7 @@ Result<stream::ErrorPolicy> error_policy(const CommonOptions& o) {
 
 unsigned thread_count(const CommonOptions& o) {
   if (o.threads > 0) return o.threads;
-  return std::max(1u, std::thread::hardware_concurrency());
+  return io::available_cpus();
 }
 
 Result<stream::Options> stream_options(const CommonOptions& o) {

@@ -34,7 +34,7 @@ struct CommonOptions {
   std::string on_error = "fail";
   std::string quarantine;
   std::string stats;
-  unsigned threads = 0;  // 0: all cores
+  unsigned threads = 0;  // 0: one per CPU the process may use (io::available_cpus)
   uint64_t max_line_bytes = io::kDefaultMaxLineBytes;
   uint64_t seed = 0;
   bool quiet = false;
@@ -66,7 +66,7 @@ const CLI::Validator& utf8_text();
 void add_stats_option(CLI::App& app, std::string& stats, const std::string& description = "The stage summary as JSON");
 void add_threads_option(CLI::App& app, unsigned& threads,
                         const std::string& description =
-                            "Worker threads, and as many compressing a .gz/.zst output (0 = all cores); output is the same for any N");
+                            "Worker threads, and as many compressing a .gz/.zst output (0 = one per CPU the process may use); output is the same for any N");
 void add_log_flags(CLI::App& app, CommonOptions& options);
 void set_log_level(bool quiet, bool verbose);
 

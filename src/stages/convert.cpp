@@ -481,7 +481,7 @@ StageRunner setup_convert(CLI::App& app) {
       ->type_name("FILE");
   add_stats_option(*sub, o->common.stats);
   add_threads_option(*sub, o->common.threads,
-                     "Worker threads for JSON Lines to CSV/TSV, and compressing a .gz/.zst output (0 = all cores); reading a table runs on one");
+                     "Worker threads for JSON Lines to CSV/TSV, and compressing a .gz/.zst output (0 = one per CPU the process may use); reading a table runs on one");
   sub->add_option("--max-line-bytes", o->common.max_line_bytes,
                   "A longer line, record, paragraph or table row is bad input")
       ->check(whole_number())
