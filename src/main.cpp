@@ -50,7 +50,7 @@ int exit_code(const Status& s) {
   return static_cast<int>(s.code());
 }
 
-int run(int argc, char** argv) {
+int run_dqprep(int argc, char** argv) {
   // A closed downstream pipe must end the run quietly: see EPIPE from write(), not a signal.
   std::signal(SIGPIPE, SIG_IGN);
   reserve_standard_descriptors();
@@ -125,9 +125,9 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   try {
-    return run(argc, argv);
+    return run_dqprep(argc, argv);
   } catch (const std::bad_alloc&) {
-    // Before a stage runs (setting up the command line); a stage's own is reported in run().
+    // Before a stage runs (setting up the command line); a stage's own is reported in run_dqprep().
     std::fputs("dqprep: out of memory\n", stderr);
     return 4;
   }

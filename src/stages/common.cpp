@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "dqprep/io/cpus.hpp"
@@ -131,7 +132,7 @@ Result<stream::ErrorPolicy> error_policy(const CommonOptions& o) {
 
 unsigned thread_count(const CommonOptions& o) {
   if (o.threads > 0) return o.threads;
-  return io::available_cpus();
+  return std::min(io::available_cpus(), kMaxThreads);
 }
 
 Result<stream::Options> stream_options(const CommonOptions& o) {

@@ -6,11 +6,17 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace dqprep::io {
 
 unsigned available_cpus();
+
+// The smallest CPU quota over the cgroups that `proc_self_cgroup` (the text of /proc/self/cgroup:
+// "0::/path" for v2, "N:cpu,cpuacct:/path" for v1) names, and every cgroup above them, read under
+// `root` (/sys/fs/cgroup): v2's cpu.max, v1's cpu.cfs_quota_us and cpu.cfs_period_us.
+std::optional<unsigned> cgroup_cpu_quota(std::string_view proc_self_cgroup, const std::string& root);
 
 // The CPUs a quota of `quota` microseconds every `period` allows, rounded up; none for no quota
 // (cgroup v1 writes -1).

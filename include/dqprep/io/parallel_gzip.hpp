@@ -5,6 +5,8 @@
 // byte count only, never on the thread count or on how the bytes arrive, so the output is the
 // same bytes for any number of threads.
 
+#include <zlib.h>
+
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -26,7 +28,8 @@ inline constexpr size_t kGzipMemberBytes = size_t{1} << 20;
 
 class ParallelGzip {
  public:
-  // Deflates at level 6 on `threads` threads (at least one), started here.
+  // Deflates at level 6 on `threads` threads (at least one), started at the first member; with
+  // none to be had, on the writing thread.
   explicit ParallelGzip(unsigned threads, size_t member_bytes = kGzipMemberBytes);
   ~ParallelGzip();
   ParallelGzip(const ParallelGzip&) = delete;
@@ -46,12 +49,14 @@ class ParallelGzip {
     bool done = false;
     bool failed = false;
   };
+  void start_threads();
   Status submit(std::string& out);
   // Appends the finished members at the front of the queue; `all`: waits for every one.
   Status collect(std::string& out, bool all);
   void work();
 
   const size_t member_bytes_;
+  const unsigned threads_wanted_;
   const size_t max_in_flight_;
   std::string pending_;  // bytes of the next member, fewer than member_bytes_
   bool submitted_any_ = false;
@@ -62,7 +67,10 @@ class ParallelGzip {
   std::deque<std::unique_ptr<Piece>> in_order_;  // submitted, not yet appended, in stream order
   std::deque<Piece*> waiting_;                   // not yet taken by a thread
   bool stopping_ = false;
+  bool started_ = false;
   std::vector<std::thread> threads_;
+  z_stream inline_{};  // deflates on the writing thread when no thread started
+  bool inline_ready_ = false;
 };
 
 }  // namespace dqprep::io

@@ -3,9 +3,11 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <fstream>
-#include <string>
+#include <limits>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -39,11 +41,29 @@ std::optional<unsigned> cpus_of_cgroup(const std::string& dir) {
   return cpus_of_quota(*q, *p);
 }
 
+// The CPUs of the affinity mask, in a set as large as the kernel's (more than 1024 CPUs).
+std::optional<unsigned> affinity_cpus() {
+  for (int cpus = 1024; cpus <= (1 << 20); cpus *= 2) {
+    cpu_set_t* set = CPU_ALLOC(cpus);
+    if (!set) return std::nullopt;
+    const size_t size = CPU_ALLOC_SIZE(cpus);
+    CPU_ZERO_S(size, set);
+    const bool ok = ::sched_getaffinity(0, size, set) == 0;
+    const int count = ok ? CPU_COUNT_S(size, set) : 0;
+    const int error = errno;
+    CPU_FREE(set);
+    if (ok) return static_cast<unsigned>(std::max(1, count));
+    if (error != EINVAL) return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<unsigned> cpus_of_quota(int64_t quota, int64_t period) {
   if (quota <= 0 || period <= 0) return std::nullopt;
-  return static_cast<unsigned>(std::max<int64_t>(1, (quota + period - 1) / period));
+  const int64_t cpus = quota / period + (quota % period != 0);
+  return static_cast<unsigned>(std::min<int64_t>(cpus, std::numeric_limits<unsigned>::max()));
 }
 
 std::optional<unsigned> cpus_of_cpu_max(std::string_view text) {
@@ -55,33 +75,43 @@ std::optional<unsigned> cpus_of_cpu_max(std::string_view text) {
   return cpus_of_quota(*quota, *period);
 }
 
-unsigned available_cpus() {
-  unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
-  cpu_set_t set;
-  if (::sched_getaffinity(0, sizeof set, &set) == 0) cpus = static_cast<unsigned>(std::max(1, CPU_COUNT(&set)));
-  // /proc/self/cgroup: "0::/path" (v2) or "N:cpu,cpuacct:/path" (v1). A quota may sit on the
-  // process's cgroup or on any above it.
-  std::ifstream groups("/proc/self/cgroup");
-  for (std::string line; std::getline(groups, line);) {
-    const size_t a = line.find(':'), b = line.find(':', a + 1);
-    if (a == std::string::npos || b == std::string::npos) continue;
+std::optional<unsigned> cgroup_cpu_quota(std::string_view proc_self_cgroup, const std::string& root) {
+  std::optional<unsigned> cpus;
+  std::istringstream lines{std::string(proc_self_cgroup)};
+  for (std::string line; std::getline(lines, line);) {
+    const size_t a = line.find(':');
+    const size_t b = a == std::string::npos ? a : line.find(':', a + 1);
+    if (b == std::string::npos) continue;
     const std::string controllers = line.substr(a + 1, b - a - 1);
-    std::vector<std::string> roots;
+    std::vector<std::string> dirs;
     if (controllers.empty()) {
-      roots = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
+      dirs = {root, root + "/unified"};
     } else if (("," + controllers + ",").find(",cpu,") != std::string::npos) {
-      roots = {"/sys/fs/cgroup/" + controllers, "/sys/fs/cgroup/cpu"};
+      dirs = {root + "/" + controllers, root + "/cpu"};
     } else {
       continue;
     }
-    for (const std::string& root : roots) {
-      for (std::string path = line.substr(b + 1);; path = path.substr(0, path.rfind('/'))) {
-        if (std::optional<unsigned> limit = cpus_of_cgroup(root + path)) cpus = std::min(cpus, *limit);
-        if (path.empty() || path == "/") break;
+    for (const std::string& dir : dirs) {
+      // The cgroup, then each one above it up to the root of the hierarchy.
+      std::string path = line.substr(b + 1);
+      while (true) {
+        if (std::optional<unsigned> limit = cpus_of_cgroup(dir + path)) cpus = std::min(cpus.value_or(*limit), *limit);
+        const size_t slash = path.rfind('/');
+        if (slash == std::string::npos || path.empty()) break;
+        path.resize(slash);
       }
     }
   }
   return cpus;
+}
+
+unsigned available_cpus() {
+  unsigned cpus = affinity_cpus().value_or(std::max(1u, std::thread::hardware_concurrency()));
+  std::ifstream file("/proc/self/cgroup");
+  std::stringstream text;
+  text << file.rdbuf();
+  if (std::optional<unsigned> quota = cgroup_cpu_quota(text.str(), "/sys/fs/cgroup")) cpus = std::min(cpus, *quota);
+  return std::max(1u, cpus);
 }
 
 }  // namespace dqprep::io

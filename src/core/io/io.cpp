@@ -283,7 +283,8 @@ class BlockPool : public std::enable_shared_from_this<BlockPool> {
         storage = free_.back();
         free_.pop_back();
       } else {
-        free_.reserve(++created_);  // give_back runs in a deleter: it must not allocate (nor throw)
+        // give_back runs in a deleter: it must not allocate (nor throw).
+        if (free_.capacity() < ++created_) free_.reserve(2 * created_);
       }
     }
     if (!storage) storage = new char[kBytes];
@@ -506,11 +507,7 @@ Result<std::unique_ptr<OutputFile>> OutputFile::open(const std::string& path, un
   ::fchmod(fd, exists ? (st.st_mode & 07777) : (0666 & ~process_umask()));
   out->fd_ = fd;
   out->temp_path_ = temp;
-  try {
-    if (ends_with(path, ".gz")) out->compressor_ = std::make_unique<GzipCompressor>(compression_threads);
-  } catch (const std::system_error& e) {
-    return Status::io("cannot compress " + path + ": no thread to compress on: " + e.what());
-  }
+  if (ends_with(path, ".gz")) out->compressor_ = std::make_unique<GzipCompressor>(compression_threads);
   if (ends_with(path, ".zst")) out->compressor_ = std::make_unique<ZstdCompressor>(compression_threads);
   return out;
 }

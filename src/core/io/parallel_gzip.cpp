@@ -3,8 +3,8 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <exception>
 #include <new>
-#include <system_error>
 
 namespace dqprep::io {
 
@@ -27,15 +27,8 @@ bool deflate_member(z_stream& z, const std::string& in, std::string& out) {
 }  // namespace
 
 ParallelGzip::ParallelGzip(unsigned threads, size_t member_bytes)
-    : member_bytes_(member_bytes), max_in_flight_(2 * size_t{std::max(1u, threads)}) {
+    : member_bytes_(member_bytes), threads_wanted_(std::max(1u, threads)), max_in_flight_(2 * size_t{threads_wanted_}) {
   pending_.reserve(member_bytes_);
-  // The bytes do not depend on the thread count: when the system runs out of threads, the ones
-  // already started do the work. None at all is an error the caller reports.
-  try {
-    for (unsigned i = 0; i < std::max(1u, threads); ++i) threads_.emplace_back([this] { work(); });
-  } catch (const std::exception&) {  // std::system_error, or std::bad_alloc for the thread's state
-    if (threads_.empty()) throw;
-  }
 }
 
 ParallelGzip::~ParallelGzip() {
@@ -45,6 +38,21 @@ ParallelGzip::~ParallelGzip() {
   }
   work_ready_.notify_all();
   for (std::thread& t : threads_) t.join();
+  if (inline_ready_) deflateEnd(&inline_);
+}
+
+// At the first member, not when the output opens: the stage's own threads start first. The bytes
+// do not depend on the thread count, so when the system runs out of threads the ones started do the
+// work, and with none the writing thread deflates each member itself.
+void ParallelGzip::start_threads() {
+  started_ = true;
+  try {
+    for (unsigned i = 0; i < threads_wanted_; ++i) threads_.emplace_back([this] { work(); });
+  } catch (const std::exception&) {  // std::system_error, or std::bad_alloc for the thread's state
+  }
+  if (threads_.empty()) {
+    inline_ready_ = deflateInit2(&inline_, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+  }
 }
 
 void ParallelGzip::work() {
@@ -92,10 +100,21 @@ Status ParallelGzip::finish(std::string& out) {
 }
 
 Status ParallelGzip::submit(std::string& out) {
+  if (!started_) start_threads();
   auto piece = std::make_unique<Piece>();
   piece->input.swap(pending_);
   pending_.reserve(member_bytes_);
   submitted_any_ = true;
+  if (threads_.empty()) {
+    piece->failed = !inline_ready_ || !deflate_member(inline_, piece->input, piece->output);
+    piece->done = true;
+    std::string().swap(piece->input);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      in_order_.push_back(std::move(piece));
+    }
+    return collect(out, false);
+  }
   {
     std::lock_guard<std::mutex> lock(mutex_);
     waiting_.push_back(piece.get());

@@ -89,7 +89,6 @@ class Driver {
     for (const std::string& in : options.inputs) names_.push_back(in == "-" ? "<stdin>" : in);
     if (names_.empty()) names_.push_back("<stdin>");
     for (size_t i = 0; i < options.names.size() && i < names_.size(); ++i) names_[i] = options.names[i];
-    max_in_flight_ = 2 * options.threads + 2;
     if (options.progress) {
       for (size_t i = 0; i < names_.size(); ++i) {
         std::optional<uint64_t> size = io::LineReader::file_size(options.inputs.empty() ? "-" : options.inputs[i]);
@@ -131,6 +130,11 @@ class Driver {
       for (unsigned i = 0; i < std::max(1u, options_.threads); ++i) threads.workers.emplace_back([this] { work(); });
     } catch (const std::exception& e) {  // std::system_error, or std::bad_alloc for the thread's state
       if (threads.workers.empty()) status = Status(StatusCode::io, std::string("out of memory: cannot start a thread: ") + e.what());
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      max_in_flight_ = 2 * threads.workers.size() + 2;
+      changed_.notify_all();
     }
     if (status.ok()) status = write_all(out.get(), rejects.get(), quarantine.get(), summary);
     threads.stop();
@@ -334,7 +338,7 @@ class Driver {
         changed_.wait(lock, [&] { return cancelled_ || done_.count(written_) || (reading_done_ && written_ == produced_); });
         if (out_of_memory_) return Status(StatusCode::io, "out of memory");
         auto it = done_.find(written_);
-        if (it == done_.end()) return {};
+        if (it == done_.end()) return cancelled_ ? Status(StatusCode::io, "cancelled") : Status{};
         batch = std::move(it->second);
         done_.erase(it);
         ++written_;
@@ -376,7 +380,7 @@ class Driver {
   const Options& options_;
   const ProcessorFactory& make_processor_;
   std::vector<std::string> names_;
-  uint64_t max_in_flight_;
+  uint64_t max_in_flight_ = 2;  // until the workers have started: then 2 per worker + 2
   std::vector<uint64_t> input_sizes_;  // with progress: each input's size, or empty when one has none
   std::chrono::steady_clock::time_point start_;
 

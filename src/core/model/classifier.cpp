@@ -17,6 +17,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <new>
 #include <sstream>
 
 #include "dqprep/util/random.hpp"
@@ -220,6 +221,8 @@ Result<Classifier> Classifier::train(size_t n, const std::function<void(size_t, 
   Classifier c;
   try {
     c.impl_->fasttext.train(args);
+  } catch (const std::bad_alloc&) {
+    throw;  // out of memory (exit 4), not a fault of the records
   } catch (const std::exception& e) {
     return Status::bad_input(std::string("fastText could not train: ") + e.what());
   }

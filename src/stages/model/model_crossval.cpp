@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <new>
 #include <system_error>
 #include <thread>
 #include <unordered_map>
@@ -259,13 +260,19 @@ Status run_crossval(const CrossvalOptions& o, const CLI::App& app) {
     // and writes only its own records' sums, so the result does not depend on the thread count.
     std::vector<Status> status(o.kfold);
     std::atomic<size_t> next{0};
+    // A failed allocation must not leave a thread as an exception: it is flagged, and reported below.
+    std::atomic<bool> out_of_memory{false};
     auto work = [&] {
-      for (size_t k = next++; k < o.kfold; k = next++) {
-        model::TrainOptions t = train;
-        t.seed = fasttext_seed(derive(o.common.seed, r, k));
-        t.shuffle = true;
-        t.shuffle_seed = derive(o.common.seed, r + 0x73687566, k);
-        status[k] = run_fold(corpus, classes, escaped, plan, k, t, sums);
+      try {
+        for (size_t k = next++; k < o.kfold; k = next++) {
+          model::TrainOptions t = train;
+          t.seed = fasttext_seed(derive(o.common.seed, r, k));
+          t.shuffle = true;
+          t.shuffle_seed = derive(o.common.seed, r + 0x73687566, k);
+          status[k] = run_fold(corpus, classes, escaped, plan, k, t, sums);
+        }
+      } catch (const std::bad_alloc&) {
+        out_of_memory = true;
       }
     };
     std::vector<std::thread> pool;
@@ -276,6 +283,7 @@ Status run_crossval(const CrossvalOptions& o, const CLI::App& app) {
     }
     work();
     for (std::thread& t : pool) t.join();
+    if (out_of_memory) return Status(StatusCode::io, "out of memory");
     for (const Status& s : status) DQPREP_RETURN_IF_ERROR(s);
   }
   for (double& p : sums) p /= static_cast<double>(o.repeats);

@@ -3,24 +3,22 @@
 source "$(dirname "$0")/lib.sh"
 make_corpus corpus.jsonl
 cpu=$(python3 -c 'import os; print(min(os.sched_getaffinity(0)))')
+# Prints the largest number of threads the run had while it read from a FIFO held open.
 threads_of_a_run() {
   rm -f fifo && mkfifo fifo
   "$@" -q fifo > /dev/null &
   local pid=$!
-  exec 3> fifo
+  exec 3<> fifo  # read-write: does not wait for the stage to open the FIFO
   head -100 corpus.jsonl >&3
-  # The stage holds the FIFO open; its threads are up once it has read the first lines.
-  local count=0
-  for _ in $(seq 100); do
-    count=$(ls /proc/$pid/task | wc -l)
-    ((count >= 3)) && break
+  local most=0 count
+  for _ in $(seq 40); do
+    count=$(ls "/proc/$pid/task" 2> /dev/null | wc -l)
+    ((count > most)) && most=$count
     sleep 0.05
   done
-  sleep 0.2
-  count=$(ls /proc/$pid/task | wc -l)
   exec 3>&-
-  wait $pid
-  echo "$count"
+  wait "$pid" || { echo "exit code $?"; return; }
+  echo "$most"
 }
 expect_eq "$(threads_of_a_run taskset -c "$cpu" "$DQPREP" normalize)" 3 "threads without -j on one CPU"
 expect_eq "$(threads_of_a_run taskset -c "$cpu" "$DQPREP" normalize -j 3)" 5 "threads with -j 3 on one CPU"
