@@ -53,9 +53,9 @@ struct Bound {
   }
 };
 
-int fail(const char* what, const char* file) {
+int fail(int code, const char* what, const char* file) {
   std::fprintf(stderr, "bare_parse: %s %s\n", what, file);
-  return what[0] == 'b' ? 3 : 4;
+  return code;
 }
 
 }  // namespace
@@ -75,12 +75,12 @@ int main(int argc, char** argv) {
   bound.out.reserve(1 << 20);
   if (!stream) {
     auto json = simdjson::padded_string::load(file);
-    if (json.error()) return fail("cannot read", file);
+    if (json.error()) return fail(4, "cannot read", file);
     const simdjson::padded_string& buf = json.value();
-    if (!bound.lines(buf.data(), buf.data() + buf.size(), true)) return fail("bad line in", file);
+    if (!bound.lines(buf.data(), buf.data() + buf.size(), true)) return fail(3, "bad line in", file);
   } else {
     int fd = ::open(file, O_RDONLY);
-    if (fd < 0) return fail("cannot read", file);
+    if (fd < 0) return fail(4, "cannot read", file);
     constexpr size_t kBlock = 1 << 20;
     std::vector<char> buf(kBlock + simdjson::SIMDJSON_PADDING);
     size_t filled = 0;
@@ -89,13 +89,13 @@ int main(int argc, char** argv) {
       if (!eof) {
         if (buf.size() - simdjson::SIMDJSON_PADDING - filled < kBlock / 2) buf.resize(buf.size() * 2);
         ssize_t n = ::read(fd, buf.data() + filled, buf.size() - simdjson::SIMDJSON_PADDING - filled);
-        if (n < 0) return fail("cannot read", file);
+        if (n < 0) return fail(4, "cannot read", file);
         if (n == 0) eof = true;
         filled += static_cast<size_t>(n);
       }
       const char* end = buf.data() + filled;
       const char* rest = bound.lines(buf.data(), end, eof);
-      if (!rest) return fail("bad line in", file);
+      if (!rest) return fail(3, "bad line in", file);
       filled = static_cast<size_t>(end - rest);
       std::memmove(buf.data(), rest, filled);
     }

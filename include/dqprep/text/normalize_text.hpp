@@ -29,7 +29,8 @@
 // byte? any ASCII control?): the steps that cannot change it are skipped, so that ASCII text with
 // white space to fold (every line of an indented e-mail) costs two scans, not one per step.
 // utf8proc sees only the pieces of text around characters that are not their own normal form (or
-// may combine with a neighbour): never ASCII, nor most letters of already-NFC text. A step that finds nothing to change writes nothing.
+// may combine with a neighbour): never ASCII, nor most letters of already-NFC text. A step that
+// finds nothing to change writes nothing.
 
 #include <cstddef>
 #include <cstdint>

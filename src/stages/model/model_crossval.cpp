@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <exception>
 #include <new>
-#include <system_error>
 #include <thread>
 #include <unordered_map>
 
